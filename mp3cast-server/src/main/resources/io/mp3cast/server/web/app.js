@@ -94,16 +94,22 @@
         card = template.content.firstElementChild.cloneNode(true);
         card.dataset.mount = m.mount;
         const audio = card.querySelector('audio');
-        audio.dataset.src = m.mount;
-        audio.addEventListener('play', () => {
-          // Live audio: (re)attach the stream on play so it starts at the live edge.
-          if (!audio.getAttribute('src')) {
+        const button = card.querySelector('button.play');
+        // Connect only when asked: an idle page holds no listener slot. On stop the source is
+        // dropped so the connection closes and the next play starts at the live edge.
+        button.addEventListener('click', () => {
+          if (audio.paused) {
             audio.src = m.mount;
             audio.load(); // iOS needs load() after setting src
             audio.play().catch(() => {});
+          } else {
+            audio.pause();
+            audio.removeAttribute('src');
+            audio.load();
           }
         });
-        card.querySelector('audio').src = m.mount;
+        audio.addEventListener('play', () => { button.textContent = 'Stop'; });
+        audio.addEventListener('pause', () => { button.textContent = 'Play'; });
         attachMeter(audio, card.querySelector('canvas'));
         const link = card.querySelector('.url a');
         link.href = m.mount;
