@@ -52,8 +52,12 @@ public record FrameHeader(MpegVersion version, int bitrateKbps, int sampleRateHz
         MpegVersion version = versionOf((h >>> 19) & 3);
         int layer = (h >>> 17) & 3;
         if (layer != 1) {
-            throw new Mp3FormatException("layer: got " + (layer == 0 ? "reserved" : "Layer " + (4 - layer))
-                    + ", expected Layer III");
+            String got = switch (layer) {
+                case 0 -> "reserved (00)";
+                case 2 -> "Layer II";
+                default -> "Layer I";
+            };
+            throw new Mp3FormatException("layer: got " + got + ", expected Layer III");
         }
         int bitrateIndex = (h >>> 12) & 0xF;
         if (bitrateIndex == 0) {
