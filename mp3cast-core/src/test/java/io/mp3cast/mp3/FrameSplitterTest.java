@@ -107,6 +107,14 @@ class FrameSplitterTest {
     }
 
     @Test
+    void aFirstFrameFollowedByGarbageIsNeverConfirmedSoItIsSkipped() {
+        feedAll(concat(F128, garbage(21), F128, F128), splitter, out);
+
+        assertThat(out.frames).hasSize(2);
+        assertThat(splitter.skippedBytes()).isEqualTo(417 + 21);
+    }
+
+    @Test
     void aChangeOfSampleRateIsFollowedWithoutLosingAFrame() {
         feedAll(concat(F128, F128, F48K, F48K, F48K), splitter, out);
 
