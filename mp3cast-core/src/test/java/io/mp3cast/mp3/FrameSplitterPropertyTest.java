@@ -18,7 +18,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-class FrameSplitterProperties {
+class FrameSplitterPropertyTest {
 
     @Property(tries = 300)
     void randomBytesNeverThrowAndEveryFrameAgreesWithItsHeader(@ForAll @Size(max = 6000) byte[] bytes,
@@ -108,7 +108,7 @@ class FrameSplitterProperties {
                 Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
                 Tuple.of(1, cutFrame()),
                 Tuple.of(1, tag()));
-        return piece.list().ofMaxSize(30).map(FrameSplitterProperties::concat);
+        return piece.list().ofMaxSize(30).map(FrameSplitterPropertyTest::concat);
     }
 
     /** Frames of one version and sample rate, each with its own bitrate and padding, as in VBR. */
