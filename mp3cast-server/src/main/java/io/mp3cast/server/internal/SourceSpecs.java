@@ -23,8 +23,12 @@ public final class SourceSpecs {
     public record Made(AudioSource source, String description) {}
 
     public static Made create(String name, Params p) {
-        PcmFormat format = new PcmFormat(p.integer("rate", 24000, 8000, 48000), p.integer("channels", 1, 1, 2),
-                SampleEncoding.FLOAT32_LE);
+        int rate = p.integer("rate", 24000, 8000, 48000);
+        if (!PcmFormat.isMp3SampleRate(rate)) {
+            throw new IllegalArgumentException("rate: " + rate + " not supported (8000, 11025, 12000, 16000, 22050,"
+                    + " 24000, 32000, 44100, 48000)");
+        }
+        PcmFormat format = new PcmFormat(rate, p.integer("channels", 1, 1, 2), SampleEncoding.FLOAT32_LE);
         double nyquist = format.sampleRateHz() / 2.0;
         return switch (name) {
             case "tone" -> {
