@@ -116,6 +116,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         listen(ctx, req, mount);
                     } else if (route != null) {
                         stream(ctx, req, query, route);
+                    } else if (WebResources.owns(path)) {
+                        send(ctx, req, WebResources.CLASSPATH.respond(req, path));
                     } else {
                         error(ctx, req, HttpResponseStatus.NOT_FOUND, "no mount or route at " + path);
                     }
@@ -128,7 +130,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private boolean isKnown(String path) {
         return path.equals("/status.json") || path.equals("/status-json.xsl") || path.equals("/admin/metadata")
-                || state.mounts().containsKey(path) || state.routes().containsKey(path);
+                || state.mounts().containsKey(path) || state.routes().containsKey(path) || WebResources.owns(path);
     }
 
     // ---- live mounts
