@@ -48,7 +48,7 @@ function parseArgs(argv) {
 // output, so media plays (and its clock runs) as on a desktop; nothing is heard.
 function quietHome() {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mp3cast-browser-'));
-  fs.writeFileSync(path.join(home, '.asoundrc'), 'pcm.!default { type null }\nctl.!default { type hw card 0 }\n');
+  fs.writeFileSync(path.join(home, '.asoundrc'), 'pcm.!default { type null }\n');
   return home;
 }
 
