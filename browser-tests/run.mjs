@@ -44,8 +44,10 @@ function parseArgs(argv) {
   return opts;
 }
 
-// Headless machines have no sound card. An ALSA null sink lets both browsers open an audio
-// output, so media plays (and its clock runs) as on a desktop; nothing is heard.
+// A HOME of its own for the browser. Its ALSA null sink gives Chromium an audio output that is
+// silent (Chromium still paces playback by its own clock). Firefox writes to that sink as fast as
+// it accepts data, so its media clock races ahead of real time: it gets cubeb's mock context
+// instead (see launch).
 function quietHome() {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mp3cast-browser-'));
   fs.writeFileSync(path.join(home, '.asoundrc'), 'pcm.!default { type null }\n');
@@ -67,7 +69,9 @@ async function launch(opts, home) {
     return puppeteer.launch({ ...common, browser: 'chrome', args });
   }
   return puppeteer.launch({ ...common, browser: 'firefox', extraPrefsFirefox: {
-    'media.cubeb.backend': 'alsa',
+    // A mock audio device, paced in real time: media and Web Audio run as with a sound card.
+    // (An ALSA null sink with media.cubeb.backend=alsa plays too, but faster than real time.)
+    'media.cubeb.force_mock_context': true,
     'media.autoplay.default': 0,
     'media.autoplay.blocking_policy': 0,
     'app.update.enabled': false,
@@ -131,10 +135,12 @@ async function checkLivePlayback(page, opts) {
   const clickedAt = Date.now();
   await page.click(`${card} button.play`);
   const samples = [];
-  let reachedAfterMs = null;
+  let reachedAfterMs = null, meterPeak = 0;
   while (Date.now() - clickedAt <= LIVE_WINDOW_MS) {
-    const t = await page.$eval(`${card} audio`, a => a.currentTime);
+    const [t, level] = await page.$eval(card, c => [c.querySelector('audio').currentTime,
+      Number(c.querySelector('canvas.meter').dataset.level || 0)]);
     const ms = Date.now() - clickedAt;
+    meterPeak = Math.max(meterPeak, level);
     samples.push([ms, Math.round(t * 1000) / 1000]);
     if (reachedAfterMs === null && t >= LIVE_MIN_ADVANCE_S) reachedAfterMs = ms;
     await sleep(250);
@@ -145,11 +151,11 @@ async function checkLivePlayback(page, opts) {
   }));
   const events = await mediaEvents(page, opts.mount);
   const errorEvents = events.filter(e => e.type === 'error');
-  const meter = await meterInk(page, `${card} canvas.meter`);
+  const meterInk = await inkPixels(page, `${card} canvas.meter`);
   return {
     ok: reachedAfterMs !== null && errorEvents.length === 0 && !state.error,
     advancedSeconds: state.currentTime, reached2sAfterMs: reachedAfterMs, windowMs: LIVE_WINDOW_MS,
-    errorEvents, state, meterInkPixels: meter, samples,
+    errorEvents, state, meterPeakLevel: meterPeak, meterInkPixels: meterInk, samples,
     firstPlayingAfterMs: after(events, 'playing', clickedPerf),
   };
 }
@@ -164,8 +170,8 @@ async function mediaEvents(page, element) {
   return page.evaluate(el => window.__mp3castTest.events.filter(e => e.element === el), element);
 }
 
-// How many pixels of a meter canvas differ from its background: 0 means nothing was drawn.
-async function meterInk(page, selector) {
+// How many pixels of a meter canvas were drawn on.
+async function inkPixels(page, selector) {
   return page.$eval(selector, c => {
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let ink = 0;
