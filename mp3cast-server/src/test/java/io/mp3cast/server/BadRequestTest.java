@@ -34,7 +34,7 @@ class BadRequestTest {
     @Test
     void unknownPathsGet404() throws Exception {
         assertThat(send("GET", "/nothing.mp3").statusCode()).isEqualTo(404);
-        assertThat(send("GET", "/").statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/web/nothing.js").statusCode()).isEqualTo(404);
     }
 
     @Test
