@@ -1,0 +1,202 @@
+package io.mp3cast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.pcm.SampleEncoding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mp3cast encode}, run in-process, its output checked by decoding it with mpg123. */
+class EncodeCommandTest {
+    private static final int MPEG1_FRAME_SAMPLES = 1152;
+    private static final int MPEG2_FRAME_SAMPLES = 576;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsMpg123() {
+        assumeTrue(Mpg123.isInstalled(), "mpg123 is not installed");
+    }
+
+    @Test
+    void sixtySecondsOfStereoWavBecomeSixtySecondsOfMp3ThatMpg123DecodesCleanly() throws Exception {
+        int samplesPerChannel = 60 * 44100;
+        Path in = write("tones.wav", TestAudio.wav(PcmFormat.of(44100, 2, SampleEncoding.INT16_LE),
+                TestAudio.int16Stereo(44100, 60, 440, 660)));
+        Path out = dir.resolve("tones.mp3");
+
+        CliRun run = CliRun.run("encode", in.toString(), out.toString());
+
+        assertThat(run.stderr()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        assertDecodesCleanly(out);
+        short[] decoded = Mpg123.decode(out);
+        assertThat(decoded.length / 2 - samplesPerChannel).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
+        assertToneOn(decoded, 44100, 2, 0, 440, 660);
+        assertToneOn(decoded, 44100, 2, 1, 660, 440);
+    }
+
+    @Test
+    void rawFloat32OnStdinBecomesMp3OnStdout() throws Exception {
+        byte[] pcm = TestAudio.float32Mono(24000, 5, 1000);
+
+        CliRun run = CliRun.withStdin(pcm, "encode", "--format", "f32le", "--rate", "24000", "--channels", "1",
+                "--bitrate", "64", "-", "-");
+
+        assertThat(run.stderr()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        Path out = write("speech.mp3", run.stdout());
+        assertDecodesCleanly(out);
+        short[] decoded = Mpg123.decode(out);
+        assertThat(decoded.length - 5 * 24000).isBetween(0, 3 * MPEG2_FRAME_SAMPLES);
+        assertToneOn(decoded, 24000, 1, 0, 1000, 440);
+    }
+
+    @Test
+    void float32WavEncodesOnThePureJavaEncoderToo() throws Exception {
+        Path in = write("float.wav", TestAudio.wav(PcmFormat.floatMono(48000), TestAudio.float32Mono(48000, 3, 440)));
+        Path out = dir.resolve("float.mp3");
+
+        CliRun run = CliRun.run("encode", "--encoder", "java", "--vbr", "4", in.toString(), out.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertDecodesCleanly(out);
+        short[] decoded = Mpg123.decode(out);
+        assertThat(decoded.length - 3 * 48000).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
+        assertToneOn(decoded, 48000, 1, 0, 440, 660);
+    }
+
+    @Test
+    void stereoWavWithMonoOptionBecomesMonoMp3() throws Exception {
+        Path in = write("tones.wav", TestAudio.wav(PcmFormat.of(44100, 2, SampleEncoding.INT16_LE),
+                TestAudio.int16Stereo(44100, 2, 440, 440)));
+        Path out = dir.resolve("mono.mp3");
+
+        CliRun run = CliRun.run("encode", "--mono", "-q", "2", in.toString(), out.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        short[] decoded = Mpg123.decode(out);
+        assertThat(decoded.length - 2 * 44100).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
+    }
+
+    @Test
+    void missingInputFileIsReportedInOneLineWithExitCode1() {
+        Path missing = dir.resolve("missing.wav");
+
+        CliRun run = CliRun.run("encode", missing.toString(), dir.resolve("out.mp3").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).isEqualTo("mp3cast encode: " + missing + ": no such file\n");
+        assertThat(dir.resolve("out.mp3")).doesNotExist();
+    }
+
+    @Test
+    void wavOf24BitSamplesIsRejectedNamingTheField() throws IOException {
+        byte[] wav = TestAudio.wav(PcmFormat.of(44100, 2, SampleEncoding.INT16_LE), new byte[12]);
+        wav[32] = 6;  // blockAlign: 2 channels of 3 bytes
+        wav[34] = 24; // bitsPerSample
+        Path in = write("deep.wav", wav);
+
+        CliRun run = CliRun.run("encode", in.toString(), dir.resolve("out.mp3").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).isEqualTo("mp3cast encode: " + in
+                + ": bitsPerSample: got 24 (int), expected 16 (int) or 32 (float)\n");
+    }
+
+    @Test
+    void truncatedWavHeaderIsBadInput() throws IOException {
+        byte[] wav = TestAudio.wav(PcmFormat.of(44100, 2, SampleEncoding.INT16_LE), new byte[0]);
+        Path in = write("cut.wav", Arrays.copyOf(wav, 30));
+
+        CliRun run = CliRun.run("encode", in.toString(), dir.resolve("out.mp3").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).contains("truncated WAV header: stream ended at byte 30");
+    }
+
+    @Test
+    void rawPcmWithoutFormatOptionsIsToldToGiveThem() throws IOException {
+        Path in = write("speech.raw", TestAudio.float32Mono(24000, 0.1, 440));
+
+        CliRun run = CliRun.run("encode", in.toString(), dir.resolve("out.mp3").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).isEqualTo("mp3cast encode: " + in
+                + ": not a WAV file (no RIFF header); for raw PCM give --format, --rate and --channels\n");
+    }
+
+    @Test
+    void rawRateMp3CannotCarryIsAUsageError() {
+        CliRun run = CliRun.withStdin(new byte[400], "encode", "--format", "s16le", "--rate", "22051", "-", "-");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).startsWith("mp3cast encode: invalid value for --rate: sampleRateHz not supported: 22051")
+                .endsWith("Try 'mp3cast encode --help' for more information.\n");
+        assertThat(run.stdout()).isEmpty();
+    }
+
+    @Test
+    void bitrateTheInputsMpegVersionLacksIsAUsageError() throws IOException {
+        Path in = write("speech.wav", TestAudio.wav(PcmFormat.floatMono(24000), TestAudio.float32Mono(24000, 0.1, 440)));
+
+        CliRun run = CliRun.run("encode", "--bitrate", "320", in.toString(), dir.resolve("out.mp3").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("bitrateKbps not supported: 320");
+        assertThat(dir.resolve("out.mp3")).doesNotExist();
+    }
+
+    @Test
+    void bitrateAndVbrTogetherAreAUsageError() {
+        CliRun run = CliRun.run("encode", "--bitrate", "128", "--vbr", "2", "in.wav", "out.mp3");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).startsWith("mp3cast encode: --bitrate and --vbr exclude each other");
+    }
+
+    @Test
+    void unknownOptionSuggestsTheNearestOne() {
+        CliRun run = CliRun.run("encode", "--bitrat", "128", "in.wav", "out.mp3");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--bitrate").doesNotContain("Usage:");
+    }
+
+    @Test
+    void badInputLeavesAnExistingOutputFileAlone() throws IOException {
+        Path in = write("bad.wav", "not audio".getBytes());
+        Path out = write("keep.mp3", new byte[] {1, 2, 3});
+
+        CliRun run = CliRun.run("encode", in.toString(), out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(out).hasBinaryContent(new byte[] {1, 2, 3});
+    }
+
+    private static void assertDecodesCleanly(Path mp3) throws IOException, InterruptedException {
+        Mpg123.Result test = Mpg123.test(mp3);
+        assertThat(test.stderr()).as("mpg123 -t stderr").isEmpty();
+        assertThat(test.exitCode()).as("mpg123 -t exit code").isZero();
+    }
+
+    /** The channel carries {@code hz} at about the input's level, and hardly any {@code otherHz}. */
+    private static void assertToneOn(short[] decoded, int rate, int channels, int channel, double hz, double otherHz) {
+        double tone = TestAudio.power(decoded, channels, channel, rate, hz);
+        double other = TestAudio.power(decoded, channels, channel, rate, otherHz);
+        assertThat(tone).as("power at %s Hz vs %s Hz", hz, otherHz).isGreaterThan(1000 * other);
+        assertThat(TestAudio.rms(decoded, channels, channel)).as("rms").isBetween(0.33, 0.38);
+    }
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        return Files.write(dir.resolve(name), bytes);
+    }
+}
