@@ -187,7 +187,12 @@ final class EncodeCommand implements Callable<Integer> {
     }
 
     /** Rejections here depend on the input, such as a bitrate its MPEG version lacks: still a usage error. */
-    private Mp3Encoder openEncoder(PcmFormat format, EncoderSettings settings) {
+    private Mp3Encoder openEncoder(PcmFormat format, EncoderSettings settings) throws CliException {
+        if (Mp3Encoder.resolveBackend(settings.backend()) == EncoderBackend.NATIVE
+                && !Mp3Encoder.nativeLoadFailure().isEmpty()) {
+            throw CliException.badInput("the native encoder did not load (" + Mp3Encoder.nativeLoadFailure()
+                    + "); install libmp3lame0, or use --encoder java", null);
+        }
         try {
             return Mp3Encoder.open(format, settings);
         } catch (IllegalArgumentException e) {
@@ -195,7 +200,7 @@ final class EncodeCommand implements Callable<Integer> {
         }
     }
 
-    private void encode(PcmInput in, Mp3Encoder encoder) throws IOException, CliException {
+    private void encode(PcmInput in, Mp3Encoder encoder) throws IOException {
         Mp3Output out = STDIO.equals(output) ? Mp3Output.stdout(io.out()) : Mp3Output.file(Path.of(output));
         boolean complete = false;
         try {
@@ -205,7 +210,7 @@ final class EncodeCommand implements Callable<Integer> {
             complete = true;
             report(in, encoder, out, readBytes);
         } catch (UncheckedIOException e) {
-            throw CliException.badInput(out.name() + ": " + ErrorHandlers.describe(e.getCause()), e.getCause());
+            throw e.getCause();
         } finally {
             if (!complete) {
                 out.discard();

@@ -47,7 +47,7 @@ final class ErrorHandlers implements IParameterExceptionHandler, IExecutionExcep
     /** One line for an I/O failure; file-system exceptions carry the path, their messages do not. */
     static String describe(IOException e) {
         if (e instanceof NoSuchFileException f) {
-            return f.getFile() + ": no such file";
+            return f.getFile() + ": no such file or directory";
         }
         if (e instanceof AccessDeniedException f) {
             return f.getFile() + ": permission denied";

@@ -14,8 +14,8 @@ import java.util.Optional;
  * Where MP3 frames go: a file, or stdout. Stdout is flushed after every input block, so a player
  * at the end of a pipe hears a live stream as it is produced; it is never closed.
  *
- * <p>{@link FrameSink} cannot throw {@link IOException}, so write failures surface as
- * {@link UncheckedIOException} from the encoder's calls, with the cause intact.
+ * <p>Write failures name the output ({@code stdout: Broken pipe}). {@link FrameSink} cannot throw
+ * {@link IOException}, so from {@link #onFrame} they surface as {@link UncheckedIOException}.
  */
 final class Mp3Output implements FrameSink, Closeable {
     private static final int BUFFER_BYTES = 64 * 1024;
@@ -45,14 +45,18 @@ final class Mp3Output implements FrameSink, Closeable {
             out.write(data, offset, length);
             bytes += length;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(named(e));
         }
     }
 
     /** A block of input has been encoded: let a pipe's reader have its frames now. */
     void endOfBlock() throws IOException {
         if (file.isEmpty()) {
-            out.flush();
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw named(e);
+            }
         }
     }
 
@@ -66,11 +70,19 @@ final class Mp3Output implements FrameSink, Closeable {
 
     @Override
     public void close() throws IOException {
-        if (file.isPresent()) {
-            out.close();
-        } else {
-            out.flush();
+        try {
+            if (file.isPresent()) {
+                out.close();
+            } else {
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw named(e);
         }
+    }
+
+    private IOException named(IOException e) {
+        return new IOException(name + ": " + ErrorHandlers.describe(e), e);
     }
 
     /** After a failure: no half-written MP3 file is left behind looking complete. */

@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.SampleEncoding;
+import io.mp3cast.testing.Signals;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,9 +34,9 @@ class EncodeCommandTest {
 
     @Test
     void sixtySecondsOfStereoWavBecomeSixtySecondsOfMp3ThatMpg123DecodesCleanly() throws Exception {
-        int samplesPerChannel = 60 * 44100;
+        float[] tones = TestAudio.tones(44100, 60, 440, 660);
         Path in = write("tones.wav", TestAudio.wav(PcmFormat.of(44100, 2, SampleEncoding.INT16_LE),
-                TestAudio.int16Stereo(44100, 60, 440, 660)));
+                TestAudio.int16le(tones)));
         Path out = dir.resolve("tones.mp3");
 
         CliRun run = CliRun.run("encode", in.toString(), out.toString());
@@ -39,16 +45,15 @@ class EncodeCommandTest {
         assertThat(run.exitCode()).isZero();
         assertDecodesCleanly(out);
         short[] decoded = Mpg123.decode(out);
-        assertThat(decoded.length / 2 - samplesPerChannel).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
-        assertToneOn(decoded, 44100, 2, 0, 440, 660);
-        assertToneOn(decoded, 44100, 2, 1, 660, 440);
+        assertThat(decoded.length / 2 - 60 * 44100).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
+        TestAudio.assertSameAudio(tones, decoded, 2, 44100, 440, 660);
     }
 
     @Test
     void rawFloat32OnStdinBecomesMp3OnStdout() throws Exception {
-        byte[] pcm = TestAudio.float32Mono(24000, 5, 1000);
+        float[] tone = TestAudio.tones(24000, 5, 1000);
 
-        CliRun run = CliRun.withStdin(pcm, "encode", "--format", "f32le", "--rate", "24000", "--channels", "1",
+        CliRun run = CliRun.withStdin(TestAudio.float32le(tone), "encode", "--format", "f32le", "--rate", "24000", "--channels", "1",
                 "--bitrate", "64", "-", "-");
 
         assertThat(run.stderr()).isEmpty();
@@ -57,12 +62,13 @@ class EncodeCommandTest {
         assertDecodesCleanly(out);
         short[] decoded = Mpg123.decode(out);
         assertThat(decoded.length - 5 * 24000).isBetween(0, 3 * MPEG2_FRAME_SAMPLES);
-        assertToneOn(decoded, 24000, 1, 0, 1000, 440);
+        TestAudio.assertSameAudio(tone, decoded, 1, 24000, 1000);
     }
 
     @Test
     void float32WavEncodesOnThePureJavaEncoderToo() throws Exception {
-        Path in = write("float.wav", TestAudio.wav(PcmFormat.floatMono(48000), TestAudio.float32Mono(48000, 3, 440)));
+        float[] tone = TestAudio.tones(48000, 3, 440);
+        Path in = write("float.wav", TestAudio.wav(PcmFormat.floatMono(48000), TestAudio.float32le(tone)));
         Path out = dir.resolve("float.mp3");
 
         CliRun run = CliRun.run("encode", "--encoder", "java", "--vbr", "4", in.toString(), out.toString());
@@ -71,13 +77,14 @@ class EncodeCommandTest {
         assertDecodesCleanly(out);
         short[] decoded = Mpg123.decode(out);
         assertThat(decoded.length - 3 * 48000).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
-        assertToneOn(decoded, 48000, 1, 0, 440, 660);
+        TestAudio.assertSameAudio(tone, decoded, 1, 48000, 440);
     }
 
     @Test
     void stereoWavWithMonoOptionBecomesMonoMp3() throws Exception {
+        float[] both = TestAudio.tones(44100, 2, 440, 440);
         Path in = write("tones.wav", TestAudio.wav(PcmFormat.of(44100, 2, SampleEncoding.INT16_LE),
-                TestAudio.int16Stereo(44100, 2, 440, 440)));
+                TestAudio.int16le(both)));
         Path out = dir.resolve("mono.mp3");
 
         CliRun run = CliRun.run("encode", "--mono", "-q", "2", in.toString(), out.toString());
@@ -85,6 +92,7 @@ class EncodeCommandTest {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         short[] decoded = Mpg123.decode(out);
         assertThat(decoded.length - 2 * 44100).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
+        TestAudio.assertSameAudio(Signals.channel(both, 2, 0), decoded, 1, 44100, 440);
     }
 
     @Test
@@ -94,7 +102,7 @@ class EncodeCommandTest {
         CliRun run = CliRun.run("encode", missing.toString(), dir.resolve("out.mp3").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.stderr()).isEqualTo("mp3cast encode: " + missing + ": no such file\n");
+        assertThat(run.stderr()).isEqualTo("mp3cast encode: " + missing + ": no such file or directory\n");
         assertThat(dir.resolve("out.mp3")).doesNotExist();
     }
 
@@ -125,7 +133,7 @@ class EncodeCommandTest {
 
     @Test
     void rawPcmWithoutFormatOptionsIsToldToGiveThem() throws IOException {
-        Path in = write("speech.raw", TestAudio.float32Mono(24000, 0.1, 440));
+        Path in = write("speech.raw", TestAudio.float32le(TestAudio.tones(24000, 0.1, 440)));
 
         CliRun run = CliRun.run("encode", in.toString(), dir.resolve("out.mp3").toString());
 
@@ -146,7 +154,8 @@ class EncodeCommandTest {
 
     @Test
     void bitrateTheInputsMpegVersionLacksIsAUsageError() throws IOException {
-        Path in = write("speech.wav", TestAudio.wav(PcmFormat.floatMono(24000), TestAudio.float32Mono(24000, 0.1, 440)));
+        Path in = write("speech.wav", TestAudio.wav(PcmFormat.floatMono(24000),
+                TestAudio.float32le(TestAudio.tones(24000, 0.1, 440))));
 
         CliRun run = CliRun.run("encode", "--bitrate", "320", in.toString(), dir.resolve("out.mp3").toString());
 
@@ -182,21 +191,45 @@ class EncodeCommandTest {
         assertThat(out).hasBinaryContent(new byte[] {1, 2, 3});
     }
 
+    @Test
+    void closedStdoutPipeStopsTheEncodeWithOneLine() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StdStreams io = new StdStreams(new ByteArrayInputStream(TestAudio.float32le(TestAudio.tones(24000, 5, 440))),
+                new ClosedPipe(), new PrintStream(err, true, StandardCharsets.UTF_8), false);
+
+        int exitCode = Main.run(io, "encode", "--format", "f32le", "--rate", "24000", "-", "-");
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("mp3cast encode: stdout: Broken pipe\n");
+    }
+
+    @Test
+    void outputInAMissingDirectoryIsReportedInOneLine() throws IOException {
+        Path in = write("speech.wav", TestAudio.wav(PcmFormat.floatMono(24000),
+                TestAudio.float32le(TestAudio.tones(24000, 0.1, 440))));
+        Path out = dir.resolve("no/such/dir/out.mp3");
+
+        CliRun run = CliRun.run("encode", in.toString(), out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).isEqualTo("mp3cast encode: " + out + ": no such file or directory\n");
+    }
+
     private static void assertDecodesCleanly(Path mp3) throws IOException, InterruptedException {
         Mpg123.Result test = Mpg123.test(mp3);
         assertThat(test.stderr()).as("mpg123 -t stderr").isEmpty();
         assertThat(test.exitCode()).as("mpg123 -t exit code").isZero();
     }
 
-    /** The channel carries {@code hz} at about the input's level, and hardly any {@code otherHz}. */
-    private static void assertToneOn(short[] decoded, int rate, int channels, int channel, double hz, double otherHz) {
-        double tone = TestAudio.power(decoded, channels, channel, rate, hz);
-        double other = TestAudio.power(decoded, channels, channel, rate, otherHz);
-        assertThat(tone).as("power at %s Hz vs %s Hz", hz, otherHz).isGreaterThan(1000 * other);
-        assertThat(TestAudio.rms(decoded, channels, channel)).as("rms").isBetween(0.33, 0.38);
-    }
-
     private Path write(String name, byte[] bytes) throws IOException {
         return Files.write(dir.resolve(name), bytes);
+    }
+
+    /** Stdout after the reader went away, as {@code mp3cast encode ... - | head -c 100} leaves it. */
+    private static final class ClosedPipe extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            throw new IOException("Broken pipe");
+        }
     }
 }

@@ -41,7 +41,7 @@ class Mp3castScriptIT {
     void launcherEncodesAWavThatMpg123DecodesCleanly() throws Exception {
         assumeTrue(Mpg123.isInstalled(), "mpg123 is not installed");
         Files.write(dir.resolve("in.wav"), TestAudio.wav(PcmFormat.of(44100, 2, SampleEncoding.INT16_LE),
-                TestAudio.int16Stereo(44100, 10, 440, 660)));
+                TestAudio.int16le(TestAudio.tones(44100, 10, 440, 660))));
 
         Run run = run(script().toString(), "encode", "in.wav", "out.mp3");
 

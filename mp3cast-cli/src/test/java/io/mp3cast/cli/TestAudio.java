@@ -1,31 +1,38 @@
 package io.mp3cast.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.WavHeader;
+import io.mp3cast.testing.AudioMath;
+import io.mp3cast.testing.Signals;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Generated PCM and WAV bytes, and the measurements tests compare decoded audio with. */
+/** Sine tones as the bytes a WAV file or a raw PCM pipe carries, and checks of what came back. */
 final class TestAudio {
+    private static final double AMPLITUDE = 0.5;
+
     private TestAudio() {}
 
-    /** Interleaved int16 little-endian stereo at half scale: {@code leftHz} left, {@code rightHz} right. */
-    static byte[] int16Stereo(int rateHz, double seconds, double leftHz, double rightHz) {
+    /** One sine per channel at half scale, interleaved float samples. */
+    static float[] tones(int rateHz, double seconds, double... channelHz) {
         int frames = (int) Math.round(rateHz * seconds);
-        ByteBuffer b = ByteBuffer.allocate(frames * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < frames; i++) {
-            b.putShort(halfScale(leftHz, i, rateHz)).putShort(halfScale(rightHz, i, rateHz));
-        }
+        float[] left = Signals.toneMix(rateHz, frames, AMPLITUDE, channelHz[0]);
+        return channelHz.length == 1 ? left
+                : Signals.interleave(left, Signals.toneMix(rateHz, frames, AMPLITUDE, channelHz[1]));
+    }
+
+    static byte[] int16le(float[] samples) {
+        ByteBuffer b = ByteBuffer.allocate(samples.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.asShortBuffer().put(Signals.toShorts(samples));
         return b.array();
     }
 
-    /** Mono float32 little-endian at half scale: what a speech synthesizer hands over. */
-    static byte[] float32Mono(int rateHz, double seconds, double hz) {
-        int frames = (int) Math.round(rateHz * seconds);
-        ByteBuffer b = ByteBuffer.allocate(frames * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < frames; i++) {
-            b.putFloat((float) (0.5 * Math.sin(2 * Math.PI * hz * i / rateHz)));
-        }
+    static byte[] float32le(float[] samples) {
+        ByteBuffer b = ByteBuffer.allocate(samples.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(samples);
         return b.array();
     }
 
@@ -34,30 +41,26 @@ final class TestAudio {
         return ByteBuffer.allocate(header.length + pcm.length).put(header).put(pcm).array();
     }
 
-    /** Power of one channel at {@code hz} (Goertzel), normalised by length so channels compare. */
-    static double power(short[] interleaved, int channels, int channel, int rateHz, double hz) {
-        double coeff = 2 * Math.cos(2 * Math.PI * hz / rateHz);
-        double s1 = 0;
-        double s2 = 0;
-        for (int i = channel; i < interleaved.length; i += channels) {
-            double s = interleaved[i] / 32768.0 + coeff * s1 - s2;
-            s2 = s1;
-            s1 = s;
+    /**
+     * Each decoded channel is its input channel: same tone, same waveform once aligned past the
+     * codec delay. A swapped, silent or distorted channel fails.
+     */
+    static void assertSameAudio(float[] input, short[] decodedInterleaved, int channels, int rateHz, double... hz) {
+        for (int c = 0; c < channels; c++) {
+            float[] in = Signals.channel(input, channels, c);
+            float[] out = Signals.channel(toFloats(decodedInterleaved), channels, c);
+            double dominant = AudioMath.dominantFrequencyHz(out, out.length / 2, rateHz / 10, rateHz, 100, 2000);
+            assertThat(dominant).as("dominant frequency of channel %d", c).isCloseTo(hz[c], offset(2.0));
+            int lag = AudioMath.bestLag(in, out, 3000);
+            assertThat(AudioMath.alignedCorrelation(in, out, lag)).as("correlation of channel %d", c).isGreaterThan(0.99);
         }
-        int n = interleaved.length / channels;
-        return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / ((double) n * n);
     }
 
-    /** Root mean square of one channel, full scale = 1. */
-    static double rms(short[] interleaved, int channels, int channel) {
-        double sum = 0;
-        for (int i = channel; i < interleaved.length; i += channels) {
-            sum += (interleaved[i] / 32768.0) * (interleaved[i] / 32768.0);
+    private static float[] toFloats(short[] samples) {
+        float[] out = new float[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            out[i] = samples[i] / 32768f;
         }
-        return Math.sqrt(sum / (interleaved.length / channels));
-    }
-
-    private static short halfScale(double hz, int i, int rateHz) {
-        return (short) Math.round(16383 * Math.sin(2 * Math.PI * hz * i / rateHz));
+        return out;
     }
 }
