@@ -9,13 +9,16 @@ import io.mp3cast.pcm.PcmFormatException;
 import io.mp3cast.pcm.SampleEncoding;
 import io.mp3cast.pcm.WavHeader;
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -149,9 +152,11 @@ final class EncodeCommand implements Callable<Integer> {
         }
     }
 
+    /** Raw PCM is read to its end; only a regular file's size is known ahead, for progress. */
     private PcmInput rawInput(String name, InputStream in, boolean stdin) throws IOException {
-        long length = stdin ? PcmInput.UNTIL_END : Files.size(Path.of(input));
-        return new PcmInput(name, in, rawFormat(), length, !stdin);
+        boolean regularFile = !stdin && Files.isRegularFile(Path.of(input));
+        long length = regularFile ? Files.size(Path.of(input)) : PcmInput.UNTIL_END;
+        return new PcmInput(name, in, rawFormat(), length, !stdin, regularFile);
     }
 
     private PcmInput wavInput(String name, InputStream in, boolean stdin) throws IOException, CliException {
@@ -159,7 +164,8 @@ final class EncodeCommand implements Callable<Integer> {
         try {
             WavHeader header = WavHeader.read(in);
             long length = header.isLengthKnown() ? header.dataBytes() : PcmInput.UNTIL_END;
-            return new PcmInput(name, in, header.format(), length, !stdin);
+            return new PcmInput(name, in, header.format(), length, !stdin,
+                    !stdin && Files.isRegularFile(Path.of(input)));
         } catch (PcmFormatException e) {
             throw CliException.badInput(name + ": " + e.getMessage(), e);
         }
@@ -179,11 +185,22 @@ final class EncodeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A {@link FileInputStream}, not {@link Files#newInputStream}: the latter's {@code available()}
+     * asks for a position, which pipes ({@code <(cmd)}, FIFOs, {@code /dev/stdin}) refuse with
+     * "Illegal seek". The checks before it give the messages {@code Files} would have.
+     */
     private static InputStream openFile(Path path) throws IOException, CliException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString());
+        }
         if (Files.isDirectory(path)) {
             throw CliException.badInput(path + ": is a directory", null);
         }
-        return Files.newInputStream(path);
+        if (!Files.isReadable(path)) {
+            throw new AccessDeniedException(path.toString());
+        }
+        return new FileInputStream(path.toFile());
     }
 
     /** Rejections here depend on the input, such as a bitrate its MPEG version lacks: still a usage error. */
@@ -237,7 +254,7 @@ final class EncodeCommand implements Callable<Integer> {
     }
 
     private Progress progressFor(PcmInput in) {
-        if (!io.interactive() || !in.isFile() || !in.isLengthKnown() || in.dataBytes() == 0) {
+        if (!io.interactive() || !in.isRegularFile() || !in.isLengthKnown() || in.dataBytes() == 0) {
             return Progress.NONE;
         }
         return new ProgressBar(io.err(), in.dataBytes(), in.bytesPerSecond(), System::nanoTime);
@@ -279,6 +296,7 @@ final class EncodeCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /** A guard, not a read: if the check itself fails, opening the files reports the real problem. */
     private static boolean isSameFile(Path a, Path b) {
         try {
             return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);

@@ -10,13 +10,15 @@ import java.io.InputStream;
  * of them to read.
  *
  * @param name      how messages name it: the path, or {@code stdin}
- * @param stream    the samples; closed with this unless it is stdin
- * @param format    the samples' format, from the WAV header or the options
- * @param dataBytes bytes of audio to read, or {@link #UNTIL_END} to read to the end of the stream
- * @param isFile    whether it is a file, whose length is worth showing progress against
+ * @param stream        the samples
+ * @param format        the samples' format, from the WAV header or the options
+ * @param dataBytes     bytes of audio to read, or {@link #UNTIL_END} to read to the end of the stream
+ * @param owned         whether closing this closes the stream: yes for files, no for stdin
+ * @param isRegularFile whether it is a regular file, which is read at disk speed: progress is
+ *                      worth showing against its length; a pipe's pace is set by its writer
  */
-record PcmInput(String name, InputStream stream, PcmFormat format, long dataBytes, boolean isFile)
-        implements Closeable {
+record PcmInput(String name, InputStream stream, PcmFormat format, long dataBytes, boolean owned,
+                boolean isRegularFile) implements Closeable {
 
     static final long UNTIL_END = -1;
 
@@ -31,7 +33,7 @@ record PcmInput(String name, InputStream stream, PcmFormat format, long dataByte
 
     @Override
     public void close() throws IOException {
-        if (isFile) {
+        if (owned) {
             stream.close();
         }
     }

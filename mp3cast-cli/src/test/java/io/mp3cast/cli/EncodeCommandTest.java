@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +94,29 @@ class EncodeCommandTest {
         short[] decoded = Mpg123.decode(out);
         assertThat(decoded.length - 2 * 44100).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
         TestAudio.assertSameAudio(Signals.channel(both, 2, 0), decoded, 1, 44100, 440);
+    }
+
+    @Test
+    void rawPcmFromANamedPipeIsReadToItsEnd() throws Exception {
+        Path fifo = dir.resolve("pcm.fifo");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo failed");
+        float[] tone = TestAudio.tones(24000, 2, 440);
+        Thread writer = new Thread(() -> {
+            try {
+                Files.write(fifo, TestAudio.float32le(tone));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        writer.setDaemon(true); // blocks opening the pipe until a reader comes; must not outlive a failure
+        writer.start();
+        Path out = dir.resolve("piped.mp3");
+
+        CliRun run = CliRun.run("encode", "--format", "f32le", "--rate", "24000", fifo.toString(), out.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        writer.join();
+        assertThat(Mpg123.decode(out).length - 2 * 24000).isBetween(0, 3 * MPEG2_FRAME_SAMPLES);
     }
 
     @Test
