@@ -20,6 +20,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -242,14 +244,17 @@ final class EncodeCommand implements Callable<Integer> {
         long left = in.isLengthKnown() ? in.dataBytes() : Long.MAX_VALUE;
         long total = 0;
         int n;
-        while (left > 0 && (n = in.stream().read(block, 0, (int) Math.min(block.length, left))) > 0) {
-            encoder.encode(ByteBuffer.wrap(block, 0, n), out);
-            out.endOfBlock();
-            left -= n;
-            total += n;
-            progress.advance(n);
+        try {
+            while (left > 0 && (n = in.stream().read(block, 0, (int) Math.min(block.length, left))) > 0) {
+                encoder.encode(ByteBuffer.wrap(block, 0, n), out);
+                out.endOfBlock();
+                left -= n;
+                total += n;
+                progress.advance(n);
+            }
+        } finally {
+            progress.done(); // an error message must not land at the end of a half-drawn bar
         }
-        progress.done();
         return total;
     }
 
@@ -260,23 +265,33 @@ final class EncodeCommand implements Callable<Integer> {
         return new ProgressBar(io.err(), in.dataBytes(), in.bytesPerSecond(), System::nanoTime);
     }
 
-    /** Warnings for input that ended oddly, and for a person at a terminal, what was made. */
     private void report(PcmInput in, Mp3Encoder encoder, Mp3Output out, long readBytes) {
         PrintWriter err = spec.commandLine().getErr();
-        String prefix = spec.qualifiedName() + ": ";
-        if (in.isLengthKnown() && readBytes < in.dataBytes()) {
-            err.println(prefix + "warning: " + in.name() + " ended after " + readBytes + " of " + in.dataBytes()
-                    + " data bytes (truncated?); encoded what was there");
-        }
-        long partial = readBytes % in.format().bytesPerFrame();
-        if (partial != 0) {
-            err.println(prefix + "warning: " + in.name() + " ended inside a sample frame; its last " + partial
-                    + " bytes were not encoded");
-        }
+        warnings(in, encoder, readBytes).forEach(w -> err.println(spec.qualifiedName() + ": warning: " + w));
         if (io.interactive()) {
             err.printf(Locale.ROOT, "%s -> %s: %.1f s of %s, %s, %d KiB%n", in.name(), out.name(),
                     readBytes / in.bytesPerSecond(), in.format(), describe(encoder), out.bytes() / 1024);
         }
+    }
+
+    /** The encode succeeded, but the input was not quite what it claimed: worth a line each. */
+    private static List<String> warnings(PcmInput in, Mp3Encoder encoder, long readBytes) {
+        List<String> warnings = new ArrayList<>();
+        if (in.isLengthKnown() && readBytes < in.dataBytes()) {
+            warnings.add(in.name() + " ended after " + readBytes + " of " + in.dataBytes()
+                    + " data bytes (truncated?); encoded what was there");
+        }
+        if (readBytes % in.format().bytesPerFrame() != 0) {
+            warnings.add(in.name() + " ended inside a sample frame; its last "
+                    + readBytes % in.format().bytesPerFrame() + " bytes were not encoded");
+        }
+        if (encoder.clippedSamples() > 0) {
+            warnings.add("samples outside [-1, 1], clipped: " + encoder.clippedSamples());
+        }
+        if (encoder.nonFiniteSamples() > 0) {
+            warnings.add("samples NaN or infinite, encoded as silence: " + encoder.nonFiniteSamples());
+        }
+        return warnings;
     }
 
     private String describe(Mp3Encoder encoder) {

@@ -120,6 +120,24 @@ class EncodeCommandTest {
     }
 
     @Test
+    void truncatedOrLoudInputIsEncodedWithAWarningPerProblem() throws IOException {
+        float[] loud = TestAudio.tones(24000, 1, 440);
+        loud[100] = 1.5f;
+        loud[200] = Float.NaN;
+        byte[] wav = TestAudio.wav(PcmFormat.floatMono(24000), TestAudio.float32le(loud));
+        Path in = write("cut.wav", Arrays.copyOf(wav, wav.length - 1002));
+
+        CliRun run = CliRun.run("encode", in.toString(), dir.resolve("out.mp3").toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stderr()).isEqualTo(String.join("\n",
+                "mp3cast encode: warning: " + in + " ended after 94998 of 96000 data bytes (truncated?); encoded what was there",
+                "mp3cast encode: warning: " + in + " ended inside a sample frame; its last 2 bytes were not encoded",
+                "mp3cast encode: warning: samples outside [-1, 1], clipped: 1",
+                "mp3cast encode: warning: samples NaN or infinite, encoded as silence: 1", ""));
+    }
+
+    @Test
     void missingInputFileIsReportedInOneLineWithExitCode1() {
         Path missing = dir.resolve("missing.wav");
 
