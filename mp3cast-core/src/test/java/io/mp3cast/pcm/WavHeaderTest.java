@@ -69,9 +69,8 @@ class WavHeaderTest {
 
     @Test
     void listChunkBeforeDataIsSkipped() throws IOException {
-        byte[] list = RiffBytes.riff("LIST", 0, "INFO").chunk("ISFT", "Lavf60.16.100\0".getBytes()).toByteArray();
-        byte[] wav = RiffBytes.wave().chunk("fmt ", RiffBytes.fmt(1, 1, 16000, 16))
-                .bytes(Arrays.copyOfRange(list, 0, 4)).u32(list.length - 8).bytes(Arrays.copyOfRange(list, 8, list.length))
+        byte[] info = new RiffBytes().fourCc("INFO").chunk("ISFT", "Lavf60.16.100\0".getBytes()).toByteArray();
+        byte[] wav = RiffBytes.wave().chunk("fmt ", RiffBytes.fmt(1, 1, 16000, 16)).chunk("LIST", info)
                 .chunkHeader("data", SAMPLES.length).bytes(SAMPLES).toByteArray();
         InputStream in = new ByteArrayInputStream(wav);
 
