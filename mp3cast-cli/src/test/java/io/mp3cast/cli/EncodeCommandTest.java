@@ -3,6 +3,8 @@ package io.mp3cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mp3cast.mp3.FrameReader;
+import io.mp3cast.mp3.Mp3Frame;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.SampleEncoding;
 import io.mp3cast.testing.Signals;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +51,10 @@ class EncodeCommandTest {
         short[] decoded = Mpg123.decode(out);
         assertThat(decoded.length / 2 - 60 * 44100).isBetween(0, 3 * MPEG1_FRAME_SAMPLES);
         TestAudio.assertSameAudio(tones, decoded, 2, 44100, 440, 660);
+        List<Mp3Frame> frames = FrameReader.readAll(Files.readAllBytes(out));
+        assertThat(frames).allSatisfy(f -> assertThat(f.header().bitrateKbps()).isEqualTo(128))
+                .allSatisfy(f -> assertThat(f.header().sampleRateHz()).isEqualTo(44100));
+        assertThat(frames.size() * MPEG1_FRAME_SAMPLES).isEqualTo(decoded.length / 2);
     }
 
     @Test
