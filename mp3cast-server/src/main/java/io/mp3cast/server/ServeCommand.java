@@ -32,9 +32,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serve live mounts and per-request streams as MP3 over HTTP.",
-        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence.",
+        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file.",
                 "  --mount /tone.mp3=tone:hz=440,rate=24000,bitrate=64",
-                "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000"})
+                "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000",
+                "  --mount /music.mp3=file:path=music.wav,loop=true,bitrate=128"})
 public final class ServeCommand implements Callable<Integer> {
     static final String DEMO_MOUNT = "/stream.mp3=noise";
 

@@ -80,6 +80,35 @@ class ServeCommandTest {
     }
 
     @Test
+    void aFileMountPlaysTheWavAndEndsWhenItIsNotLooped(@TempDir Path dir) throws Exception {
+        float[] tone = io.mp3cast.testing.Signals.toneMix(24000, 12000, 0.5, 440);
+        short[] pcm = io.mp3cast.testing.Signals.toShorts(tone);
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(pcm.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (short v : pcm) {
+            data.putShort(v);
+        }
+        byte[] header = new io.mp3cast.pcm.WavHeader(io.mp3cast.pcm.PcmFormat.of(24000, 1,
+                io.mp3cast.pcm.SampleEncoding.INT16_LE), pcm.length * 2L).toBytes();
+        Path wav = dir.resolve("a440.wav");
+        Files.write(wav, header);
+        Files.write(wav, data.array(), java.nio.file.StandardOpenOption.APPEND);
+
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1",
+                "--mount", "/song.mp3=file:path=" + wav + ",loop=false").start()) {
+            try (RawHttp listener = RawHttp.get(server.port(), "/song.mp3")) {
+                byte[] body = listener.readAll();
+                io.mp3cast.testing.Decoded d = io.mp3cast.testing.Mp3Decoding.decode(body);
+                assertThat(d.length()).isGreaterThanOrEqualTo(12000);
+                assertThat(io.mp3cast.testing.AudioMath.dominantFrequencyHz(d.channel(0), 2000, 8000, 24000, 300, 600))
+                        .isEqualTo(440.0);
+            }
+            assertThat(server.mount("/song.mp3").feedState()).isEqualTo(io.mp3cast.stream.FeedState.ENDED);
+        }
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=file:path=" + dir.resolve("none.wav")).start())
+                .hasMessageContaining("none.wav");
+    }
+
+    @Test
     void badSpecsAreRejectedNamingTheMountAndTheValue(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=tone:hz=abc").start())
                 .hasMessageContaining("/x.mp3").hasMessageContaining("hz");
