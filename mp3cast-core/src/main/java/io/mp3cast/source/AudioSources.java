@@ -2,9 +2,11 @@ package io.mp3cast.source;
 
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.SampleEncoding;
+import java.io.IOException;
+import java.nio.file.Path;
 
 /**
- * The built-in generators: endless tone, noise, chirp and silence, and a limit on any source.
+ * The built-in sources: endless tone, noise, chirp and silence, WAV files, and a limit on any source.
  *
  * <p>Generators are cheap, never block and never fail; they run forever unless wrapped in
  * {@link #limit(AudioSource, double)}.
@@ -55,6 +57,15 @@ public final class AudioSources {
     /** Digital silence. */
     public static AudioSource silence(PcmFormat format) {
         return new Generators.Silence(floatFormat(format));
+    }
+
+    /**
+     * A WAV file (16-bit integer or 32-bit float PCM), looped when {@code loop} is set.
+     *
+     * @throws IOException when the file cannot be read or is not a WAV this can decode
+     */
+    public static AudioSource wav(Path file, boolean loop) throws IOException {
+        return new WavFileSource(file, loop);
     }
 
     /** The first {@code seconds} of {@code source}, rounded to whole sample frames; closes it with itself. */

@@ -57,6 +57,40 @@ class AudioSourcesTest {
     }
 
     @Test
+    void aWavFileLoopsSampleExactly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        float[] tone = io.mp3cast.testing.Signals.toneMix(24000, 1000, 0.5, 440);
+        short[] pcm = io.mp3cast.testing.Signals.toShorts(tone);
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(pcm.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (short v : pcm) {
+            data.putShort(v);
+        }
+        java.nio.file.Path file = dir.resolve("t.wav");
+        byte[] header = new io.mp3cast.pcm.WavHeader(PcmFormat.of(24000, 1, io.mp3cast.pcm.SampleEncoding.INT16_LE),
+                pcm.length * 2L).toBytes();
+        java.nio.file.Files.write(file, concat(header, data.array()));
+
+        try (AudioSource looped = AudioSources.wav(file, true)) {
+            assertThat(looped.format().sampleRateHz()).isEqualTo(24000);
+            float[] s = readAll(looped, 2500);
+            assertThat(s).hasSize(2500);
+            for (int i = 0; i < 2500; i++) {
+                assertThat(s[i]).isEqualTo(pcm[i % 1000] / 32768f);
+            }
+        }
+        try (AudioSource once = AudioSources.wav(file, false)) {
+            assertThat(readAll(once, 5000)).hasSize(1000);
+        }
+        java.nio.file.Files.write(dir.resolve("bad.wav"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+        assertThatThrownBy(() -> AudioSources.wav(dir.resolve("bad.wav"), true)).isInstanceOf(java.io.IOException.class);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void frequenciesAboveNyquistAreRejectedByName() {
         assertThatThrownBy(() -> AudioSources.tone(24000, 13000)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("frequencyHz not supported: 13000");

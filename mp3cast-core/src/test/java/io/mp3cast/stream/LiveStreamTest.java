@@ -90,7 +90,6 @@ class LiveStreamTest {
         ManualClock clock = new ManualClock();
         LiveStream s = new LiveStream("/tone.mp3", new LiveStreamSettings(0, 20_000));
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        s.addObserver((stream, head) -> { });
         Cursor c = s.cursor();
         try (PacedSourceFeed feed = new PacedSourceFeed(AudioSources.tone(24000, 440), EncoderSettings.cbr(64),
                 clock, "tone 440 Hz")) {

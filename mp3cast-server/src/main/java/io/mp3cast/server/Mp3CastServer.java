@@ -259,7 +259,8 @@ public final class Mp3CastServer implements AutoCloseable {
             mounts.forEach((path, plan) -> live.put(path,
                     new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
-            ServerState state = new ServerState(Map.copyOf(live), Map.copyOf(routes), adminPassword, maxOpenStreams,
+            ServerState state = new ServerState(Collections.unmodifiableMap(live),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(routes)), adminPassword, maxOpenStreams,
                     pool, new AtomicInteger(), metrics, System.currentTimeMillis());
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);

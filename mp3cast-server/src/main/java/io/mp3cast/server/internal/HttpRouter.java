@@ -125,6 +125,13 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             }
         } catch (IllegalArgumentException e) {
             error(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{} {}: {}", req.method(), path, e.toString(), e);
+            if (ctx.pipeline().get(CODEC) != null) {
+                error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+            } else {
+                ctx.close();
+            }
         }
     }
 

@@ -166,7 +166,7 @@ public final class LiveMount implements StreamObserver {
         ListenerSession session = new ListenerSession(this, ch, chunked,
                 icy ? new IcyWriter(config.icyMetaIntervalBytes(), this) : null);
         session.start(stream.burstStart(), stream.head());
-        LoopListeners group = loops.computeIfAbsent(ch.eventLoop(), loop -> new LoopListeners());
+        LoopListeners group = loops.computeIfAbsent(ch.eventLoop(), loop -> new LoopListeners(stream.head()));
         group.add(session);
         int now = listeners.incrementAndGet();
         peakListeners.accumulateAndGet(now, Math::max);
@@ -207,29 +207,43 @@ public final class LiveMount implements StreamObserver {
         }
     }
 
+    /**
+     * Hands frames up to {@code to} to every loop with listeners. A loop still busy with its previous
+     * batch is skipped, and gets the frames it missed merged into its next batch: an overloaded loop
+     * sees fewer, larger batches rather than a growing queue of tasks.
+     */
     private void dispatch(long to) {
         long from = batchFrom;
         batchFrom = to;
         if (listeners.get() == 0 || from >= to) {
             return;
         }
-        if (from < stream.oldest()) {
-            from = stream.oldest();  // nobody can be this far behind and still connected
-        }
-        Batch batch = Batch.build(alloc, stream, from, to);
+        Batch shared = null;
         try {
             for (Map.Entry<EventExecutor, LoopListeners> e : loops.entrySet()) {
                 LoopListeners group = e.getValue();
-                if (group.isEmpty()) {
+                if (group.isEmpty() || !group.tryBeginDelivery()) {
                     continue;
                 }
-                batch.retain();
+                long groupFrom = Math.max(Math.min(group.nextFrom, from), stream.oldest());
+                Batch batch;
+                if (groupFrom == from) {
+                    shared = shared == null ? Batch.build(alloc, stream, from, to) : shared;
+                    batch = shared;
+                    batch.retain();
+                } else {
+                    batch = Batch.build(alloc, stream, groupFrom, to);
+                }
+                group.nextFrom = to;
                 if (!execute(e.getKey(), () -> deliver(group, batch))) {
+                    group.endDelivery();
                     batch.release();
                 }
             }
         } finally {
-            batch.release();
+            if (shared != null) {
+                shared.release();
+            }
         }
     }
 
@@ -237,6 +251,7 @@ public final class LiveMount implements StreamObserver {
         try {
             group.deliver(batch);
         } finally {
+            group.endDelivery();
             batch.release();
         }
     }

@@ -5,6 +5,9 @@ import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.SampleEncoding;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.source.AudioSources;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 
 /**
  * Built-in sources by name with their parameters, shared by {@code --mount} specs, the config
@@ -12,7 +15,9 @@ import io.mp3cast.source.AudioSources;
  *
  * <p>Every source takes {@code rate} (Hz, default 24000) and {@code channels} (default 1);
  * {@code tone}: {@code hz} (440); {@code noise}: {@code seed}; {@code chirp}: {@code from}
- * (200 Hz), {@code to} (2000 Hz), {@code period} (5 s); {@code silence}.
+ * (200 Hz), {@code to} (2000 Hz), {@code period} (5 s); {@code silence}. {@code file} takes
+ * {@code path} and {@code loop} (default true) instead, its format being the WAV's; it is offered
+ * for mounts only, never to per-request query strings.
  */
 public final class SourceSpecs {
     public static final String NAMES = "tone, noise, chirp, silence, file";
@@ -23,12 +28,10 @@ public final class SourceSpecs {
     public record Made(AudioSource source, String description) {}
 
     public static Made create(String name, Params p) {
-        int rate = p.integer("rate", 24000, 8000, 48000);
-        if (!PcmFormat.isMp3SampleRate(rate)) {
-            throw new IllegalArgumentException("rate: " + rate + " not supported (8000, 11025, 12000, 16000, 22050,"
-                    + " 24000, 32000, 44100, 48000)");
+        if (name.equals("file")) {
+            return file(p);
         }
-        PcmFormat format = new PcmFormat(rate, p.integer("channels", 1, 1, 2), SampleEncoding.FLOAT32_LE);
+        PcmFormat format = format(p);
         double nyquist = format.sampleRateHz() / 2.0;
         return switch (name) {
             case "tone" -> {
@@ -47,9 +50,32 @@ public final class SourceSpecs {
                         "chirp " + fmt(from) + "-" + fmt(to) + " Hz every " + fmt(period) + " s");
             }
             case "silence" -> new Made(AudioSources.silence(format), "silence");
-            case "file" -> throw new IllegalArgumentException("source 'file' needs the WAV reader (not yet merged)");
             default -> throw new IllegalArgumentException("source not supported: '" + name + "' (" + NAMES + ")");
         };
+    }
+
+    /** {@code file:path=/music/a.wav,loop=true}: a WAV file, looped unless {@code loop=false}. */
+    private static Made file(Params p) {
+        String path = p.string("path", null);
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("path: missing (file:path=/some/file.wav)");
+        }
+        boolean loop = p.bool("loop", true);
+        try {
+            Path file = Path.of(path);
+            return new Made(AudioSources.wav(file, loop), "file " + file.getFileName() + (loop ? ", looped" : ""));
+        } catch (IOException | InvalidPathException e) {
+            throw new IllegalArgumentException("path: cannot play '" + path + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static PcmFormat format(Params p) {
+        int rate = p.integer("rate", 24000, 8000, 48000);
+        if (!PcmFormat.isMp3SampleRate(rate)) {
+            throw new IllegalArgumentException("rate: " + rate + " not supported (8000, 11025, 12000, 16000, 22050,"
+                    + " 24000, 32000, 44100, 48000)");
+        }
+        return new PcmFormat(rate, p.integer("channels", 1, 1, 2), SampleEncoding.FLOAT32_LE);
     }
 
     /** Encoder settings from {@code bitrate} (kbps), {@code vbr} (0-9) and {@code quality} (LAME 0-9). */

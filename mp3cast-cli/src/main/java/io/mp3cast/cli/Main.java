@@ -1,0 +1,41 @@
+package io.mp3cast.cli;
+
+import picocli.CommandLine;
+
+/**
+ * The {@code mp3cast} command line. Exit codes: 0 done, 1 bad input, 2 usage error, 70 a bug.
+ *
+ * <p>To add a command, register it in {@link #addSubcommands}; it may live in any module this one
+ * depends on.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(StdStreams.system(), args));
+    }
+
+    /** Runs one command line against {@code io} and returns the exit code, without exiting. */
+    public static int run(StdStreams io, String... args) {
+        return commandLine(io).execute(args);
+    }
+
+    static CommandLine commandLine(StdStreams io) {
+        CommandLine cli = new CommandLine(new Mp3castCommand());
+        addSubcommands(cli, io);
+        // Settings reach the subcommands registered so far, hence after addSubcommands.
+        ErrorHandlers errors = new ErrorHandlers();
+        cli.setOut(io.outWriter())
+                .setErr(io.errWriter())
+                .setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors)
+                .setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+
+    /** Every subcommand, in the order help lists them. */
+    private static void addSubcommands(CommandLine cli, StdStreams io) {
+        cli.addSubcommand(new EncodeCommand(io));
+        cli.addSubcommand(new CommandLine.HelpCommand());
+    }
+}
