@@ -1,5 +1,6 @@
 package io.mp3cast.cli;
 
+import io.mp3cast.server.ServeCommand;
 import picocli.CommandLine;
 
 /**
@@ -35,6 +36,7 @@ public final class Main {
 
     /** Every subcommand, in the order help lists them. */
     private static void addSubcommands(CommandLine cli, StdStreams io) {
+        cli.addSubcommand(new ServeCommand());
         cli.addSubcommand(new EncodeCommand(io));
         cli.addSubcommand(new CommandLine.HelpCommand());
     }

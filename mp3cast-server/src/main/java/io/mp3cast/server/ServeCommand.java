@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * {@code mp3cast serve}: live mounts and per-request streams over HTTP until SIGTERM or Ctrl-C.
  *
  * <p>Settings come from flags, then the config file ({@code --config}, Java properties), then
- * defaults. Without any mount, {@code /stream.mp3} plays built-in noise as a demo. On SIGTERM
+ * defaults. Without any mount, {@code /stream.mp3} plays a built-in chirp (a tone sweeping 200-2000 Hz every 5 s) as a demo. On SIGTERM
  * the shutdown hook closes the server: listeners' responses end, encoders are freed.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
                 "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000",
                 "  --mount /music.mp3=file:path=music.wav,loop=true,bitrate=128"})
 public final class ServeCommand implements Callable<Integer> {
-    static final String DEMO_MOUNT = "/stream.mp3=noise";
+    static final String DEMO_MOUNT = "/stream.mp3=chirp:name=mp3cast demo,title=A chirp sweeping 200 to 2000 Hz";
 
     @Spec
     CommandSpec spec;
