@@ -118,7 +118,7 @@ async function checkPageLoads(page, opts, problems) {
     mount: el.dataset.mount,
     title: el.querySelector('.title')?.textContent.trim(),
     listeners: el.querySelector('.listeners')?.textContent.trim(),
-    format: el.querySelector('.format')?.textContent.trim(),
+    format: [...el.querySelectorAll('.format li')].map(li => li.textContent).join(' · '),
     preload: el.querySelector('audio')?.getAttribute('preload'),
   })));
   const errors = problems.slice();

@@ -3,11 +3,11 @@ package io.mp3cast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.mp3cast.mp3.EncoderSettings;
-import io.mp3cast.pcm.PcmFormat;
-import io.mp3cast.source.AudioSources;
+import io.mp3cast.stream.LiveStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * The page in real, headless browsers from Debian ({@code chromium}, {@code firefox-esr}), driven by
  * the Node harness in {@code browser-tests/} (puppeteer-core: CDP for Chromium, WebDriver BiDi for
- * Firefox; no browser is ever downloaded). Against a real server on 127.0.0.1 with the demo mount,
+ * Firefox; no browser is ever downloaded). Against {@code mp3cast serve} on 127.0.0.1 with its demo mount,
  * each browser must: load the page with no console errors and list the mount; play it with
  * {@code currentTime} advancing 2 s within 5 s and no {@code error} event; play
  * {@code /tone.mp3?seconds=3} to {@code ended} with a duration within 0.2 s of 3 s; leave
@@ -41,21 +42,26 @@ class BrowserPlaybackTest {
             "firefox", List.of("/usr/bin/firefox-esr", "/usr/bin/firefox"));
     private static final long HARNESS_LIMIT_SECONDS = 75;
     private static final Path OUT = Path.of("target", "browser").toAbsolutePath();
+    private static final int BURST_MILLIS = 5000;
 
     private static Mp3CastServer server;
 
     @BeforeAll
-    static void startDemoServer() throws IOException {
-        // Both browsers fill their media cache in 32 KiB blocks and start playing only once the
-        // first block is in: the burst must hold more than 32 KiB, 5 s at 64 kbps (40 KB), or
-        // playback starts seconds late.
-        server = Mp3CastServer.builder().host("127.0.0.1").port(0)
-                .mount(MountConfig.of("/stream.mp3").withName("mp3cast demo").withBurstMillis(5000),
-                        AudioSources.chirp(PcmFormat.floatMono(24000), 220, 880, 4), EncoderSettings.cbr(64),
-                        "chirp 220-880 Hz")
-                .demoRoutes()
-                .start();
-        server.mount("/stream.mp3").setTitle("Demo chirp, 220 to 880 Hz");
+    static void startDemoServer() throws Exception {
+        // `mp3cast serve` as a user starts it: the demo mount and the per-request routes. Both
+        // browsers fill their media cache in 32 KiB blocks and start playing only once the first
+        // block is in, so the burst must hold more than 32 KiB: 5 s at 64 kbps (40 KB). With the
+        // default 1 s (8 KB) they start about 3 s late.
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).setOut(new PrintWriter(Writer.nullWriter()))
+                .parseArgs("--host", "127.0.0.1", "--port", "0", "--burst-ms", String.valueOf(BURST_MILLIS), "--admin-password", "unused");
+        server = serve.start();
+        // A server that has just started has less than a burst to give; one up for a while has it all.
+        LiveStream demo = server.mount("/stream.mp3").stream();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (demo.publishedMicros() < BURST_MILLIS * 1000L && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     @AfterAll
