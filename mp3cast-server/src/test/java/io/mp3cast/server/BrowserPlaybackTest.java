@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.mp3cast.stream.LiveStream;
+import io.mp3cast.stream.LiveStreamSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,24 +43,24 @@ class BrowserPlaybackTest {
             "firefox", List.of("/usr/bin/firefox-esr", "/usr/bin/firefox"));
     private static final long HARNESS_LIMIT_SECONDS = 75;
     private static final Path OUT = Path.of("target", "browser").toAbsolutePath();
-    private static final int BURST_MILLIS = 5000;
+    /** The demo mount is 64 kbps: its burst floor of {@link LiveStreamSettings#BROWSER_START_BYTES} is 5 s of audio. */
+    private static final long BURST_FLOOR_MICROS = LiveStreamSettings.BROWSER_START_BYTES * 8L * 1000 / 64;
 
     private static Mp3CastServer server;
 
     @BeforeAll
     static void startDemoServer() throws Exception {
-        // `mp3cast serve` as a user starts it: the demo mount and the per-request routes. Both
-        // browsers fill their media cache in 32 KiB blocks and start playing only once the first
-        // block is in, so the burst must hold more than 32 KiB: 5 s at 64 kbps (40 KB). With the
-        // default 1 s (8 KB) they start about 3 s late.
+        // `mp3cast serve` as a user starts it, default settings: the demo mount and the per-request
+        // routes. Both browsers fill their media cache in 32 KiB blocks and start playing only once
+        // the first block is in; the server's burst floor (40 KiB) is what lets them start at once.
         ServeCommand serve = new ServeCommand();
         new CommandLine(serve).setOut(new PrintWriter(Writer.nullWriter()))
-                .parseArgs("--host", "127.0.0.1", "--port", "0", "--burst-ms", String.valueOf(BURST_MILLIS), "--admin-password", "unused");
+                .parseArgs("--host", "127.0.0.1", "--port", "0", "--admin-password", "unused");
         server = serve.start();
         // A server that has just started has less than a burst to give; one up for a while has it all.
         LiveStream demo = server.mount("/stream.mp3").stream();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (demo.publishedMicros() < BURST_MILLIS * 1000L && System.nanoTime() < deadline) {
+        while (demo.publishedMicros() < BURST_FLOOR_MICROS && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
     }
