@@ -1,5 +1,6 @@
 package io.mp3cast.cli;
 
+import io.mp3cast.server.ServeCommand;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -42,6 +43,7 @@ public final class Main {
 
     /** Every subcommand, in the order help lists them. */
     private static void addSubcommands(CommandLine cli, StdStreams io, Map<String, String> env) {
+        cli.addSubcommand(new ServeCommand());
         cli.addSubcommand(new EncodeCommand(io));
         cli.addSubcommand(new PushCommand(io, env));
         cli.addSubcommand(new CommandLine.HelpCommand());
