@@ -1,0 +1,236 @@
+package io.mp3cast.bench;
+
+import io.mp3cast.mp3.EncoderBackend;
+import io.mp3cast.mp3.FrameSink;
+import io.mp3cast.mp3.Mp3Encoder;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * CPU per second of audio: both backends of {@link Mp3Encoder} against the {@code lame} CLI on
+ * the same signal, interleaved round by round so load from other processes hits all of them alike.
+ *
+ * <p>Per config: the signal is written as a 16-bit WAV for lame and kept as floats
+ * ({@code s / 32768f}) for the Java side. Each round runs, in an order rotated every round:
+ * <ul>
+ *   <li>{@code lame} on the full WAV, CPU = user + system of the child ({@code getrusage(RUSAGE_CHILDREN)});</li>
+ *   <li>{@code lame} on a 0.1 s WAV of the same signal, the CLI's start-up cost, subtracted from the above;</li>
+ *   <li>{@code lame} with its default ReplayGain analysis on, for reference;</li>
+ *   <li>the native and the Java backend, CPU = the encoding thread's CPU time (ThreadMXBean) for
+ *       encode calls of 1152 sample frames plus {@code finish}, after warm-up rounds.</li>
+ * </ul>
+ * Medians over the rounds are reported; the lame CLI net of start-up is the reference (ratio 1.0).
+ *
+ * <p>Arguments: {@code --seconds S} (signal length, default 120), {@code --rounds N} (default 7),
+ * {@code --warmup N} (default 3), {@code --lame PATH} (default lame), {@code --config NAME} (repeatable;
+ * default both).
+ */
+public final class EncoderVsLameCli {
+    private static final int FRAMES_PER_CALL = 1152;
+    private static final double TINY_SECONDS = 0.1;
+
+    private final double seconds;
+    private final int rounds;
+    private final int warmupRounds;
+    private final String lame;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private EncoderVsLameCli(double seconds, int rounds, int warmupRounds, String lame) {
+        this.seconds = seconds;
+        this.rounds = rounds;
+        this.warmupRounds = warmupRounds;
+        this.lame = lame;
+    }
+
+    public static void main(String[] args) throws Exception {
+        double seconds = 120;
+        int rounds = 7;
+        int warmup = 3;
+        String lame = "lame";
+        List<BenchConfig> configs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--lame" -> lame = args[++i];
+                case "--config" -> configs.add(BenchConfig.valueOf(args[++i]));
+                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        if (configs.isEmpty()) {
+            configs.addAll(Arrays.asList(BenchConfig.values()));
+        }
+        EncoderVsLameCli bench = new EncoderVsLameCli(seconds, rounds, warmup, lame);
+        System.out.printf(Locale.ROOT, "signal %.0f s, %d rounds (+%d warm-up), LAME -q %d, CBR, no tag, %d frames/call%n",
+                seconds, rounds, warmup, BenchConfig.LAME_QUALITY, FRAMES_PER_CALL);
+        List<String> table = new ArrayList<>();
+        for (BenchConfig config : configs) {
+            table.addAll(bench.run(config));
+        }
+        System.out.println();
+        System.out.println("| config | encoder | CPU ms per s of audio (median [min-max]) | x real time per core | ratio to lame CLI | process CPU ms/s (incl. GC, JIT) |");
+        System.out.println("|---|---|---|---|---|---|");
+        table.forEach(System.out::println);
+    }
+
+    /** One config: all rounds, then its table rows. */
+    private List<String> run(BenchConfig config) throws IOException, InterruptedException {
+        int rate = config.format.sampleRateHz();
+        int channels = config.format.channels();
+        short[] pcm = TestSignal.generate(rate, channels, seconds);
+        float[] samples = TestSignal.toFloats(pcm);
+        Path dir = Files.createTempDirectory("mp3cast-bench-");
+        Path wav = dir.resolve("signal.wav");
+        Path tinyWav = dir.resolve("tiny.wav");
+        Path mp3 = dir.resolve("signal.mp3");
+        TestSignal.writeWav(wav, pcm, rate, channels);
+        TestSignal.writeWav(tinyWav, Arrays.copyOf(pcm, (int) (TINY_SECONDS * rate) * channels), rate, channels);
+
+        System.out.printf(Locale.ROOT, "%n%s: %s%n", config.label, sameOutput(config, wav, mp3, pcm, samples));
+        System.out.printf(Locale.ROOT, "  warming up%n");
+        for (int i = 0; i < warmupRounds; i++) {
+            lameCpu(config, wav, mp3, false);
+            encodeCpu(config, EncoderBackend.NATIVE, samples);
+            encodeCpu(config, EncoderBackend.JAVA, samples);
+        }
+        Map<String, Sample[]> results = new LinkedHashMap<>();
+        String[] names = {"lame CLI", "lame CLI 0.1 s (start-up)", "lame CLI, ReplayGain on (its default)", "native", "java"};
+        for (String name : names) {
+            results.put(name, new Sample[rounds]);
+        }
+        long[] outputBytes = new long[names.length];
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < names.length; k++) {
+                int which = (k + r) % names.length;
+                Sample s = switch (which) {
+                    case 0 -> lameCpu(config, wav, mp3, false);
+                    case 1 -> lameCpu(config, tinyWav, dir.resolve("tiny.mp3"), false);
+                    case 2 -> lameCpu(config, wav, dir.resolve("signal-rg.mp3"), true);
+                    case 3 -> encodeCpu(config, EncoderBackend.NATIVE, samples);
+                    default -> encodeCpu(config, EncoderBackend.JAVA, samples);
+                };
+                results.get(names[which])[r] = s;
+                outputBytes[which] = s.outputBytes;
+            }
+            System.out.printf(Locale.ROOT, "  round %d: lame %.1f ms, lame 0.1 s %.1f ms, native %.1f ms, java %.1f ms%n", r + 1,
+                    results.get(names[0])[r].cpuNanos / 1e6, results.get(names[1])[r].cpuNanos / 1e6,
+                    results.get(names[3])[r].cpuNanos / 1e6, results.get(names[4])[r].cpuNanos / 1e6);
+        }
+        System.out.printf(Locale.ROOT, "  output bytes: lame %d, native %d, java %d%n", outputBytes[0], outputBytes[3], outputBytes[4]);
+        deleteAll(dir);
+        return rows(config, results, names);
+    }
+
+    private List<String> rows(BenchConfig config, Map<String, Sample[]> results, String[] names) {
+        double startup = median(results.get(names[1]), false);
+        double lameNet = median(results.get(names[0]), false) - startup;
+        List<String> rows = new ArrayList<>();
+        rows.add(row(config, "lame CLI (net of start-up)", results.get(names[0]), startup, lameNet, false));
+        rows.add(row(config, "lame CLI (as measured, incl. start-up " + fmt(startup / 1e6) + " ms)",
+                results.get(names[0]), 0, lameNet, false));
+        rows.add(row(config, "lame CLI, ReplayGain on (net)", results.get(names[2]), startup, lameNet, false));
+        rows.add(row(config, "**native** (libmp3lame via JNA)", results.get(names[3]), 0, lameNet, true));
+        rows.add(row(config, "**java** (jump3r)", results.get(names[4]), 0, lameNet, true));
+        return rows;
+    }
+
+    private String row(BenchConfig config, String name, Sample[] samples, double subtract, double reference,
+                       boolean inProcess) {
+        double audioSeconds = seconds;
+        double cpu = median(samples, false) - subtract;
+        double min = Arrays.stream(samples).mapToLong(s -> s.cpuNanos).min().orElse(0) - subtract;
+        double max = Arrays.stream(samples).mapToLong(s -> s.cpuNanos).max().orElse(0) - subtract;
+        String process = inProcess ? fmt(median(samples, true) / 1e6 / audioSeconds) : "-";
+        return String.format(Locale.ROOT, "| %s | %s | %s [%s-%s] | %.0fx | %.2f | %s |", config.label, name,
+                fmt(cpu / 1e6 / audioSeconds), fmt(min / 1e6 / audioSeconds), fmt(max / 1e6 / audioSeconds),
+                audioSeconds / (cpu / 1e9), cpu / reference, process);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
+    }
+
+    private static double median(Sample[] samples, boolean process) {
+        long[] v = Arrays.stream(samples).mapToLong(s -> process ? s.processCpuNanos : s.cpuNanos).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
+    }
+
+    private Sample lameCpu(BenchConfig config, Path wav, Path mp3, boolean replayGain)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(config.lameCommand(lame, wav.toString(), mp3.toString(), replayGain))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        long before = ChildCpu.nanos();
+        int rc = pb.start().waitFor();
+        long cpu = ChildCpu.nanos() - before;
+        if (rc != 0) {
+            throw new IllegalStateException(String.join(" ", pb.command()) + " exited with " + rc);
+        }
+        return new Sample(cpu, cpu, Files.size(mp3));
+    }
+
+    private Sample encodeCpu(BenchConfig config, EncoderBackend backend, float[] samples) {
+        long[] bytes = {0};
+        FrameSink sink = (data, offset, length) -> bytes[0] += length;
+        int step = FRAMES_PER_CALL * config.format.channels();
+        try (Mp3Encoder encoder = Mp3Encoder.open(config.format, config.settings(backend))) {
+            if (encoder.backend() != backend) {
+                throw new IllegalStateException("asked for " + backend + ", got " + encoder.backend());
+            }
+            long process0 = os.getProcessCpuTime();
+            long thread0 = threads.getCurrentThreadCpuTime();
+            for (int off = 0; off < samples.length; off += step) {
+                encoder.encode(samples, off, Math.min(step, samples.length - off), sink);
+            }
+            encoder.finish(sink);
+            long thread = threads.getCurrentThreadCpuTime() - thread0;
+            long process = os.getProcessCpuTime() - process0;
+            return new Sample(thread, process, bytes[0]);
+        }
+    }
+
+    /**
+     * Proof that the lame CLI is asked for the same encoding: its output against libmp3lame's,
+     * set up like the native backend, on the same int16 samples; and the native backend's size.
+     */
+    private String sameOutput(BenchConfig config, Path wav, Path mp3, short[] pcm, float[] samples)
+            throws IOException, InterruptedException {
+        lameCpu(config, wav, mp3, false);
+        byte[] cli = Files.readAllBytes(mp3);
+        String settings = LameCliCheck.compare(cli, LameCliCheck.encodeInt16(config, pcm));
+        long[] bytes = {0};
+        FrameSink sink = (data, offset, length) -> bytes[0] += length;
+        int step = FRAMES_PER_CALL * config.format.channels();
+        try (Mp3Encoder encoder = Mp3Encoder.open(config.format, config.settings(EncoderBackend.NATIVE))) {
+            for (int off = 0; off < samples.length; off += step) {
+                encoder.encode(samples, off, Math.min(step, samples.length - off), sink);
+            }
+            encoder.finish(sink);
+        }
+        return "lame CLI output vs libmp3lame int16 path with the native backend's settings: " + settings
+                + "; native backend (float path): " + bytes[0] + " bytes";
+    }
+
+    private static void deleteAll(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    /** One timed encode: CPU of the encoding thread (or child process), of the whole process, and MP3 bytes out. */
+    private record Sample(long cpuNanos, long processCpuNanos, long outputBytes) {}
+}
