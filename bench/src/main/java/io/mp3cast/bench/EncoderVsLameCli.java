@@ -43,8 +43,6 @@ public final class EncoderVsLameCli {
     private final int warmupRounds;
     private final String lame;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private EncoderVsLameCli(double seconds, int rounds, int warmupRounds, String lame) {
         this.seconds = seconds;
@@ -54,39 +52,87 @@ public final class EncoderVsLameCli {
     }
 
     public static void main(String[] args) throws Exception {
-        double seconds = 120;
-        int rounds = 7;
-        int warmup = 3;
-        String lame = "lame";
-        List<BenchConfig> configs = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--lame" -> lame = args[++i];
-                case "--config" -> configs.add(BenchConfig.valueOf(args[++i]));
-                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
-            }
+        Args a = Args.parse(args);
+        if (!a.rest().isEmpty()) {
+            throw new IllegalArgumentException("unknown argument: " + a.rest().get(0));
         }
-        if (configs.isEmpty()) {
-            configs.addAll(Arrays.asList(BenchConfig.values()));
-        }
-        EncoderVsLameCli bench = new EncoderVsLameCli(seconds, rounds, warmup, lame);
-        System.out.printf(Locale.ROOT, "signal %.0f s, %d rounds (+%d warm-up), LAME -q %d, CBR, no tag, %d frames/call%n",
-                seconds, rounds, warmup, BenchConfig.LAME_QUALITY, FRAMES_PER_CALL);
-        List<String> table = new ArrayList<>();
-        for (BenchConfig config : configs) {
-            table.addAll(bench.run(config));
-        }
+        EncoderVsLameCli bench = a.bench();
+        List<Row> rows = bench.runAll(a.configs());
         System.out.println();
-        System.out.println("| config | encoder | CPU ms per s of audio (median [min-max]) | x real time per core | ratio to lame CLI | process CPU ms/s (incl. GC, JIT) |");
-        System.out.println("|---|---|---|---|---|---|");
-        table.forEach(System.out::println);
+        System.out.println(bench.describe());
+        System.out.println(table(rows, Map.of()));
+    }
+
+    List<Row> runAll(List<BenchConfig> configs) throws IOException, InterruptedException {
+        List<Row> rows = new ArrayList<>();
+        for (BenchConfig config : configs) {
+            rows.addAll(run(config));
+        }
+        return rows;
+    }
+
+    /** The arguments in the class comment; {@code rest} holds those it does not know, in order. */
+    record Args(double seconds, int rounds, int warmup, String lame, List<BenchConfig> configs, List<String> rest) {
+        static Args parse(String[] args) {
+            double seconds = 120;
+            int rounds = 7;
+            int warmup = 3;
+            String lame = "lame";
+            List<BenchConfig> configs = new ArrayList<>();
+            List<String> rest = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--lame" -> lame = args[++i];
+                    case "--config" -> configs.add(BenchConfig.valueOf(args[++i]));
+                    default -> rest.add(args[i]);
+                }
+            }
+            if (configs.isEmpty()) {
+                configs.addAll(Arrays.asList(BenchConfig.values()));
+            }
+            return new Args(seconds, rounds, warmup, lame, configs, rest);
+        }
+
+        EncoderVsLameCli bench() {
+            return new EncoderVsLameCli(seconds, rounds, warmup, lame);
+        }
+    }
+
+    String describe() {
+        return String.format(Locale.ROOT, "signal %.0f s per config, %d interleaved rounds (+%d warm-up), LAME -q %d, CBR,"
+                + " no tag, %d sample frames per encode call; medians [min-max] over rounds", seconds, rounds,
+                warmupRounds, BenchConfig.LAME_QUALITY, FRAMES_PER_CALL);
+    }
+
+    /**
+     * The Markdown table; {@code perCall} adds JMH's figures (us per call, bytes allocated per call)
+     * to the backend rows, keyed by {@link #jmhKey}.
+     */
+    static String table(List<Row> rows, Map<String, double[]> perCall) {
+        StringBuilder t = new StringBuilder();
+        t.append("| config | encoder | CPU ms per s of audio | x real time per core | ratio to lame CLI |"
+                + " process CPU ms/s (with GC, JIT) | JMH us per call | JMH bytes allocated per call |\n");
+        t.append("|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            double[] jmh = r.backend == null ? null : perCall.get(jmhKey(r.config, r.backend));
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s [%s-%s] | %.0fx | %.2f | %s | %s | %s |%n",
+                    r.config.label, r.encoder, fmt(r.cpuMsPerSecond), fmt(r.minMsPerSecond), fmt(r.maxMsPerSecond),
+                    1000 / r.cpuMsPerSecond, r.ratioToLame, Double.isNaN(r.processMsPerSecond) ? "-" : fmt(r.processMsPerSecond),
+                    jmh == null ? "-" : String.format(Locale.ROOT, "%.0f", jmh[0]),
+                    jmh == null ? "-" : String.format(Locale.ROOT, "%.0f", jmh[1])));
+        }
+        return t.toString();
+    }
+
+    static String jmhKey(BenchConfig config, EncoderBackend backend) {
+        return config.name() + "/" + backend.name();
     }
 
     /** One config: all rounds, then its table rows. */
-    private List<String> run(BenchConfig config) throws IOException, InterruptedException {
+    List<Row> run(BenchConfig config) throws IOException, InterruptedException {
         int rate = config.format.sampleRateHz();
         int channels = config.format.channels();
         short[] pcm = TestSignal.generate(rate, channels, seconds);
@@ -133,30 +179,32 @@ public final class EncoderVsLameCli {
         return rows(config, results, names);
     }
 
-    private List<String> rows(BenchConfig config, Map<String, Sample[]> results, String[] names) {
+    private List<Row> rows(BenchConfig config, Map<String, Sample[]> results, String[] names) {
         double startup = median(results.get(names[1]), false);
         double lameNet = median(results.get(names[0]), false) - startup;
-        List<String> rows = new ArrayList<>();
-        rows.add(row(config, "lame CLI (net of start-up)", results.get(names[0]), startup, lameNet, false));
-        rows.add(row(config, "lame CLI (as measured, incl. start-up " + fmt(startup / 1e6) + " ms)",
-                results.get(names[0]), 0, lameNet, false));
-        rows.add(row(config, "lame CLI, ReplayGain on (net)", results.get(names[2]), startup, lameNet, false));
-        rows.add(row(config, "**native** (libmp3lame via JNA)", results.get(names[3]), 0, lameNet, true));
-        rows.add(row(config, "**java** (jump3r)", results.get(names[4]), 0, lameNet, true));
+        List<Row> rows = new ArrayList<>();
+        rows.add(row(config, "lame CLI, net of start-up (reference)", null, results.get(names[0]), startup, lameNet));
+        rows.add(row(config, "lame CLI as measured (start-up " + fmt(startup / 1e6) + " ms per run)", null,
+                results.get(names[0]), 0, lameNet));
+        rows.add(row(config, "lame CLI with ReplayGain (its default), net", null, results.get(names[2]), startup, lameNet));
+        rows.add(row(config, "**native** (libmp3lame via JNA)", EncoderBackend.NATIVE, results.get(names[3]), 0, lameNet));
+        rows.add(row(config, "**java** (jump3r)", EncoderBackend.JAVA, results.get(names[4]), 0, lameNet));
         return rows;
     }
 
-    private String row(BenchConfig config, String name, Sample[] samples, double subtract, double reference,
-                       boolean inProcess) {
-        double audioSeconds = seconds;
+    private Row row(BenchConfig config, String name, EncoderBackend backend, Sample[] samples, double subtract,
+                    double reference) {
+        double perSecond = 1e6 * seconds;
         double cpu = median(samples, false) - subtract;
         double min = Arrays.stream(samples).mapToLong(s -> s.cpuNanos).min().orElse(0) - subtract;
         double max = Arrays.stream(samples).mapToLong(s -> s.cpuNanos).max().orElse(0) - subtract;
-        String process = inProcess ? fmt(median(samples, true) / 1e6 / audioSeconds) : "-";
-        return String.format(Locale.ROOT, "| %s | %s | %s [%s-%s] | %.0fx | %.2f | %s |", config.label, name,
-                fmt(cpu / 1e6 / audioSeconds), fmt(min / 1e6 / audioSeconds), fmt(max / 1e6 / audioSeconds),
-                audioSeconds / (cpu / 1e9), cpu / reference, process);
+        double process = backend == null ? Double.NaN : median(samples, true) / perSecond;
+        return new Row(config, name, backend, cpu / perSecond, min / perSecond, max / perSecond, cpu / reference, process);
     }
+
+    /** One line of the table; {@code backend} is null for the lame CLI. All CPU figures in ms per second of audio. */
+    record Row(BenchConfig config, String encoder, EncoderBackend backend, double cpuMsPerSecond, double minMsPerSecond,
+               double maxMsPerSecond, double ratioToLame, double processMsPerSecond) {}
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
@@ -171,9 +219,9 @@ public final class EncoderVsLameCli {
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(config.lameCommand(lame, wav.toString(), mp3.toString(), replayGain))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        long before = ChildCpu.nanos();
+        long before = CpuClock.childrenNanos();
         int rc = pb.start().waitFor();
-        long cpu = ChildCpu.nanos() - before;
+        long cpu = CpuClock.childrenNanos() - before;
         if (rc != 0) {
             throw new IllegalStateException(String.join(" ", pb.command()) + " exited with " + rc);
         }
@@ -184,18 +232,19 @@ public final class EncoderVsLameCli {
         long[] bytes = {0};
         FrameSink sink = (data, offset, length) -> bytes[0] += length;
         int step = FRAMES_PER_CALL * config.format.channels();
+        settle();
         try (Mp3Encoder encoder = Mp3Encoder.open(config.format, config.settings(backend))) {
             if (encoder.backend() != backend) {
                 throw new IllegalStateException("asked for " + backend + ", got " + encoder.backend());
             }
-            long process0 = os.getProcessCpuTime();
+            long process0 = CpuClock.processNanos();
             long thread0 = threads.getCurrentThreadCpuTime();
             for (int off = 0; off < samples.length; off += step) {
                 encoder.encode(samples, off, Math.min(step, samples.length - off), sink);
             }
             encoder.finish(sink);
             long thread = threads.getCurrentThreadCpuTime() - thread0;
-            long process = os.getProcessCpuTime() - process0;
+            long process = CpuClock.processNanos() - process0;
             return new Sample(thread, process, bytes[0]);
         }
     }
@@ -220,6 +269,19 @@ public final class EncoderVsLameCli {
         }
         return "lame CLI output vs libmp3lame int16 path with the native backend's settings: " + settings
                 + "; native backend (float path): " + bytes[0] + " bytes";
+    }
+
+    /**
+     * Collects the garbage of earlier runs (the Java backend's above all) and gives background
+     * JIT and GC work a moment to finish, so the next run's process CPU is its own.
+     */
+    private static void settle() {
+        System.gc();
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void deleteAll(Path dir) throws IOException {
