@@ -20,7 +20,7 @@ import java.util.Map;
  * the same signal, interleaved round by round so load from other processes hits all of them alike.
  *
  * <p>Per config: the signal is written as a 16-bit WAV for lame and kept as floats
- * ({@code s / 32768f}) for the Java side. Each round runs, in an order rotated every round:
+ * ({@code s / 32768f}) for the Java side. Each round runs, in an order shuffled every round:
  * <ul>
  *   <li>{@code lame} on the full WAV, CPU = user + system of the child ({@code getrusage(RUSAGE_CHILDREN)});</li>
  *   <li>{@code lame} on a 0.1 s WAV of the same signal, the CLI's start-up cost, subtracted from the above;</li>
@@ -28,7 +28,9 @@ import java.util.Map;
  *   <li>the native and the Java backend, CPU = the encoding thread's CPU time (ThreadMXBean) for
  *       encode calls of 1152 sample frames plus {@code finish}, after warm-up rounds.</li>
  * </ul>
- * Medians over the rounds are reported; the lame CLI net of start-up is the reference (ratio 1.0).
+ * Medians over the rounds are reported; the lame CLI net of start-up is the reference (ratio 1.0),
+ * both as a ratio of medians and as the median of per-round ratios (each run against the lame run
+ * of its own round, which cancels load that drifts from round to round).
  *
  * <p>Arguments: {@code --seconds S} (signal length, default 120), {@code --rounds N} (default 7),
  * {@code --warmup N} (default 3), {@code --lame PATH} (default lame), {@code --config NAME} (repeatable;
@@ -113,14 +115,15 @@ public final class EncoderVsLameCli {
      */
     static String table(List<Row> rows, Map<String, double[]> perCall) {
         StringBuilder t = new StringBuilder();
-        t.append("| config | encoder | CPU ms per s of audio | x real time per core | ratio to lame CLI |"
-                + " process CPU ms/s (with GC, JIT) | JMH us per call | JMH bytes allocated per call |\n");
-        t.append("|---|---|---|---|---|---|---|---|\n");
+        t.append("| config | encoder | CPU ms per s of audio, median [min-max] | x real time per core | ratio to lame CLI"
+                + " (of medians) | ratio to lame CLI (median of per-round ratios) | process CPU ms/s (with GC, JIT)"
+                + " | JMH us per call | JMH bytes allocated per call |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             double[] jmh = r.backend == null ? null : perCall.get(jmhKey(r.config, r.backend));
-            t.append(String.format(Locale.ROOT, "| %s | %s | %s [%s-%s] | %.0fx | %.2f | %s | %s | %s |%n",
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s [%s-%s] | %.0fx | %.2f | %.2f | %s | %s | %s |%n",
                     r.config.label, r.encoder, fmt(r.cpuMsPerSecond), fmt(r.minMsPerSecond), fmt(r.maxMsPerSecond),
-                    1000 / r.cpuMsPerSecond, r.ratioToLame, Double.isNaN(r.processMsPerSecond) ? "-" : fmt(r.processMsPerSecond),
+                    1000 / r.cpuMsPerSecond, r.ratioToLame, r.pairedRatioToLame, Double.isNaN(r.processMsPerSecond) ? "-" : fmt(r.processMsPerSecond),
                     jmh == null ? "-" : String.format(Locale.ROOT, "%.0f", jmh[0]),
                     jmh == null ? "-" : String.format(Locale.ROOT, "%.0f", jmh[1])));
         }
@@ -157,9 +160,12 @@ public final class EncoderVsLameCli {
             results.put(name, new Sample[rounds]);
         }
         long[] outputBytes = new long[names.length];
+        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4));
+        java.util.Random shuffle = new java.util.Random(7);
         for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < names.length; k++) {
-                int which = (k + r) % names.length;
+            // A new order every round: no contender always follows the same one (or the same GC).
+            java.util.Collections.shuffle(order, shuffle);
+            for (int which : order) {
                 Sample s = switch (which) {
                     case 0 -> lameCpu(config, wav, mp3, false);
                     case 1 -> lameCpu(config, tinyWav, dir.resolve("tiny.mp3"), false);
@@ -183,35 +189,52 @@ public final class EncoderVsLameCli {
         double startup = median(results.get(names[1]), false);
         double lameNet = median(results.get(names[0]), false) - startup;
         List<Row> rows = new ArrayList<>();
-        rows.add(row(config, "lame CLI, net of start-up (reference)", null, results.get(names[0]), startup, lameNet));
+        Sample[] lame = results.get(names[0]);
+        rows.add(row(config, "lame CLI, net of start-up (reference)", null, lame, startup, lameNet, lame, startup));
         rows.add(row(config, "lame CLI as measured (start-up " + fmt(startup / 1e6) + " ms per run)", null,
-                results.get(names[0]), 0, lameNet));
-        rows.add(row(config, "lame CLI with ReplayGain (its default), net", null, results.get(names[2]), startup, lameNet));
-        rows.add(row(config, "**native** (libmp3lame via JNA)", EncoderBackend.NATIVE, results.get(names[3]), 0, lameNet));
-        rows.add(row(config, "**java** (jump3r)", EncoderBackend.JAVA, results.get(names[4]), 0, lameNet));
+                lame, 0, lameNet, lame, startup));
+        rows.add(row(config, "lame CLI with ReplayGain (its default), net", null, results.get(names[2]), startup,
+                lameNet, lame, startup));
+        rows.add(row(config, "**native** (libmp3lame via JNA)", EncoderBackend.NATIVE, results.get(names[3]), 0,
+                lameNet, lame, startup));
+        rows.add(row(config, "**java** (jump3r)", EncoderBackend.JAVA, results.get(names[4]), 0, lameNet, lame, startup));
         return rows;
     }
 
+    /**
+     * {@code subtract} comes off every sample; the ratio of medians divides by {@code reference}; the
+     * paired ratio divides each round's figure by that round's lame CLI run, net of {@code startup}.
+     */
     private Row row(BenchConfig config, String name, EncoderBackend backend, Sample[] samples, double subtract,
-                    double reference) {
+                    double reference, Sample[] lame, double startup) {
         double perSecond = 1e6 * seconds;
         double cpu = median(samples, false) - subtract;
         double min = Arrays.stream(samples).mapToLong(s -> s.cpuNanos).min().orElse(0) - subtract;
         double max = Arrays.stream(samples).mapToLong(s -> s.cpuNanos).max().orElse(0) - subtract;
         double process = backend == null ? Double.NaN : median(samples, true) / perSecond;
-        return new Row(config, name, backend, cpu / perSecond, min / perSecond, max / perSecond, cpu / reference, process);
+        double[] paired = new double[samples.length];
+        for (int r = 0; r < samples.length; r++) {
+            paired[r] = (samples[r].cpuNanos - subtract) / (lame[r].cpuNanos - startup);
+        }
+        return new Row(config, name, backend, cpu / perSecond, min / perSecond, max / perSecond, cpu / reference,
+                median(paired), process);
     }
 
     /** One line of the table; {@code backend} is null for the lame CLI. All CPU figures in ms per second of audio. */
     record Row(BenchConfig config, String encoder, EncoderBackend backend, double cpuMsPerSecond, double minMsPerSecond,
-               double maxMsPerSecond, double ratioToLame, double processMsPerSecond) {}
+               double maxMsPerSecond, double ratioToLame, double pairedRatioToLame, double processMsPerSecond) {}
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
     }
 
     private static double median(Sample[] samples, boolean process) {
-        long[] v = Arrays.stream(samples).mapToLong(s -> process ? s.processCpuNanos : s.cpuNanos).sorted().toArray();
+        return median(Arrays.stream(samples).mapToDouble(s -> process ? s.processCpuNanos : s.cpuNanos).toArray());
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
     }
 
