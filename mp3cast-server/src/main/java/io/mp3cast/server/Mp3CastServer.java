@@ -11,6 +11,7 @@ import io.mp3cast.server.internal.Transport;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.stream.FrameFeed;
+import io.mp3cast.stream.PacedSource;
 import io.mp3cast.stream.PacedSourceFeed;
 import io.mp3cast.stream.PacingClock;
 import io.netty.bootstrap.ServerBootstrap;
@@ -200,7 +201,9 @@ public final class Mp3CastServer implements AutoCloseable {
         /**
          * The demo routes: {@code /tone.mp3?hz=440&seconds=5&rate=24000}, {@code /noise.mp3},
          * {@code /chirp.mp3?from=200&to=2000&period=5}, {@code /silence.mp3}; each takes
-         * {@code seconds} (default 10, at most 3600), {@code rate}, {@code channels}, {@code bitrate}.
+         * {@code seconds} (default 10, at most 3600), {@code rate}, {@code channels}, {@code bitrate}, and
+         * {@code pace}: {@code none} (the default: sent as fast as it is encoded) or {@code realtime} (the
+         * source is paced like a live producer, see {@link PacedSource}).
          */
         public Builder demoRoutes() {
             for (String name : List.of("tone", "noise", "chirp", "silence")) {
@@ -314,8 +317,12 @@ public final class Mp3CastServer implements AutoCloseable {
             Params p = new Params(firstValues(req));
             double seconds = p.decimal("seconds", 10, 0, 3600);
             p.has("bitrate");
-            AudioSource source = SourceSpecs.create(name, p).source();
-            return AudioSources.limit(source, seconds);
+            String pace = p.string("pace", "none");
+            if (!pace.equals("none") && !pace.equals("realtime")) {
+                throw new IllegalArgumentException("pace: '" + pace + "' not supported (none, realtime)");
+            }
+            AudioSource source = AudioSources.limit(SourceSpecs.create(name, p).source(), seconds);
+            return pace.equals("realtime") ? PacedSource.realTime(source) : source;
         }
 
         private static Map<String, String> firstValues(StreamRequest req) {

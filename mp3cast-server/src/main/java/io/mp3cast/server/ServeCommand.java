@@ -66,6 +66,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--batch-ms", paramLabel = "MS", description = "Audio per write to each listener (default 100; 0 = every frame).")
     Integer batchMillis;
 
+    @Option(names = "--max-streams", paramLabel = "N", description = "Per-request streams allowed at once; more get 503 (default 256).")
+    Integer maxStreams;
+
     @Option(names = "--admin-password", paramLabel = "PASSWORD",
             description = "Password for /admin calls, user admin (default: $MP3CAST_ADMIN_PASSWORD, else a random one, printed).")
     String adminPassword;
@@ -94,7 +97,8 @@ public final class ServeCommand implements Callable<Integer> {
     public Mp3CastServer start() throws IOException {
         Properties file = config == null ? new Properties() : load(config);
         Settings s = Settings.from(this, file);
-        Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword);
+        Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
+                .maxOpenStreams(s.maxStreams);
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
@@ -143,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
         String adminPassword;
         boolean generatedPassword;
         boolean demoRoutes;
+        int maxStreams;
         List<String> mounts = new ArrayList<>();
         MountConfig mountDefaults;
         EncoderSettings encoderDefaults;
@@ -157,6 +162,7 @@ public final class ServeCommand implements Callable<Integer> {
             s.generatedPassword = password == null;
             s.adminPassword = password == null ? randomPassword() : password;
             s.demoRoutes = Boolean.parseBoolean(pick(null, f.remove("demo-routes"), "true"));
+            s.maxStreams = number("max-streams", pick(c.maxStreams, f.remove("max-streams"), "256"));
             EncoderBackend backend = EncoderBackend.parse(pick(c.encoder, f.remove("encoder"), "auto"));
             s.encoderDefaults = EncoderSettings.DEFAULT.withBackend(backend);
             MountConfig d = MountConfig.of("/default.mp3");
@@ -170,7 +176,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             if (!f.isEmpty()) {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
-                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, demo-routes, mount./PATH)");
+                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes, mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
             if (s.mounts.isEmpty()) {

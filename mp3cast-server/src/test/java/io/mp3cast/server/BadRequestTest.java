@@ -55,6 +55,7 @@ class BadRequestTest {
         assertBadRequest("/tone.mp3?rate=22051", "rate");
         assertBadRequest("/tone.mp3?bitrate=7", "bitrate");
         assertBadRequest("/tone.mp3?rate=24000&bitrate=320", "bitrate");
+        assertBadRequest("/tone.mp3?pace=fast", "pace");
     }
 
     @Test

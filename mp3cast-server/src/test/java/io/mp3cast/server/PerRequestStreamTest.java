@@ -43,6 +43,38 @@ class PerRequestStreamTest {
     }
 
     @Test
+    void aRealTimePacedRequestCarriesTheSameMp3AsAnUnpacedOne() throws Exception {
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).demoRoutes().start()) {
+            byte[] paced;
+            byte[] unpaced;
+            try (RawHttp r = RawHttp.get(server.port(), "/chirp.mp3?seconds=0.5&pace=realtime")) {
+                assertThat(r.status).isEqualTo(200);
+                paced = r.readAll();
+            }
+            try (RawHttp r = RawHttp.get(server.port(), "/chirp.mp3?seconds=0.5")) {
+                unpaced = r.readAll();
+            }
+            // One continuous encoder: chunk sizes (20 ms paced reads, 192 ms unpaced) leave no trace.
+            assertThat(paced).isEqualTo(unpaced);
+            assertThat(Mp3Bytes.frames(paced)).isGreaterThanOrEqualTo(20);
+        }
+    }
+
+    @Test
+    void moreStreamsThanTheLimitGet503() throws Exception {
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).demoRoutes().maxOpenStreams(1)
+                .start()) {
+            try (RawHttp first = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime")) {
+                assertThat(first.status).isEqualTo(200);
+                first.readExactly(4);
+                try (RawHttp second = RawHttp.get(server.port(), "/silence.mp3")) {
+                    assertThat(second.status).isEqualTo(503);
+                }
+            }
+        }
+    }
+
+    @Test
     void aClientThatDisconnectsMidStreamLeavesNoOpenStreamWithinOneSecondAndTheSourceIsClosed() throws Exception {
         AtomicBoolean sourceClosed = new AtomicBoolean();
         AtomicLong samplesRead = new AtomicLong();

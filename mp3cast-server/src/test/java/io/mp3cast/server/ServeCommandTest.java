@@ -80,6 +80,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void maxStreamsLimitsPerRequestStreamsFromTheFlagOrTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, "max-streams = 1\n");
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0", "--host", "127.0.0.1").start();
+             RawHttp first = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime");
+             RawHttp second = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime")) {
+            assertThat(first.status).isEqualTo(200);
+            assertThat(second.status).isEqualTo(503);
+        }
+        try (Mp3CastServer server = parse("--config", file.toString(), "--max-streams", "2", "--port", "0",
+                "--host", "127.0.0.1").start();
+             RawHttp first = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime");
+             RawHttp second = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime")) {
+            assertThat(first.status).isEqualTo(200);
+            assertThat(second.status).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> parse("--port", "0", "--max-streams", "0").start()).hasMessageContaining("0");
+    }
+
+    @Test
     void aFileMountPlaysTheWavAndEndsWhenItIsNotLooped(@TempDir Path dir) throws Exception {
         float[] tone = io.mp3cast.testing.Signals.toneMix(24000, 12000, 0.5, 440);
         short[] pcm = io.mp3cast.testing.Signals.toShorts(tone);
@@ -127,7 +147,7 @@ class ServeCommandTest {
     void helpListsEveryOption() {
         String help = new CommandLine(new ServeCommand()).getUsageMessage();
         List<String> options = List.of("--port", "--host", "--mount", "--config", "--encoder", "--burst-ms",
-                "--queue-ms", "--admin-password");
+                "--queue-ms", "--batch-ms", "--max-streams", "--admin-password");
         assertThat(options.stream().filter(help::contains).collect(Collectors.toList())).isEqualTo(options);
     }
 }

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Markdown tables from the load client's JSON lines (one per run): bench/lib/tables.py KIND FILE.
+
+KIND: live (listener capacity), requests (time to first byte / frame), streams (unique streams).
+"""
+import json
+import sys
+
+
+def ms(us):
+    return "-" if us is None or us < 0 else (f"{us / 1000:.1f}" if us < 100_000 else f"{us / 1000:.0f}")
+
+
+def pct(d, key, conv=ms):
+    p = d.get(key) or {}
+    if not p or p.get("n", 0) == 0:
+        return "-"
+    return f"{conv(p['p50'])} / {conv(p['p99'])}"
+
+
+def failures(r):
+    f = r.get("failures") or {}
+    return ", ".join(f"{v}x {k}" for k, v in f.items()) or "0"
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def live(results):
+    rows = []
+    for r in results:
+        n = r["listeners"]
+        active = r.get("held", 0)
+        rss_idle = r.get("server_rss_idle_kib")
+        rss = r.get("server_rss_kib")
+        heap_idle = r.get("server_heap_idle_kib")
+        heap = r.get("server_heap_kib")
+        rows.append([
+            r["label"], n, f"{active} / {r.get('with_frames', 0)}",
+            pct(r, "max_lag_ms", lambda v: str(v)),
+            f"{r.get('server_cpu_pct', '-')} ({r.get('server_cpu_idle_pct', '-')} idle)",
+            r.get("server_us_per_listener_s", "-"),
+            f"{rss_idle / 1024:.0f} → {rss / 1024:.0f}" if rss and rss_idle else "-",
+            f"{(rss - rss_idle) / n:.1f}" if rss and rss_idle else "-",
+            f"{(heap - heap_idle) / n:.2f}" if heap is not None and heap_idle is not None else "n/a",
+            pct(r, "probe_first_frame_us"),
+            pct(r, "first_frame_us"),
+            f"{r.get('on_frame_boundary', 0)} / {r.get('with_frames', 0)}",
+            r.get("client_cpu_pct", "-"),
+            failures(r),
+            r.get("load_start", "?"),
+        ])
+    return table(["server", "listeners", "held (lag < 1 s) / connected", "max lag p50 / p99 ms",
+                  "server CPU % of one core", "CPU µs per listener-second", "RSS MiB idle → loaded",
+                  "RSS KiB per listener", "heap KiB per listener", "join under load: first frame p50 / p99 ms",
+                  "ramp joins: first frame p50 / p99 ms", "bursts on a frame boundary", "client CPU %",
+                  "failed", "load avg at start"], rows)
+
+
+def requests(results):
+    rows = []
+    for r in results:
+        rows.append([
+            r["label"], r["concurrency"], r["with_frames"],
+            pct(r, "ttfb_us"), pct(r, "first_frame_us"),
+            f"{r.get('on_frame_boundary', 0)} / {r.get('with_frames', 0)}",
+            r.get("server_cpu_pct", "-"), failures(r), r.get("load_start", "?"),
+        ])
+    return table(["server", "concurrent requests", "samples", "first byte p50 / p99 ms",
+                  "first whole frame p50 / p99 ms", "starts on a frame boundary", "server CPU %", "failed",
+                  "load avg at start"], rows)
+
+
+def streams(results):
+    rows = []
+    for r in results:
+        rows.append([
+            r["label"], r["listeners"], f"{r.get('held', 0)} / {r['listeners']}",
+            pct(r, "max_lag_ms", lambda v: str(v)),
+            pct(r, "audio_per_wall_permille", lambda v: f"{v / 1000:.3f}"),
+            r.get("server_cpu_pct", "-"),
+            f"{r['server_rss_kib'] / 1024:.0f}" if r.get("server_rss_kib") else "-",
+            pct(r, "first_frame_us"), r.get("client_cpu_pct", "-"), failures(r), r.get("load_start", "?"),
+        ])
+    return table(["server", "concurrent streams", "held (lag < 1 s)", "max lag p50 / p99 ms",
+                  "audio per wall second p50 / p99", "server CPU % of one core", "server RSS MiB",
+                  "first whole frame p50 / p99 ms", "client CPU %", "failed", "load avg at start"], rows)
+
+
+def main():
+    kind, path = sys.argv[1], sys.argv[2]
+    with open(path) as f:
+        results = [json.loads(line) for line in f if line.strip()]
+    print({"live": live, "requests": requests, "streams": streams}[kind](results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+package io.mp3cast.stream;
+
+import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.source.AudioSource;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Objects;
+
+/**
+ * A source that hands out another source's samples no faster than real time, as a live producer
+ * (a synthesizer speaking, a microphone) would: sample frame {@code n} is due {@code n / rate}
+ * seconds after the first read. A per-request stream over it is paced like a live one, which the
+ * generators alone are not (they produce as fast as they are read).
+ *
+ * <p>Each read waits until at least {@code chunkMillis} of audio is due (or all that was asked,
+ * if less), then returns everything due, up to the length asked: a reader that fell behind (a GC
+ * pause, a busy machine) catches up at once, and the time since the first read stays the
+ * measure, so pacing does not drift over long streams.
+ *
+ * <p>Threading: as {@link AudioSource}: one reader; {@link #close()} from any thread.
+ */
+public final class PacedSource implements AudioSource {
+    /** Default step: 20 ms, under one MP3 frame at every rate, so the first frame leaves early. */
+    public static final int DEFAULT_CHUNK_MILLIS = 20;
+
+    private final AudioSource source;
+    private final PacingClock clock;
+    private final int rate;
+    private final int channels;
+    private final int chunkFrames;
+    private long startNanos;
+    private boolean started;
+    private long framesRead;
+
+    /**
+     * @param chunkMillis the least audio a read waits for (1-1000 ms)
+     */
+    public PacedSource(AudioSource source, PacingClock clock, int chunkMillis) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (chunkMillis < 1 || chunkMillis > 1000) {
+            throw new IllegalArgumentException("chunkMillis not supported: " + chunkMillis + " (1-1000)");
+        }
+        this.rate = source.format().sampleRateHz();
+        this.channels = source.format().channels();
+        this.chunkFrames = Math.max(1, (int) ((long) rate * chunkMillis / 1000));
+    }
+
+    /** {@code source} in real time, by the system clock, in steps of {@link #DEFAULT_CHUNK_MILLIS}. */
+    public static PacedSource realTime(AudioSource source) {
+        return new PacedSource(source, PacingClock.SYSTEM, DEFAULT_CHUNK_MILLIS);
+    }
+
+    @Override
+    public PcmFormat format() {
+        return source.format();
+    }
+
+    @Override
+    public int read(float[] buffer, int offset, int length) throws IOException {
+        int wanted = length / channels;
+        if (wanted == 0) {
+            return source.read(buffer, offset, length);
+        }
+        if (!started) {
+            started = true;
+            startNanos = clock.nanoTime();
+        }
+        long least = Math.min(wanted, chunkFrames);
+        try {
+            clock.sleepUntil(dueNanos(framesRead + least));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("paced read interrupted");
+        }
+        long due = framesDue(clock.nanoTime() - startNanos) - framesRead;
+        int frames = (int) Math.min(wanted, Math.max(least, due));
+        int n = source.read(buffer, offset, frames * channels);
+        if (n > 0) {
+            framesRead += n / channels;
+        }
+        return n;
+    }
+
+    /** Frames handed out so far. */
+    public long framesRead() {
+        return framesRead;
+    }
+
+    /** When frame {@code frames} is due, rounded up so that no frame is handed out early. */
+    private long dueNanos(long frames) {
+        return startNanos + frames / rate * 1_000_000_000L + ((frames % rate) * 1_000_000_000L + rate - 1) / rate;
+    }
+
+    /** Whole frames due {@code elapsedNanos} after the start (split so that days of audio do not overflow). */
+    private long framesDue(long elapsedNanos) {
+        return elapsedNanos / 1_000_000_000L * rate + (elapsedNanos % 1_000_000_000L) * rate / 1_000_000_000L;
+    }
+
+    @Override
+    public void close() {
+        source.close();
+    }
+}
