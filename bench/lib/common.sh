@@ -12,6 +12,7 @@ chmod 755 "$WORK"
 cleanup() {
   local pid
   for pid in "${STARTED_PIDS[@]}"; do
+    pkill -P "$pid" 2>/dev/null || true  # its children (Flask's ffmpegs), by parent PID
     kill "$pid" 2>/dev/null || true
   done
   for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -139,4 +140,14 @@ EOF
     fi
     sleep 0.3
   done
+}
+
+# start_flask: the seed's approach (bench/flask/seed_app.py) under Debian's python3; sets FLASK_PORT, FLASK_PID.
+start_flask() {
+  /usr/bin/python3 -c 'import flask' 2>/dev/null || { echo "Flask not found: apt-get install python3-flask" >&2; return 1; }
+  FLASK_PORT=$(free_port)
+  /usr/bin/python3 "$BENCH_DIR/flask/seed_app.py" "$FLASK_PORT" >"$WORK/flask.log" 2>&1 &
+  FLASK_PID=$!
+  STARTED_PIDS+=("$FLASK_PID")
+  wait_for_http "http://127.0.0.1:$FLASK_PORT/tone.mp3?seconds=0.1" 30
 }

@@ -12,43 +12,63 @@ import java.util.Objects;
  * seconds after the first read. A per-request stream over it is paced like a live one, which the
  * generators alone are not (they produce as fast as they are read).
  *
- * <p>Each read waits until at least {@code chunkMillis} of audio is due (or all that was asked,
- * if less), then returns everything due, up to the length asked: a reader that fell behind (a GC
- * pause, a busy machine) catches up at once, and the time since the first read stays the
- * measure, so pacing does not drift over long streams.
+ * <p>Each read waits until a step of audio is due (or all that was asked, if less), then returns
+ * everything due, up to the length asked: a reader that fell behind (a GC pause, a busy machine)
+ * catches up at once, and the time since the first read stays the measure, so pacing does not
+ * drift over long streams. Steps start at {@code firstChunkMillis}, so the first MP3 frame can
+ * leave early, and grow with the audio handed out (half of it) up to {@code chunkMillis}: each
+ * step is a thread wake-up and a socket write, and at 24 kHz 20 ms steps cost a per-request
+ * stream about twice the CPU of 100 ms steps (see BENCHMARKS.md).
  *
  * <p>Threading: as {@link AudioSource}: one reader; {@link #close()} from any thread.
  */
 public final class PacedSource implements AudioSource {
-    /** Default step: 20 ms, under one MP3 frame at every rate, so the first frame leaves early. */
-    public static final int DEFAULT_CHUNK_MILLIS = 20;
+    /** First step: 20 ms, under one MP3 frame at every rate, so the first frame leaves early. */
+    public static final int FIRST_CHUNK_MILLIS = 20;
+    /** Largest step of {@link #realTime}: 100 ms, reached after about 0.3 s of audio. */
+    public static final int CHUNK_MILLIS = 100;
 
     private final AudioSource source;
     private final PacingClock clock;
     private final int rate;
     private final int channels;
+    private final int firstChunkFrames;
     private final int chunkFrames;
     private long startNanos;
     private boolean started;
     private long framesRead;
 
     /**
-     * @param chunkMillis the least audio a read waits for (1-1000 ms)
+     * @param firstChunkMillis the least audio the first read waits for (1-1000 ms)
+     * @param chunkMillis      the most the least audio a read waits for grows to (firstChunkMillis-1000 ms)
      */
-    public PacedSource(AudioSource source, PacingClock clock, int chunkMillis) {
+    public PacedSource(AudioSource source, PacingClock clock, int firstChunkMillis, int chunkMillis) {
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (chunkMillis < 1 || chunkMillis > 1000) {
-            throw new IllegalArgumentException("chunkMillis not supported: " + chunkMillis + " (1-1000)");
+        if (firstChunkMillis < 1 || firstChunkMillis > 1000) {
+            throw new IllegalArgumentException("firstChunkMillis not supported: " + firstChunkMillis + " (1-1000)");
+        }
+        if (chunkMillis < firstChunkMillis || chunkMillis > 1000) {
+            throw new IllegalArgumentException("chunkMillis not supported: " + chunkMillis + " ("
+                    + firstChunkMillis + "-1000, at least firstChunkMillis)");
         }
         this.rate = source.format().sampleRateHz();
         this.channels = source.format().channels();
+        this.firstChunkFrames = Math.max(1, (int) ((long) rate * firstChunkMillis / 1000));
         this.chunkFrames = Math.max(1, (int) ((long) rate * chunkMillis / 1000));
     }
 
-    /** {@code source} in real time, by the system clock, in steps of {@link #DEFAULT_CHUNK_MILLIS}. */
+    /** Steps of a fixed {@code chunkMillis}. */
+    public PacedSource(AudioSource source, PacingClock clock, int chunkMillis) {
+        this(source, clock, chunkMillis, chunkMillis);
+    }
+
+    /**
+     * {@code source} in real time by the system clock, in steps from {@link #FIRST_CHUNK_MILLIS} up to
+     * {@link #CHUNK_MILLIS}.
+     */
     public static PacedSource realTime(AudioSource source) {
-        return new PacedSource(source, PacingClock.SYSTEM, DEFAULT_CHUNK_MILLIS);
+        return new PacedSource(source, PacingClock.SYSTEM, FIRST_CHUNK_MILLIS, CHUNK_MILLIS);
     }
 
     @Override
@@ -66,7 +86,8 @@ public final class PacedSource implements AudioSource {
             started = true;
             startNanos = clock.nanoTime();
         }
-        long least = Math.min(wanted, chunkFrames);
+        long step = Math.max(firstChunkFrames, Math.min(chunkFrames, framesRead / 2));
+        long least = Math.min(wanted, step);
         try {
             clock.sleepUntil(dueNanos(framesRead + least));
         } catch (InterruptedException e) {

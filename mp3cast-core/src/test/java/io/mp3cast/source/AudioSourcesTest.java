@@ -19,6 +19,23 @@ class AudioSourcesTest {
     }
 
     @Test
+    void toneSamplesAreTheExactSineToWithinFloatPrecisionEvenAfterAnHour() throws Exception {
+        AudioSource tone = AudioSources.tone(48000, 997);
+        float[] buf = new float[48000];
+        double step = 2 * Math.PI * 997 / 48000;
+        for (int second = 0; second < 3600; second++) {
+            tone.read(buf, 0, buf.length);
+            if (second == 0 || second == 3599) {
+                for (int i = 0; i < buf.length; i++) {
+                    long n = second * 48000L + i;
+                    double exact = AudioSources.DEFAULT_AMPLITUDE * Math.sin((n * step) % (2 * Math.PI));
+                    assertThat((double) buf[i]).as("sample %d", n).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6));
+                }
+            }
+        }
+    }
+
+    @Test
     void toneHasItsFrequencyAndStaysWithinRange() throws Exception {
         float[] s = readAll(AudioSources.tone(24000, 440), 24000);
         assertThat(AudioMath.dominantFrequencyHz(s, 0, 24000, 24000, 300, 600)).isEqualTo(440.0);

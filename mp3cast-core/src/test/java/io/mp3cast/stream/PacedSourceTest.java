@@ -54,6 +54,20 @@ class PacedSourceTest {
     }
 
     @Test
+    void stepsGrowFromTheFirstChunkToTheLargestAsAudioIsHandedOut() throws Exception {
+        JumpingClock clock = new JumpingClock();
+        PacedSource paced = new PacedSource(AudioSources.silence(PcmFormat.floatMono(24000)), clock, 20, 100);
+        float[] buf = new float[24000];
+        java.util.List<Integer> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            steps.add(paced.read(buf, 0, buf.length) / 24);  // milliseconds
+        }
+        assertThat(steps).containsExactly(20, 20, 20, 30, 45, 67, 100, 100, 100, 100);
+        assertThat(PacedSource.realTime(AudioSources.silence(PcmFormat.floatMono(24000))).format().sampleRateHz())
+                .isEqualTo(24000);
+    }
+
+    @Test
     void aReaderThatFellBehindGetsEverythingDueAtOnce() throws Exception {
         JumpingClock clock = new JumpingClock();
         PacedSource paced = new PacedSource(AudioSources.silence(PcmFormat.floatMono(24000)), clock, 20);
@@ -94,7 +108,8 @@ class PacedSourceTest {
     @Test
     void rejectsAChunkOutsideOneMillisecondToOneSecond() {
         AudioSource s = AudioSources.silence(PcmFormat.floatMono(24000));
-        assertThatThrownBy(() -> new PacedSource(s, PacingClock.SYSTEM, 0)).hasMessageContaining("chunkMillis not supported: 0");
+        assertThatThrownBy(() -> new PacedSource(s, PacingClock.SYSTEM, 0)).hasMessageContaining("firstChunkMillis not supported: 0");
         assertThatThrownBy(() -> new PacedSource(s, PacingClock.SYSTEM, 1001)).hasMessageContaining("1001");
+        assertThatThrownBy(() -> new PacedSource(s, PacingClock.SYSTEM, 50, 20)).hasMessageContaining("chunkMillis not supported: 20");
     }
 }

@@ -177,10 +177,10 @@ public final class ListenerLoad {
                     r.put("server_heap_idle_kib", ProcStat.heapAfterFullGcKib(a.serverPid));
                 }
                 r.put("server_rss_idle_kib", ProcStat.rssKib(a.serverPid));
-                long c0 = ProcStat.cpuNanos(a.serverPid);
+                long c0 = ProcStat.treeCpuNanos(a.serverPid);
                 long t0 = System.nanoTime();
                 Thread.sleep(a.idleSeconds * 1000L);
-                r.put("server_cpu_idle_pct", pct(ProcStat.cpuNanos(a.serverPid) - c0, System.nanoTime() - t0));
+                r.put("server_cpu_idle_pct", pct(ProcStat.treeCpuNanos(a.serverPid) - c0, System.nanoTime() - t0));
             }
             long rampStart = System.nanoTime();
             List<Listener> ls = connector.connect(a.listeners, a.rate, a.connecting, -1,
@@ -189,7 +189,7 @@ public final class ListenerLoad {
             Thread.sleep(a.settleSeconds * 1000L);
 
             onLoops(ls, Listener::startWindow);
-            long s0 = a.serverPid > 0 ? ProcStat.cpuNanos(a.serverPid) : 0;
+            long s0 = a.serverPid > 0 ? ProcStat.treeCpuNanos(a.serverPid) : 0;
             long m0 = ProcStat.cpuNanos(self);
             long t0 = System.nanoTime();
             List<Listener> probes = probe(connector, t0 + a.seconds * 1_000_000_000L);
@@ -197,7 +197,7 @@ public final class ListenerLoad {
             long wall = System.nanoTime() - t0;
             long clientCpu = ProcStat.cpuNanos(self) - m0;
             if (a.serverPid > 0) {
-                long serverCpu = ProcStat.cpuNanos(a.serverPid) - s0;
+                long serverCpu = ProcStat.treeCpuNanos(a.serverPid) - s0;
                 r.put("server_cpu_pct", pct(serverCpu, wall));
                 long active = ls.stream().filter(l -> l.activeAtEnd).count();
                 if (active > 0) {
@@ -211,6 +211,11 @@ public final class ListenerLoad {
             }
             if (a.serverPid > 0) {
                 r.put("server_rss_kib", ProcStat.rssKib(a.serverPid));
+                List<Long> tree = ProcStat.tree(a.serverPid);
+                if (tree.size() > 1) {
+                    r.put("server_processes", tree.size());
+                    r.put("server_pss_tree_kib", ProcStat.treePssKib(a.serverPid));
+                }
             }
             Summary.listeners(ls, a, wall, r);
             Summary.probes(probes, r);
@@ -279,7 +284,7 @@ public final class ListenerLoad {
             Connector c = new Connector(a, group);
             c.warmUp();
             List<Listener> all = new ArrayList<>();
-            long s0 = a.serverPid > 0 ? ProcStat.cpuNanos(a.serverPid) : 0;
+            long s0 = a.serverPid > 0 ? ProcStat.treeCpuNanos(a.serverPid) : 0;
             long t0 = System.nanoTime();
             for (int round = 0; round < a.rounds; round++) {
                 List<Listener> ls = c.connect(a.concurrency, 0, a.concurrency, a.holdMillis * 1_000_000L, 60);
@@ -290,7 +295,7 @@ public final class ListenerLoad {
                 }
             }
             if (a.serverPid > 0) {
-                r.put("server_cpu_pct", pct(ProcStat.cpuNanos(a.serverPid) - s0, System.nanoTime() - t0));
+                r.put("server_cpu_pct", pct(ProcStat.treeCpuNanos(a.serverPid) - s0, System.nanoTime() - t0));
             }
             Summary.requests(all, r);
         }
@@ -515,6 +520,8 @@ public final class ListenerLoad {
                 }
                 if (l.failure() != null) {
                     failures.merge(l.failure(), 1, Integer::sum);
+                } else if (l.timeToFirstFrameNanos() < 0) {
+                    failures.merge("no whole frame in time", 1, Integer::sum);
                 }
             }
             r.put("started", ls.size());

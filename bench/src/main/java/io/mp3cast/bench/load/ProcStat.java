@@ -22,11 +22,80 @@ final class ProcStat {
 
     /** User + system CPU of the whole process so far, in nanoseconds (10 ms resolution). */
     static long cpuNanos(long pid) {
-        String stat = read(Path.of("/proc/" + pid + "/stat"));
-        // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = statFields(pid);
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);  // utime, stime (fields 14, 15)
         return ticks * TICK_NANOS;
+    }
+
+    /**
+     * CPU of {@code pid} and all its descendants (a Flask server and its ffmpeg children): their user +
+     * system time, plus the children {@code pid} has already reaped (cutime, cstime), in nanoseconds.
+     */
+    static long treeCpuNanos(long pid) {
+        long ticks = 0;
+        for (long p : tree(pid)) {
+            String[] f = statFields(p);
+            if (f.length == 0) {
+                continue;  // exited meanwhile
+            }
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            if (p == pid) {
+                ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            }
+        }
+        return ticks * TICK_NANOS;
+    }
+
+    /** Proportional set size of {@code pid} and its descendants, in KiB: shared pages counted once overall. */
+    static long treePssKib(long pid) {
+        long kib = 0;
+        for (long p : tree(pid)) {
+            for (String line : readOrEmpty(Path.of("/proc/" + p + "/smaps_rollup")).split("\n")) {
+                if (line.startsWith("Pss:")) {
+                    kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        }
+        return kib;
+    }
+
+    /** {@code pid} and every process descending from it. */
+    static List<Long> tree(long pid) {
+        java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
+        java.io.File[] dirs = new java.io.File("/proc").listFiles((d, name) -> name.chars().allMatch(Character::isDigit));
+        for (java.io.File d : dirs == null ? new java.io.File[0] : dirs) {
+            long p = Long.parseLong(d.getName());
+            String[] f = statFields(p);
+            if (f.length > 1) {
+                children.computeIfAbsent(Long.parseLong(f[1]), k -> new java.util.ArrayList<>()).add(p);
+            }
+        }
+        List<Long> out = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(List.of(pid));
+        while (!todo.isEmpty()) {
+            long p = todo.pop();
+            out.add(p);
+            todo.addAll(children.getOrDefault(p, List.of()));
+        }
+        return out;
+    }
+
+    /** Fields 3 on of /proc/PID/stat (index 0 is the state), or none when the process is gone. */
+    private static String[] statFields(long pid) {
+        String stat = readOrEmpty(Path.of("/proc/" + pid + "/stat"));
+        if (stat.isEmpty()) {
+            return new String[0];
+        }
+        // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    private static String readOrEmpty(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Resident set size in KiB. */

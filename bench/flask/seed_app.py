@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""The seed's approach, kept for comparison with mp3cast: Flask, and one ffmpeg subprocess per request
+turning float32 PCM into MP3.
+
+GET /tone.mp3?seconds=S&hz=440&pace=realtime streams a 440 Hz tone as 24 kHz mono 64 kbps MP3, the same
+signal and settings as mp3cast's /tone.mp3?rate=24000&bitrate=64&pace=realtime (LAME quality 5 on both
+sides: ffmpeg's -compression_level 5). A producer thread plays the synthesizer: it writes 20 ms chunks of
+PCM into ffmpeg's stdin, paced at real time; the response streams whatever ffmpeg writes to its stdout.
+When the client goes away, ffmpeg is killed.
+
+Run: /usr/bin/python3 bench/flask/seed_app.py PORT   (Debian's python3-flask; listens on 127.0.0.1 only)
+"""
+import math
+import os
+import subprocess
+import sys
+import threading
+import time
+from array import array
+
+from flask import Flask, Response, request
+
+RATE = 24000
+CHUNK = RATE // 50  # 20 ms
+app = Flask(__name__)
+
+
+def tone_second(hz):
+    # One second holds a whole number of periods for integer hz, so it loops seamlessly.
+    step = 2 * math.pi * hz / RATE
+    return array("f", (0.5 * math.sin(i * step) for i in range(RATE))).tobytes()
+
+
+SECOND_440 = tone_second(440)
+
+
+def produce(stdin, seconds, paced):
+    """The mock synthesizer: 20 ms chunks of float32 PCM, at real time when paced."""
+    total = int(seconds * RATE)
+    start = time.monotonic()
+    sent = 0
+    try:
+        while sent < total:
+            n = min(CHUNK, total - sent)
+            if paced:
+                delay = start + (sent + n) / RATE - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            offset = (sent % RATE) * 4
+            chunk = SECOND_440[offset:offset + n * 4]
+            if len(chunk) < n * 4:
+                chunk += SECOND_440[:n * 4 - len(chunk)]
+            stdin.write(chunk)
+            stdin.flush()
+            sent += n
+    except (BrokenPipeError, ValueError, OSError):
+        pass
+    finally:
+        try:
+            stdin.close()
+        except OSError:
+            pass
+
+
+@app.route("/tone.mp3")
+def tone():
+    seconds = float(request.args.get("seconds", "10"))
+    paced = request.args.get("pace", "none") == "realtime"
+    proc = subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "f32le", "-ar", str(RATE), "-ac", "1",
+         "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "5", "-f", "mp3", "pipe:1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    producer = threading.Thread(target=produce, args=(proc.stdin, seconds, paced), daemon=True)
+    producer.start()
+
+    def body():
+        try:
+            while True:
+                data = os.read(proc.stdout.fileno(), 8192)
+                if not data:
+                    break
+                yield data
+        finally:
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+
+    return Response(body(), mimetype="audio/mpeg", headers={"Cache-Control": "no-cache"})
+
+
+if __name__ == "__main__":
+    import logging
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app.run(host="127.0.0.1", port=int(sys.argv[1]), threaded=True)

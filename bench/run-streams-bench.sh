@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Unique streams: how many concurrent per-request streams, each its own 24 kHz mono 64 kbps MP3
+# encoder paced at real time, this machine holds (see BENCHMARKS.md). mp3cast's demo route
+# /tone.mp3?rate=24000&bitrate=64&pace=realtime (native LAME, quality 5) against the seed's approach,
+# Flask with one ffmpeg per request (bench/flask/seed_app.py, same tone, same LAME quality), in the
+# same run. Each count is one load-client run: connect the streams, settle, measure a window; a
+# stream is held when its lag behind real time never passed 1 s. Server CPU includes child processes.
+#
+#   bench/run-streams-bench.sh                                   # mp3cast 500 1000 1200, Flask 100 350
+#   bench/run-streams-bench.sh --mp3cast "1000" --flask "" --seconds 20
+#
+# Options: --mp3cast "N ..." --flask "N ..." --seconds S --settle S --rate CONNECTS_PER_S --json FILE
+#   --server-opts "JVM FLAGS"
+# Needs: JDK 17+, Maven, ffmpeg, python3 with Flask (Debian: apt-get install python3-flask), curl.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+mp3cast_counts="500 1000 1200"
+flask_counts="100 350"
+seconds=30
+settle=8
+rate=200
+json="$WORK/results.jsonl"
+server_opts=""
+while (($#)); do
+  case "$1" in
+    --mp3cast) mp3cast_counts="$2"; shift 2 ;;
+    --flask) flask_counts="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --settle) settle="$2"; shift 2 ;;
+    --rate) rate="$2"; shift 2 ;;
+    --json) json="$2"; shift 2 ;;
+    --server-opts) server_opts="$2"; shift 2 ;;
+    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+  esac
+done
+
+build
+machine="$(machine_line)"
+query="seconds=600&rate=24000&bitrate=64&quality=5&pace=realtime"
+mp3cast_port=$(free_port)
+MP3CAST_JAVA_OPTS="$server_opts" start_mp3cast "$mp3cast_port" --max-streams 5000 --mount /live.mp3=silence
+log "mp3cast on port $mp3cast_port (pid $MP3CAST_PID)"
+if [[ -n "$flask_counts" ]]; then
+  start_flask
+  log "flask on port $FLASK_PORT (pid $FLASK_PID)"
+fi
+
+run() {  # NAME PORT PID N
+  log "$1: $4 streams (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  load_client --url "http://127.0.0.1:$2/tone.mp3?$query" --label "$1" --listeners "$4" --rate "$rate" \
+    --settle "$settle" --seconds "$seconds" --probes 0 --server-pid "$3" --json "$json" >/dev/null
+  sleep 5  # let the streams close and the server settle
+}
+
+read -r -a m <<<"$mp3cast_counts"
+read -r -a f <<<"$flask_counts"
+for ((i = 0; i < ${#m[@]} || i < ${#f[@]}; i++)); do
+  if ((i < ${#f[@]})); then run flask "$FLASK_PORT" "$FLASK_PID" "${f[i]}"; fi
+  if ((i < ${#m[@]})); then run mp3cast "$mp3cast_port" "$MP3CAST_PID" "${m[i]}"; fi
+done
+
+echo "$machine"
+echo "streams: GET /tone.mp3?$query (Flask: same tone, ffmpeg -b:a 64k -compression_level 5); window $seconds s after $settle s"
+python3 "$BENCH_DIR/lib/tables.py" streams "$json"
