@@ -65,12 +65,12 @@ def requests(results):
     for r in results:
         rows.append([
             r["label"], r["concurrency"], r["with_frames"],
-            pct(r, "ttfb_us"), pct(r, "first_frame_us"),
+            pct(r, "response_us"), pct(r, "ttfb_us"), pct(r, "first_frame_us"),
             f"{r.get('on_frame_boundary', 0)} / {r.get('with_frames', 0)}",
             r.get("server_cpu_pct", "-"), failures(r), r.get("load_start", "?"),
         ])
-    return table(["server", "concurrent requests", "samples", "first byte p50 / p99 ms",
-                  "first whole frame p50 / p99 ms", "starts on a frame boundary", "server CPU %", "failed",
+    return table(["server", "concurrent requests", "samples", "first response byte p50 / p99 ms",
+                  "first audio byte p50 / p99 ms", "first whole frame p50 / p99 ms", "starts on a frame boundary", "server CPU %", "failed",
                   "load avg at start"], rows)
 
 

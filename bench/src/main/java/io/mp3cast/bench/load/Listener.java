@@ -42,6 +42,9 @@ final class Listener extends ChannelInboundHandlerAdapter {
 
     final long startNanos;
     long connectedNanos;
+    /** The first byte of the response (its status line), as curl's time_starttransfer. */
+    long responseNanos;
+    /** The first byte of the body: audio. */
     long firstByteNanos;
     long bodyBytes;
     long closedNanos;
@@ -88,6 +91,9 @@ final class Listener extends ChannelInboundHandlerAdapter {
         ByteBuf buf = (ByteBuf) msg;
         try {
             long now = System.nanoTime();
+            if (responseNanos == 0 && buf.isReadable()) {
+                responseNanos = now;
+            }
             if (!inBody) {
                 readHead(ctx, buf);
                 if (!inBody || !buf.isReadable()) {
@@ -235,6 +241,12 @@ final class Listener extends ChannelInboundHandlerAdapter {
         return failure;
     }
 
+    /** From the start of the connect to the first byte of the response (status line). */
+    long timeToResponseNanos() {
+        return responseNanos == 0 ? -1 : responseNanos - startNanos;
+    }
+
+    /** From the start of the connect to the first byte of the body. */
     long timeToFirstByteNanos() {
         return firstByteNanos == 0 ? -1 : firstByteNanos - startNanos;
     }

@@ -287,7 +287,7 @@ public final class ListenerLoad {
             long s0 = a.serverPid > 0 ? ProcStat.treeCpuNanos(a.serverPid) : 0;
             long t0 = System.nanoTime();
             for (int round = 0; round < a.rounds; round++) {
-                List<Listener> ls = c.connect(a.concurrency, 0, a.concurrency, a.holdMillis * 1_000_000L, 60);
+                List<Listener> ls = c.connect(a.concurrency, 0, a.concurrency, a.holdMillis * 1_000_000L, a.waitSeconds);
                 all.addAll(ls);
                 awaitClosed(ls, a.holdMillis + 15_000);
                 if (a.pauseMillis > 0) {
@@ -356,6 +356,7 @@ public final class ListenerLoad {
         int rounds = 20;
         long holdMillis = 0;
         long pauseMillis = 50;
+        int waitSeconds = 60;
         double rate = 1000;
         int connecting = 256;
         int settleSeconds = 5;
@@ -383,6 +384,7 @@ public final class ListenerLoad {
                     case "--rounds" -> a.rounds = Integer.parseInt(v);
                     case "--hold-ms" -> a.holdMillis = Long.parseLong(v);
                     case "--pause-ms" -> a.pauseMillis = Long.parseLong(v);
+                    case "--wait-s" -> a.waitSeconds = Integer.parseInt(v);
                     case "--rate" -> a.rate = Double.parseDouble(v);
                     case "--connecting" -> a.connecting = Integer.parseInt(v);
                     case "--settle" -> a.settleSeconds = Integer.parseInt(v);
@@ -433,7 +435,7 @@ public final class ListenerLoad {
             if (timeoutSeconds == 0) {
                 timeoutSeconds = mode.equals("live")
                         ? idleSeconds + (long) (listeners / Math.max(1, rate)) + settleSeconds + seconds + 180
-                        : rounds * (holdMillis / 1000 + 20) + 60;
+                        : rounds * (holdMillis / 1000 + waitSeconds + 20) + 60;
             }
         }
 
@@ -445,7 +447,7 @@ public final class ListenerLoad {
             return "\nusage: ListenerLoad --url http://127.0.0.1:PORT/PATH [--mode live|requests] [--label NAME]"
                     + "\n  live:     [--listeners N] [--rate PER_S] [--connecting K] [--settle S] [--seconds S]"
                     + " [--idle-seconds S] [--max-lag-ms MS] [--probes N] [--server-pid PID] [--heap]"
-                    + "\n  requests: [--concurrency C] [--rounds R] [--hold-ms MS] [--pause-ms MS] [--server-pid PID]"
+                    + "\n  requests: [--concurrency C] [--rounds R] [--hold-ms MS] [--pause-ms MS] [--wait-s S] [--server-pid PID]"
                     + "\n  both:     [--threads T] [--transport epoll|nio] [--timeout S] [--json FILE]";
         }
     }
@@ -502,12 +504,16 @@ public final class ListenerLoad {
         }
 
         private static void common(List<Listener> ls, Map<String, Object> r) {
+            List<Long> response = new ArrayList<>();
             List<Long> ttfb = new ArrayList<>();
             List<Long> ttff = new ArrayList<>();
             int boundary = 0;
             int withFrames = 0;
             Map<String, Integer> failures = new LinkedHashMap<>();
             for (Listener l : ls) {
+                if (l.timeToResponseNanos() >= 0) {
+                    response.add(l.timeToResponseNanos() / 1000);
+                }
                 if (l.timeToFirstByteNanos() >= 0) {
                     ttfb.add(l.timeToFirstByteNanos() / 1000);
                 }
@@ -527,11 +533,13 @@ public final class ListenerLoad {
             r.put("started", ls.size());
             r.put("with_frames", withFrames);
             r.put("on_frame_boundary", boundary);
+            r.put("response_us", Percentiles.of(response).map());
             r.put("ttfb_us", Percentiles.of(ttfb).map());
             r.put("first_frame_us", Percentiles.of(ttff).map());
             r.put("failures", failures);
-            System.err.printf(Locale.ROOT, "  first byte %s us, first whole frame %s us, %d/%d bursts on a frame boundary,"
-                    + " failures %s%n", Percentiles.of(ttfb), Percentiles.of(ttff), boundary, withFrames, failures);
+            System.err.printf(Locale.ROOT, "  first response byte %s us, first audio byte %s us, first whole frame %s us,"
+                    + " %d/%d bodies start on a frame boundary, failures %s%n", Percentiles.of(response), Percentiles.of(ttfb),
+                    Percentiles.of(ttff), boundary, withFrames, failures);
         }
     }
 }

@@ -139,9 +139,12 @@ final class Mp3Sync {
         return firstFrameNanos;
     }
 
-    /** Whether the first body byte was the start of a frame (as confirmed by the frames after it). */
+    /**
+     * Whether the first body byte was the start of the first whole frame (not disproved by the bytes
+     * after it: a listener that leaves after one frame has no next header to confirm it).
+     */
     boolean startedOnBoundary() {
-        return startedOnBoundary && firstFrameConfirmed;
+        return startedOnBoundary && firstFrameNanos != 0;
     }
 
     long skippedBytes() {

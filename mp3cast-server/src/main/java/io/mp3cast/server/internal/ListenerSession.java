@@ -53,11 +53,11 @@ final class ListenerSession {
         ch.flush();
     }
 
-    void deliver(Batch batch) {
+    void deliver(Batch batch, Lag lag) {
         if (ended || !ch.isActive() || position >= batch.to) {
             return;
         }
-        if (fellTooFarBehind()) {
+        if (fellTooFarBehind(lag)) {
             return;
         }
         if (!ch.isWritable()) {
@@ -97,13 +97,18 @@ final class ListenerSession {
         ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private boolean fellTooFarBehind() {
-        LiveStream stream = mount.stream;
+    /**
+     * Whether this listener is further behind than the queue bound, and so dropped. Listeners at the
+     * batch's start (nearly all of them) use the figures {@code lag} took once for the batch.
+     */
+    private boolean fellTooFarBehind(Lag lag) {
         long lagMicros;
-        if (position < stream.oldest()) {
+        if (position < lag.oldest()) {
             lagMicros = Long.MAX_VALUE;
         } else {
-            lagMicros = stream.microsBehind(position) + pendingBytes() * 8000L / Math.max(8, mount.bitrateKbps(128));
+            long behind = position == lag.from() ? lag.fromMicrosBehind() : Lag.microsBehind(mount.stream, position);
+            lagMicros = behind == Long.MAX_VALUE ? behind
+                    : behind + pendingBytes() * 8000L / Math.max(8, lag.bitrateKbps());
         }
         if (lagMicros <= queueMicros) {
             return false;

@@ -219,6 +219,7 @@ public final class LiveMount implements StreamObserver {
             return;
         }
         Batch shared = null;
+        int kbps = bitrateKbps(128);
         try {
             for (Map.Entry<EventExecutor, LoopListeners> e : loops.entrySet()) {
                 LoopListeners group = e.getValue();
@@ -235,7 +236,7 @@ public final class LiveMount implements StreamObserver {
                     batch = Batch.build(alloc, stream, groupFrom, to);
                 }
                 group.nextFrom = to;
-                if (!execute(e.getKey(), () -> deliver(group, batch))) {
+                if (!execute(e.getKey(), () -> deliver(group, batch, kbps))) {
                     group.endDelivery();
                     batch.release();
                 }
@@ -247,9 +248,9 @@ public final class LiveMount implements StreamObserver {
         }
     }
 
-    private static void deliver(LoopListeners group, Batch batch) {
+    private void deliver(LoopListeners group, Batch batch, int kbps) {
         try {
-            group.deliver(batch);
+            group.deliver(batch, Lag.at(stream, batch.from, kbps));
         } finally {
             group.endDelivery();
             batch.release();

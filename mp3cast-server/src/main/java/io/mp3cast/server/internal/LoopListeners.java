@@ -43,10 +43,10 @@ final class LoopListeners {
         size = sessions.size();
     }
 
-    void deliver(Batch batch) {
+    void deliver(Batch batch, Lag lag) {
         // Copy: a delivery may close a channel, and closing may remove it from the list.
         for (ListenerSession s : sessions.toArray(new ListenerSession[0])) {
-            s.deliver(batch);
+            s.deliver(batch, lag);
         }
     }
 
