@@ -26,6 +26,14 @@ public record FrameHeader(MpegVersion version, int bitrateKbps, int sampleRateHz
     /** Bytes in a frame header. */
     public static final int SIZE = 4;
 
+    /** Bytes in the longest Layer III frame: MPEG-1 at 320 kbps and 32 kHz, or MPEG-2.5 at 160 kbps and 8 kHz, padded. */
+    public static final int MAX_FRAME_BYTES = 1441;
+
+    /** Version field value to version; index 1 is reserved. */
+    private static final MpegVersion[] VERSIONS = {MpegVersion.MPEG_2_5, null, MpegVersion.MPEG_2, MpegVersion.MPEG_1};
+    /** Cached because {@code values()} copies its array on every call, and this runs once per frame. */
+    private static final ChannelMode[] MODES = ChannelMode.values();
+
     /** Whether the 11 sync bits are set at {@code offset}; reads two bytes. */
     public static boolean isSync(byte[] buf, int offset) {
         return (buf[offset] & 0xFF) == 0xFF && (buf[offset + 1] & 0xE0) == 0xE0;
@@ -33,9 +41,7 @@ public record FrameHeader(MpegVersion version, int bitrateKbps, int sampleRateHz
 
     /** Parses the four bytes at {@code offset}. */
     public static FrameHeader parse(byte[] buf, int offset) throws Mp3FormatException {
-        int h = ((buf[offset] & 0xFF) << 24) | ((buf[offset + 1] & 0xFF) << 16)
-                | ((buf[offset + 2] & 0xFF) << 8) | (buf[offset + 3] & 0xFF);
-        return parse(h);
+        return parse(word(buf, offset));
     }
 
     /** Parses a header given as a big-endian 32-bit word. */
@@ -46,8 +52,12 @@ public record FrameHeader(MpegVersion version, int bitrateKbps, int sampleRateHz
         MpegVersion version = versionOf((h >>> 19) & 3);
         int layer = (h >>> 17) & 3;
         if (layer != 1) {
-            throw new Mp3FormatException("layer: got " + (layer == 0 ? "reserved" : "Layer " + (4 - layer))
-                    + ", expected Layer III");
+            String got = switch (layer) {
+                case 0 -> "reserved (00)";
+                case 2 -> "Layer II";
+                default -> "Layer I";
+            };
+            throw new Mp3FormatException("layer: got " + got + ", expected Layer III");
         }
         int bitrateIndex = (h >>> 12) & 0xF;
         if (bitrateIndex == 0) {
@@ -63,14 +73,12 @@ public record FrameHeader(MpegVersion version, int bitrateKbps, int sampleRateHz
         if ((h & 3) == 2) {
             throw new Mp3FormatException("emphasis: got 2 (reserved), expected 0, 1 or 3");
         }
-        return new FrameHeader(version, version.bitrateForIndex(bitrateIndex), version.sampleRateForIndex(rateIndex),
-                ((h >>> 9) & 1) == 1, ChannelMode.values()[(h >>> 6) & 3], ((h >>> 16) & 1) == 0);
+        return decode(h);
     }
 
     /** Bytes in the whole frame, header included. */
     public int frameLengthBytes() {
-        int slotsFactor = version == MpegVersion.MPEG_1 ? 144 : 72;
-        return slotsFactor * bitrateKbps * 1000 / sampleRateHz + (padded ? 1 : 0);
+        return lengthBytes(version, bitrateKbps, sampleRateHz, padded);
     }
 
     /** Samples per channel this frame decodes to. */
@@ -81,6 +89,43 @@ public record FrameHeader(MpegVersion version, int bitrateKbps, int sampleRateHz
     /** Playing time of this frame in microseconds. */
     public long durationMicros() {
         return samplesPerFrame() * 1_000_000L / sampleRateHz;
+    }
+
+    /** The four bytes at {@code offset} as a big-endian word. */
+    static int word(byte[] buf, int offset) {
+        return ((buf[offset] & 0xFF) << 24) | ((buf[offset + 1] & 0xFF) << 16)
+                | ((buf[offset + 2] & 0xFF) << 8) | (buf[offset + 3] & 0xFF);
+    }
+
+    /**
+     * Whether {@link #parse(int)} would accept {@code h}, without building an exception: the
+     * splitter tries many candidates inside garbage. FrameHeaderTest checks both agree on every field value.
+     */
+    static boolean isValid(int h) {
+        int bitrateIndex = (h >>> 12) & 0xF;
+        return (h >>> 21) == 0x7FF && ((h >>> 19) & 3) != 1 && ((h >>> 17) & 3) == 1
+                && bitrateIndex != 0 && bitrateIndex != 15 && ((h >>> 10) & 3) != 3 && (h & 3) != 2;
+    }
+
+    /** The frame length of a word that {@link #isValid(int)} accepted, without allocating a header. */
+    static int frameLengthBytes(int h) {
+        MpegVersion version = VERSIONS[(h >>> 19) & 3];
+        return lengthBytes(version, version.bitrateForIndex((h >>> 12) & 0xF),
+                version.sampleRateForIndex((h >>> 10) & 3), ((h >>> 9) & 1) == 1);
+    }
+
+    /** The header of a word that {@link #isValid(int)} accepted. */
+    static FrameHeader decode(int h) {
+        MpegVersion version = VERSIONS[(h >>> 19) & 3];
+        return new FrameHeader(version, version.bitrateForIndex((h >>> 12) & 0xF),
+                version.sampleRateForIndex((h >>> 10) & 3), ((h >>> 9) & 1) == 1, MODES[(h >>> 6) & 3],
+                ((h >>> 16) & 1) == 0);
+    }
+
+    private static int lengthBytes(MpegVersion version, int bitrateKbps, int sampleRateHz, boolean padded) {
+        // Layer III slots are bytes; MPEG-2 and 2.5 frames hold half the samples, hence half the factor.
+        int slotsFactor = version == MpegVersion.MPEG_1 ? 144 : 72;
+        return slotsFactor * bitrateKbps * 1000 / sampleRateHz + (padded ? 1 : 0);
     }
 
     private static MpegVersion versionOf(int bits) throws Mp3FormatException {

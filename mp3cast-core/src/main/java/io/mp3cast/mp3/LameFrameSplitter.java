@@ -4,13 +4,16 @@ package io.mp3cast.mp3;
  * Cuts LAME's output into frames. LAME writes whole frames, but nothing in its API promises
  * that, so a frame split across calls is carried over rather than assumed away. Allocates
  * nothing after construction.
+ *
+ * <p>Unlike {@link FrameSplitter} it trusts its input: LAME's output needs no resynchronisation,
+ * so the first frame goes out at once instead of waiting for the next header to confirm it.
  */
 final class LameFrameSplitter {
     private final byte[] carry;
     private int carryLength;
 
     LameFrameSplitter(int maxChunkBytes) {
-        this.carry = new byte[maxChunkBytes + 2 * 1441];
+        this.carry = new byte[maxChunkBytes + 2 * FrameHeader.MAX_FRAME_BYTES];
     }
 
     void split(byte[] chunk, int length, FrameSink sink) {
@@ -33,10 +36,10 @@ final class LameFrameSplitter {
     }
 
     private int frameLengthAt(int pos) {
-        try {
-            return FrameHeader.parse(carry, pos).frameLengthBytes();
-        } catch (Mp3FormatException e) {
-            throw new IllegalStateException("LAME wrote an invalid frame header: " + e.getMessage(), e);
+        int word = FrameHeader.word(carry, pos);
+        if (!FrameHeader.isValid(word)) {
+            throw new IllegalStateException(String.format("LAME wrote an invalid frame header 0x%08X", word));
         }
+        return FrameHeader.frameLengthBytes(word);
     }
 }

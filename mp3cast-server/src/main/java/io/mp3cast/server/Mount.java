@@ -1,0 +1,61 @@
+package io.mp3cast.server;
+
+import io.mp3cast.server.internal.LiveMount;
+import io.mp3cast.stream.FeedState;
+import io.mp3cast.stream.LiveStream;
+
+/**
+ * A running live mount, as the embedder sees it: its stream, its listeners, its title.
+ *
+ * <p>Thread-safe.
+ */
+public final class Mount {
+    private final LiveMount mount;
+
+    Mount(LiveMount mount) {
+        this.mount = mount;
+    }
+
+    public String path() {
+        return mount.config().path();
+    }
+
+    public MountConfig config() {
+        return mount.config();
+    }
+
+    /** The frames of this mount: publish into it only if its feed does not. */
+    public LiveStream stream() {
+        return mount.stream();
+    }
+
+    public FeedState feedState() {
+        return mount.feed().state();
+    }
+
+    public int listeners() {
+        return mount.listeners();
+    }
+
+    /** Audio bytes written to listeners so far. */
+    public long bytesSent() {
+        return mount.bytesSent();
+    }
+
+    public String title() {
+        return mount.title();
+    }
+
+    /**
+     * Stops the mount's feed: listeners get the frames already published, then the end of their
+     * response, and later listeners get only what is left in the ring. Idempotent.
+     */
+    public void stop() {
+        mount.stop();
+    }
+
+    /** Sets the title radio players show (ICY {@code StreamTitle}), as Icecast's {@code updinfo} does. */
+    public void setTitle(String title) {
+        mount.setTitle(title);
+    }
+}

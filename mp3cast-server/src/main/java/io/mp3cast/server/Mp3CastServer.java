@@ -1,0 +1,331 @@
+package io.mp3cast.server;
+
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.server.internal.HttpRouter;
+import io.mp3cast.server.internal.LiveMount;
+import io.mp3cast.server.internal.NamedThreads;
+import io.mp3cast.server.internal.Params;
+import io.mp3cast.server.internal.ServerState;
+import io.mp3cast.server.internal.SourceSpecs;
+import io.mp3cast.server.internal.Transport;
+import io.mp3cast.source.AudioSource;
+import io.mp3cast.source.AudioSources;
+import io.mp3cast.stream.FrameFeed;
+import io.mp3cast.stream.PacedSourceFeed;
+import io.mp3cast.stream.PacingClock;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mp3cast HTTP server: live mounts (one encoder per mount, shared by all its listeners) and
+ * per-request routes (one encoder per request), on Netty.
+ *
+ * <pre>{@code
+ * Mp3CastServer server = Mp3CastServer.builder()
+ *         .port(8000)
+ *         .mount(MountConfig.of("/radio.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64))
+ *         .route("/tts.mp3", EncoderSettings.cbr(64), request -> myTts.open(request.param("text").orElse("")))
+ *         .start();
+ * server.mount("/radio.mp3").setTitle("Now playing");
+ * }</pre>
+ *
+ * <p>Threading: {@link Builder} is single-threaded; the running server is thread-safe. Mount
+ * feeds run on their own threads, sockets on a few event loops, per-request sources on a pool of
+ * stream threads. {@link #close()} stops the feeds, ends the listeners' bodies, closes the
+ * per-request streams (their sources and encoders) and the event loops.
+ */
+public final class Mp3CastServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
+
+    private final ServerState state;
+    private final Map<String, Mount> mounts;
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final String host;
+    private final int port;
+    private boolean closed;
+
+    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel) {
+        this.state = state;
+        this.group = group;
+        this.serverChannel = serverChannel;
+        InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
+        this.host = local.getHostString();
+        this.port = local.getPort();
+        Map<String, Mount> m = new LinkedHashMap<>();
+        state.mounts().forEach((path, live) -> m.put(path, new Mount(live)));
+        this.mounts = Collections.unmodifiableMap(m);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port the server listens on (the one picked when 0 was asked for). */
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** The live mount at {@code path}. */
+    public Mount mount(String path) {
+        Mount m = mounts.get(path);
+        if (m == null) {
+            throw new IllegalArgumentException("mount not found: " + path + " (mounts: " + mounts.keySet() + ")");
+        }
+        return m;
+    }
+
+    public Collection<Mount> mounts() {
+        return mounts.values();
+    }
+
+    /** Per-request streams open now. */
+    public int openStreams() {
+        return state.openStreams().get();
+    }
+
+    /** Stops everything; idempotent. Returns within a few seconds even with stuck listeners. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        serverChannel.close().syncUninterruptibly();
+        for (LiveMount m : state.mounts().values()) {
+            m.stop();
+        }
+        state.streamPool().shutdownNow();
+        try {
+            state.streamPool().awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        LOG.info("mp3cast on port {} stopped", port);
+    }
+
+    /** Collects mounts, routes and settings, then {@link #start()}s the server. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8000;
+        private String adminPassword;
+        private final Map<String, MountPlan> mounts = new LinkedHashMap<>();
+        private final Map<String, ServerState.Route> routes = new LinkedHashMap<>();
+        private PacingClock clock = PacingClock.SYSTEM;
+        private ServerMetrics metrics = ServerMetrics.NONE;
+        private int sendBufferBytes = 16 * 1024;
+        private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private int maxOpenStreams = 256;
+        private int backlog = 4096;
+
+        private record MountPlan(MountConfig config, FrameFeed feed) {}
+
+        private Builder() {}
+
+        /** The address to bind (default {@code 0.0.0.0}). */
+        public Builder host(String newHost) {
+            this.host = Objects.requireNonNull(newHost, "host");
+            return this;
+        }
+
+        /** The port (default 8000); 0 picks a free one, see {@link Mp3CastServer#port()}. */
+        public Builder port(int newPort) {
+            if (newPort < 0 || newPort > 65535) {
+                throw new IllegalArgumentException("port not supported: " + newPort + " (0-65535)");
+            }
+            this.port = newPort;
+            return this;
+        }
+
+        /** Password for admin calls (user {@code admin} or {@code source}); without one they all get 401. */
+        public Builder adminPassword(String password) {
+            this.adminPassword = password;
+            return this;
+        }
+
+        /** A live mount fed by any feed (the server starts and closes it). */
+        public Builder mount(MountConfig config, FrameFeed feed) {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(feed, "feed");
+            checkFreePath(config.path());
+            mounts.put(config.path(), new MountPlan(config, feed));
+            return this;
+        }
+
+        /** A live mount fed by {@code source}, paced to real time and encoded once for all listeners. */
+        public Builder mount(MountConfig config, AudioSource source, EncoderSettings settings) {
+            return mount(config, source, settings, source.getClass().getSimpleName());
+        }
+
+        /** As {@link #mount(MountConfig, AudioSource, EncoderSettings)}, with a description for status pages. */
+        public Builder mount(MountConfig config, AudioSource source, EncoderSettings settings, String description) {
+            checkFreePath(config.path());
+            return mount(config, new PacedSourceFeed(source, settings, clock, description));
+        }
+
+        /** A per-request route: each GET gets its own source from {@code factory}, encoded with {@code settings}. */
+        public Builder route(String path, EncoderSettings settings, StreamRoute factory) {
+            MountConfig.of(path);  // validates the path
+            checkFreePath(path);
+            routes.put(path, new ServerState.Route(path, Objects.requireNonNull(factory, "factory"),
+                    Objects.requireNonNull(settings, "settings"), false));
+            return this;
+        }
+
+        /**
+         * The demo routes: {@code /tone.mp3?hz=440&seconds=5&rate=24000}, {@code /noise.mp3},
+         * {@code /chirp.mp3?from=200&to=2000&period=5}, {@code /silence.mp3}; each takes
+         * {@code seconds} (default 10, at most 3600), {@code rate}, {@code channels}, {@code bitrate}.
+         */
+        public Builder demoRoutes() {
+            for (String name : List.of("tone", "noise", "chirp", "silence")) {
+                String path = "/" + name + ".mp3";
+                if (!mounts.containsKey(path) && !routes.containsKey(path)) {
+                    routes.put(path, new ServerState.Route(path, req -> demo(name, req), EncoderSettings.DEFAULT, true));
+                }
+            }
+            return this;
+        }
+
+        /** The clock that paces mounts added after this call (tests use a manual one). */
+        public Builder pacingClock(PacingClock newClock) {
+            this.clock = Objects.requireNonNull(newClock, "clock");
+            return this;
+        }
+
+        public Builder metrics(ServerMetrics newMetrics) {
+            this.metrics = Objects.requireNonNull(newMetrics, "metrics");
+            return this;
+        }
+
+        /**
+         * The socket send buffer per connection (default 16 KiB). Small, so that a stalled reader shows
+         * up as an unwritable channel within seconds; 0 leaves the kernel's auto-tuning (up to MBs).
+         */
+        public Builder sendBufferBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("sendBufferBytes not supported: " + bytes + " (>= 0)");
+            }
+            this.sendBufferBytes = bytes;
+            return this;
+        }
+
+        /** Event loop threads (default half the cores, at least one: fan-out is cheapest on few loops). */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("ioThreads not supported: " + threads + " (>= 1)");
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /** Per-request streams allowed at once (default 256); more get 503. */
+        public Builder maxOpenStreams(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxOpenStreams not supported: " + n + " (>= 1)");
+            }
+            this.maxOpenStreams = n;
+            return this;
+        }
+
+        /** Binds, starts the mounts' feeds, and returns the running server. */
+        public Mp3CastServer start() throws IOException {
+            Map<String, LiveMount> live = new LinkedHashMap<>();
+            mounts.forEach((path, plan) -> live.put(path,
+                    new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
+            ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
+            ServerState state = new ServerState(Collections.unmodifiableMap(live),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(routes)), adminPassword, maxOpenStreams,
+                    pool, new AtomicInteger(), metrics, System.currentTimeMillis());
+            Transport transport = Transport.best();
+            EventLoopGroup group = transport.group(ioThreads);
+            Channel channel;
+            try {
+                channel = bootstrap(transport, group, state).bind(host, port).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                pool.shutdownNow();
+                mounts.values().forEach(p -> p.feed().close());
+                throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+            live.values().forEach(LiveMount::start);
+            Mp3CastServer server = new Mp3CastServer(state, group, channel);
+            LOG.info("mp3cast listening on http://{}:{}/ ({}, {} io threads); mounts {}, routes {}", host, server.port(),
+                    transport.name().toLowerCase(), ioThreads, live.keySet(), routes.keySet());
+            return server;
+        }
+
+        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state) {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, backlog)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
+                            ch.pipeline().addLast("router", new HttpRouter(state));
+                        }
+                    });
+            if (sendBufferBytes > 0) {
+                b.childOption(ChannelOption.SO_SNDBUF, sendBufferBytes);
+            }
+            return b;
+        }
+
+        private void checkFreePath(String path) {
+            if (mounts.containsKey(path) || routes.containsKey(path)) {
+                throw new IllegalArgumentException("path already taken: " + path);
+            }
+            if (List.of("/status.json", "/status-json.xsl", "/admin/metadata").contains(path)) {
+                throw new IllegalArgumentException("path reserved: " + path);
+            }
+        }
+
+        private static AudioSource demo(String name, StreamRequest req) {
+            Params p = new Params(firstValues(req));
+            double seconds = p.decimal("seconds", 10, 0, 3600);
+            p.has("bitrate");
+            AudioSource source = SourceSpecs.create(name, p).source();
+            return AudioSources.limit(source, seconds);
+        }
+
+        private static Map<String, String> firstValues(StreamRequest req) {
+            Map<String, String> m = new LinkedHashMap<>();
+            req.query().forEach((k, v) -> {
+                if (!v.isEmpty()) {
+                    m.put(k, v.get(0));
+                }
+            });
+            return m;
+        }
+    }
+}

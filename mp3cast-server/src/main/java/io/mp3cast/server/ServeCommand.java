@@ -1,0 +1,209 @@
+package io.mp3cast.server;
+
+import io.mp3cast.mp3.EncoderBackend;
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.server.internal.MountSpecs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mp3cast serve}: live mounts and per-request streams over HTTP until SIGTERM or Ctrl-C.
+ *
+ * <p>Settings come from flags, then the config file ({@code --config}, Java properties), then
+ * defaults. Without any mount, {@code /stream.mp3} plays a built-in chirp (a tone sweeping 200-2000 Hz every 5 s) as a demo. On SIGTERM
+ * the shutdown hook closes the server: listeners' responses end, encoders are freed.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serve live mounts and per-request streams as MP3 over HTTP.",
+        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file.",
+                "  --mount /tone.mp3=tone:hz=440,rate=24000,bitrate=64",
+                "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000",
+                "  --mount /music.mp3=file:path=music.wav,loop=true,bitrate=128"})
+public final class ServeCommand implements Callable<Integer> {
+    static final String DEMO_MOUNT = "/stream.mp3=chirp:name=mp3cast demo,title=A chirp sweeping 200 to 2000 Hz";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 8000; 0 picks a free one and prints it).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default 0.0.0.0).")
+    String host;
+
+    @Option(names = "--mount", paramLabel = "/PATH=SOURCE[:K=V,...]", description = "A live mount (repeatable).")
+    List<String> mounts = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with these settings and mount./PATH=SPEC lines.")
+    Path config;
+
+    @Option(names = "--encoder", paramLabel = "native|java|auto", description = "MP3 encoder backend (default auto).")
+    String encoder;
+
+    @Option(names = "--burst-ms", paramLabel = "MS", description = "Audio a new listener gets at once (default 1000).")
+    Integer burstMillis;
+
+    @Option(names = "--queue-ms", paramLabel = "MS", description = "How far a listener may fall behind before it is dropped (default 10000).")
+    Integer queueMillis;
+
+    @Option(names = "--batch-ms", paramLabel = "MS", description = "Audio per write to each listener (default 100; 0 = every frame).")
+    Integer batchMillis;
+
+    @Option(names = "--admin-password", paramLabel = "PASSWORD",
+            description = "Password for /admin calls, user admin (default: $MP3CAST_ADMIN_PASSWORD, else a random one, printed).")
+    String adminPassword;
+
+    @Override
+    public Integer call() throws Exception {
+        Mp3CastServer server;
+        try {
+            server = start();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("mp3cast serve: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "mp3cast-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Builds and starts the server from the options, prints where it listens, and returns it. */
+    public Mp3CastServer start() throws IOException {
+        Properties file = config == null ? new Properties() : load(config);
+        Settings s = Settings.from(this, file);
+        Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword);
+        List<MountSpecs.Spec> parsed = new ArrayList<>();
+        for (String m : s.mounts) {
+            parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
+        }
+        for (MountSpecs.Spec m : parsed) {
+            builder.mount(m.config(), m.source().source(), m.encoder(), m.source().description());
+        }
+        if (s.demoRoutes) {
+            builder.demoRoutes();
+        }
+        Mp3CastServer server = builder.start();
+        for (MountSpecs.Spec m : parsed) {
+            if (!m.title().isEmpty()) {
+                server.mount(m.config().path()).setTitle(m.title());
+            }
+        }
+        printBanner(server, s);
+        return server;
+    }
+
+    private void printBanner(Mp3CastServer server, Settings s) {
+        PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
+        String shown = s.host.equals("0.0.0.0") ? "localhost" : s.host;
+        out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
+        for (Mount m : server.mounts()) {
+            out.println("  live  http://" + shown + ":" + server.port() + m.path());
+        }
+        if (s.generatedPassword) {
+            out.println("  admin password (generated): " + s.adminPassword);
+        }
+        out.flush();
+    }
+
+    static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    /** The effective settings: a flag wins over the file, the file over the default. */
+    static final class Settings {
+        String host;
+        int port;
+        String adminPassword;
+        boolean generatedPassword;
+        boolean demoRoutes;
+        List<String> mounts = new ArrayList<>();
+        MountConfig mountDefaults;
+        EncoderSettings encoderDefaults;
+
+        static Settings from(ServeCommand c, Properties file) {
+            Map<String, String> f = new LinkedHashMap<>();
+            file.stringPropertyNames().forEach(k -> f.put(k.trim(), file.getProperty(k).trim()));
+            Settings s = new Settings();
+            s.host = pick(c.host, f.remove("host"), "0.0.0.0");
+            s.port = number("port", pick(c.port, f.remove("port"), "8000"));
+            String password = pick(c.adminPassword, f.remove("admin-password"), System.getenv("MP3CAST_ADMIN_PASSWORD"));
+            s.generatedPassword = password == null;
+            s.adminPassword = password == null ? randomPassword() : password;
+            s.demoRoutes = Boolean.parseBoolean(pick(null, f.remove("demo-routes"), "true"));
+            EncoderBackend backend = EncoderBackend.parse(pick(c.encoder, f.remove("encoder"), "auto"));
+            s.encoderDefaults = EncoderSettings.DEFAULT.withBackend(backend);
+            MountConfig d = MountConfig.of("/default.mp3");
+            s.mountDefaults = d.withBurstMillis(number("burst-ms", pick(c.burstMillis, f.remove("burst-ms"), "" + d.burstMillis())))
+                    .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
+                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())));
+            for (String key : List.copyOf(f.keySet())) {
+                if (key.startsWith("mount.")) {
+                    s.mounts.add(key.substring(6) + "=" + f.remove(key));
+                }
+            }
+            if (!f.isEmpty()) {
+                throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
+                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, demo-routes, mount./PATH)");
+            }
+            s.mounts.addAll(c.mounts);
+            if (s.mounts.isEmpty()) {
+                s.mounts.add(DEMO_MOUNT);
+            }
+            return s;
+        }
+
+        private static String pick(Object flag, String fromFile, String fallback) {
+            return flag != null ? flag.toString() : fromFile != null ? fromFile : fallback;
+        }
+
+        private static int number(String name, String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
+            }
+        }
+
+        private static String randomPassword() {
+            SecureRandom r = new SecureRandom();
+            StringBuilder sb = new StringBuilder();
+            String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+            for (int i = 0; i < 16; i++) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Runs {@code serve} alone, for use before the CLI registers it as a subcommand. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServeCommand()).execute(args));
+    }
+}

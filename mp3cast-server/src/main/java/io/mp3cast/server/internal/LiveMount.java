@@ -1,0 +1,267 @@
+package io.mp3cast.server.internal;
+
+import io.mp3cast.mp3.FrameHeader;
+import io.mp3cast.server.MountConfig;
+import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.stream.FrameFeed;
+import io.mp3cast.stream.LiveStream;
+import io.mp3cast.stream.LiveStreamSettings;
+import io.mp3cast.stream.StreamObserver;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live mount's fan-out: one {@link LiveStream} fed by one {@link FrameFeed}, sent to all its
+ * listeners in batches.
+ *
+ * <p><b>Threading.</b> The feed's thread publishes frames; this class, observing the stream on
+ * that thread, gathers {@link MountConfig#batchMillis()} of audio, copies it once into a shared
+ * {@link Batch} and hands one task per event loop to the loops that hold listeners. Each
+ * listener is touched only on its own channel's event loop, so per-listener state needs no lock;
+ * the feed thread never waits for a loop and a loop never waits for the feed.
+ *
+ * <p><b>Slow listeners.</b> A listener whose channel is not writable (Netty's outbound buffer is
+ * past its high watermark, set from the queue bound, over a small socket send buffer) is skipped:
+ * its frames stay in the shared ring, not in a queue of its own. Its lag is the audio between its
+ * position and the head plus the bytes queued in Netty for it. Once the lag passes
+ * {@link MountConfig#queueMillis()} it is disconnected and logged with the mount, its lag and the
+ * bound. The encoder and the other listeners never wait for it, and memory stays bounded: the ring
+ * is fixed in size and each listener holds at most a watermark's worth of queued bytes plus one
+ * catch-up write.
+ */
+public final class LiveMount implements StreamObserver {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveMount.class);
+
+    final MountConfig config;
+    final LiveStream stream;
+    final FrameFeed feed;
+    final ServerMetrics metrics;
+    final ByteBufAllocator alloc;
+    private final long startedAtMillis = System.currentTimeMillis();
+    private final Map<EventExecutor, LoopListeners> loops = new ConcurrentHashMap<>();
+    private final AtomicInteger listeners = new AtomicInteger();
+    private final AtomicInteger peakListeners = new AtomicInteger();
+    private final LongAdder bytesSent = new LongAdder();
+    private final AtomicLong titleVersion = new AtomicLong();
+    private volatile String title = "";
+    /** Publisher thread only: the first frame of the batch being gathered. */
+    private long batchFrom;
+
+    public LiveMount(MountConfig config, FrameFeed feed, ServerMetrics metrics, ByteBufAllocator alloc) {
+        this.config = config;
+        this.feed = feed;
+        this.metrics = metrics;
+        this.alloc = alloc;
+        int retain = Math.max(config.burstMillis(), config.queueMillis()) + config.batchMillis() + 2000;
+        this.stream = new LiveStream(config.path(), new LiveStreamSettings(config.burstMillis(),
+                Math.min(retain, LiveStreamSettings.MAX_RETAIN_MILLIS), LiveStreamSettings.BROWSER_START_BYTES));
+        stream.addObserver(this);
+    }
+
+    public void start() {
+        feed.start(stream);
+        LOG.info("{}: live from {}", config.path(), feed.description());
+    }
+
+    /** Stops the feed; listeners get the frames already published, then the end of the body. */
+    public void stop() {
+        feed.close();
+        stream.end();
+    }
+
+    public MountConfig config() {
+        return config;
+    }
+
+    public LiveStream stream() {
+        return stream;
+    }
+
+    public FrameFeed feed() {
+        return feed;
+    }
+
+    public int listeners() {
+        return listeners.get();
+    }
+
+    public int peakListeners() {
+        return peakListeners.get();
+    }
+
+    public long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    long titleVersion() {
+        return titleVersion.get();
+    }
+
+    /** Sets the title that ICY listeners see in their next metadata block. */
+    public void setTitle(String newTitle) {
+        String clean = newTitle.replaceAll("[\\r\\n\\x00]", " ");
+        if (clean.length() > 1000) {
+            clean = clean.substring(0, 1000);
+        }
+        title = clean;
+        titleVersion.incrementAndGet();
+        LOG.info("{}: title '{}'", config.path(), clean);
+    }
+
+    /** Icecast's informational headers, sent to every listener. */
+    void icyHeaders(HttpHeaders h) {
+        h.set("icy-name", config.name());
+        h.set("icy-description", config.description());
+        h.set("icy-genre", config.genre());
+        int kbps = bitrateKbps(0);
+        if (kbps > 0) {
+            h.set("icy-br", kbps);
+        }
+        h.set("icy-pub", "0");
+    }
+
+    /** Up to {@code max} bytes of the burst a new listener would get, for small Range requests. */
+    ByteBuf burstBytes(ByteBufAllocator allocator, int max) {
+        long from = stream.burstStart();
+        long to = stream.head();
+        int bytes = Math.min(max, stream.bytesBetween(from, to));
+        ByteBuf buf = allocator.buffer(bytes);
+        stream.read(from, to, (data, off, len) -> buf.writeBytes(data, off, Math.min(len, bytes - buf.writerIndex())));
+        return buf;
+    }
+
+    /** The bitrate of the newest frame, or {@code fallback} before the first. */
+    public int bitrateKbps(int fallback) {
+        return stream.lastHeader().map(FrameHeader::bitrateKbps).orElse(fallback);
+    }
+
+    /**
+     * Starts a listener on {@code ch}: writes the head, the burst, and registers it for batches.
+     * Runs on the channel's event loop.
+     */
+    public void join(Channel ch, HttpVersion version, HttpResponseStatus status, HttpHeaders headers,
+                     boolean chunked, boolean icy) {
+        ch.write(HttpWire.head(alloc, version, status, headers), ch.voidPromise());
+        ListenerSession session = new ListenerSession(this, ch, chunked,
+                icy ? new IcyWriter(config.icyMetaIntervalBytes(), this) : null);
+        session.start(stream.burstStart(), stream.head());
+        LoopListeners group = loops.computeIfAbsent(ch.eventLoop(), loop -> new LoopListeners(stream.head()));
+        group.add(session);
+        int now = listeners.incrementAndGet();
+        peakListeners.accumulateAndGet(now, Math::max);
+        metrics.listenerJoined(config.path());
+        LOG.debug("{}: listener {} joined, {} listening", config.path(), session.remote, now);
+        ch.closeFuture().addListener(f -> leave(group, session));
+        if (stream.isEnded()) {
+            session.end();
+        }
+    }
+
+    private void leave(LoopListeners group, ListenerSession session) {
+        group.remove(session);
+        int now = listeners.decrementAndGet();
+        metrics.listenerLeft(config.path(), session.secondsConnected(), session.dropped);
+        LOG.debug("{}: listener {} left after {} s, {} listening", config.path(), session.remote,
+                session.secondsConnected(), now);
+    }
+
+    void countSent(long bytes) {
+        bytesSent.add(bytes);
+        metrics.bytesSent(config.path(), bytes);
+    }
+
+    @Override
+    public void onFrames(LiveStream s, long head) {
+        if (s.microsBehind(batchFrom) >= config.batchMillis() * 1000L) {
+            dispatch(head);
+        }
+    }
+
+    @Override
+    public void onEnd(LiveStream s) {
+        dispatch(s.head());
+        for (Map.Entry<EventExecutor, LoopListeners> e : loops.entrySet()) {
+            LoopListeners group = e.getValue();
+            execute(e.getKey(), group::endAll);
+        }
+    }
+
+    /**
+     * Hands frames up to {@code to} to every loop with listeners. A loop still busy with its previous
+     * batch is skipped, and gets the frames it missed merged into its next batch: an overloaded loop
+     * sees fewer, larger batches rather than a growing queue of tasks.
+     */
+    private void dispatch(long to) {
+        long from = batchFrom;
+        batchFrom = to;
+        if (listeners.get() == 0 || from >= to) {
+            return;
+        }
+        Batch shared = null;
+        try {
+            for (Map.Entry<EventExecutor, LoopListeners> e : loops.entrySet()) {
+                LoopListeners group = e.getValue();
+                if (group.isEmpty() || !group.tryBeginDelivery()) {
+                    continue;
+                }
+                long groupFrom = Math.max(Math.min(group.nextFrom, from), stream.oldest());
+                Batch batch;
+                if (groupFrom == from) {
+                    shared = shared == null ? Batch.build(alloc, stream, from, to) : shared;
+                    batch = shared;
+                    batch.retain();
+                } else {
+                    batch = Batch.build(alloc, stream, groupFrom, to);
+                }
+                group.nextFrom = to;
+                if (!execute(e.getKey(), () -> deliver(group, batch))) {
+                    group.endDelivery();
+                    batch.release();
+                }
+            }
+        } finally {
+            if (shared != null) {
+                shared.release();
+            }
+        }
+    }
+
+    private static void deliver(LoopListeners group, Batch batch) {
+        try {
+            group.deliver(batch);
+        } finally {
+            group.endDelivery();
+            batch.release();
+        }
+    }
+
+    private boolean execute(EventExecutor loop, Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;  // the loop is shutting down with its channels
+        }
+    }
+}

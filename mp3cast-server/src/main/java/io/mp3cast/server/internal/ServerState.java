@@ -1,0 +1,30 @@
+package io.mp3cast.server.internal;
+
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.server.StreamRoute;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the HTTP handlers share: mounts and routes (fixed at start), the per-request stream pool
+ * and counters. Immutable maps, so any event loop reads them without locks.
+ *
+ * @param mounts         live mounts by path
+ * @param routes         per-request routes by path
+ * @param adminPassword  the admin password, or null when admin calls are refused
+ * @param maxOpenStreams per-request streams allowed at once; more get 503
+ */
+public record ServerState(Map<String, LiveMount> mounts, Map<String, Route> routes, String adminPassword,
+                          int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
+                          ServerMetrics metrics, long startedAtMillis) {
+
+    /**
+     * A per-request route.
+     *
+     * @param queryEncoderParams whether {@code bitrate}, {@code vbr}, {@code quality} in the query
+     *                           override the settings (the built-in demo routes)
+     */
+    public record Route(String path, StreamRoute factory, EncoderSettings settings, boolean queryEncoderParams) {}
+}

@@ -1,0 +1,80 @@
+package io.mp3cast.server;
+
+import static io.mp3cast.server.ServerFixture.FRAME_MICROS;
+import static io.mp3cast.server.ServerFixture.await;
+import static io.mp3cast.server.ServerFixture.toneServer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mp3cast.testing.AudioMath;
+import io.mp3cast.testing.Decoded;
+import io.mp3cast.testing.ManualClock;
+import io.mp3cast.testing.Mp3Decoding;
+import org.junit.jupiter.api.Test;
+
+class LiveListenerTest {
+
+    @Test
+    void aListenerGetsTheBurstPlusFiveSecondsInWholeFramesThatDecodeWithTheRightHeaders() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
+            Mount mount = server.mount("/stream.mp3");
+            clock.advanceMillis(3000);
+            try (RawHttp listener = RawHttp.get(server.port(), "/stream.mp3")) {
+                assertThat(listener.status).isEqualTo(200);
+                assertThat(listener.headers).containsEntry("content-type", "audio/mpeg")
+                        .containsEntry("transfer-encoding", "chunked")
+                        .containsEntry("cache-control", "no-cache, no-store, must-revalidate")
+                        .containsEntry("pragma", "no-cache")
+                        .containsEntry("expires", "0")
+                        .containsEntry("access-control-allow-origin", "*")
+                        .doesNotContainKey("icy-metaint")
+                        .doesNotContainKey("content-length");
+                assertThat(listener.headers.get("access-control-expose-headers")).containsIgnoringCase("icy-metaint");
+                await("listeners", mount::listeners, 1, 10_000);
+
+                clock.advanceMillis(5000);
+                mount.stop();
+                byte[] body = listener.readAll();
+
+                Mp3Bytes.assertChunksHoldWholeFrames(body, listener.chunkSizes());
+                int frames = Mp3Bytes.frames(body);
+                long burstFrames = (1_000_000 + FRAME_MICROS - 1) / FRAME_MICROS;
+                long expectedMicros = 5_000_000 + burstFrames * FRAME_MICROS;
+                assertThat((long) frames * FRAME_MICROS).isCloseTo(expectedMicros,
+                        org.assertj.core.data.Offset.offset((long) FRAME_MICROS));
+                Decoded decoded = Mp3Decoding.decode(body);
+                assertThat(decoded.frames()).isEqualTo(frames);
+                assertThat(decoded.sampleRateHz()).isEqualTo(24000);
+                assertThat(AudioMath.dominantFrequencyHz(decoded.channel(0), 4800, 24000, 24000, 300, 600))
+                        .isEqualTo(440.0);
+            }
+        }
+    }
+
+    @Test
+    void twoListenersThatJoinedAtDifferentTimesGetIdenticalFramesFromTheLaterOnesStart() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3").withBurstMillis(500)).start()) {
+            Mount mount = server.mount("/stream.mp3");
+            clock.advanceMillis(1000);
+            try (RawHttp early = RawHttp.get(server.port(), "/stream.mp3")) {
+                await("listeners", mount::listeners, 1, 10_000);
+                clock.advanceMillis(2000);
+                try (RawHttp late = RawHttp.get(server.port(), "/stream.mp3")) {
+                    await("listeners", mount::listeners, 2, 10_000);
+                    clock.advanceMillis(2000);
+                    mount.stop();
+                    BodyReader earlyBody = BodyReader.start(early);
+                    byte[] lateBody = late.readAll();
+                    byte[] earlyBytes = earlyBody.body();
+
+                    assertThat(Mp3Bytes.frames(lateBody)).isGreaterThan(2000_000 / FRAME_MICROS);
+                    assertThat(earlyBytes.length).isGreaterThan(lateBody.length);
+                    assertThat(Mp3Bytes.endsWith(earlyBytes, lateBody))
+                            .as("the later listener's bytes are the end of the earlier one's").isTrue();
+                    Mp3Bytes.frames(earlyBytes);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.mp3cast.server;
+
+import static io.mp3cast.server.ServerFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.source.AudioSource;
+import io.mp3cast.testing.AudioMath;
+import io.mp3cast.testing.Decoded;
+import io.mp3cast.testing.Mp3Decoding;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class PerRequestStreamTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final HttpClient http = HTTP;
+
+    @Test
+    void aToneRequestDecodesToThreeSecondsAt440Hz() throws Exception {
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).demoRoutes().start()) {
+            HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/tone.mp3?hz=440&seconds=3")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.headers().firstValue("content-type")).hasValue("audio/mpeg");
+            assertThat(res.headers().firstValue("cache-control")).hasValue("no-cache, no-store, must-revalidate");
+
+            Mp3Bytes.frames(res.body());
+            Decoded d = Mp3Decoding.decode(res.body());
+            assertThat(d.sampleRateHz()).isEqualTo(24000);
+            // All 3 s come out, plus at most the encoder's delay and the last frame's padding.
+            assertThat(d.length()).isBetween(3 * 24000, 3 * 24000 + Mp3Decoding.CODEC_DELAY_SAMPLES + 576);
+            assertThat(AudioMath.dominantFrequencyHz(d.channel(0), 6000, 48000, 24000, 300, 600)).isEqualTo(440.0);
+        }
+    }
+
+    @Test
+    void aClientThatDisconnectsMidStreamLeavesNoOpenStreamWithinOneSecondAndTheSourceIsClosed() throws Exception {
+        AtomicBoolean sourceClosed = new AtomicBoolean();
+        AtomicLong samplesRead = new AtomicLong();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
+                .route("/endless.mp3", EncoderSettings.cbr(64), req -> new CountingSilence(samplesRead, sourceClosed))
+                .start()) {
+            RawHttp client = RawHttp.get(server.port(), "/endless.mp3");
+            assertThat(client.status).isEqualTo(200);
+            client.readExactly(20_000);
+            assertThat(openStreams(server)).isEqualTo(1);
+
+            client.close();
+            long closedAt = System.nanoTime();
+            await("open streams in status.json", () -> openStreams(server), 0, 1000);
+            long tookMillis = (System.nanoTime() - closedAt) / 1_000_000;
+
+            assertThat(sourceClosed).isTrue();
+            assertThat(tookMillis).isLessThan(1000);
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingStopsTheSourceInsteadOfBufferingWithoutBound() throws Exception {
+        AtomicBoolean sourceClosed = new AtomicBoolean();
+        AtomicLong samplesRead = new AtomicLong();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
+                .route("/endless.mp3", EncoderSettings.cbr(64), req -> new CountingSilence(samplesRead, sourceClosed))
+                .start()) {
+            try (RawHttp client = RawHttp.request(server.port(), "GET", "/endless.mp3", "HTTP/1.1", 4096)) {
+                client.readExactly(1000);
+                long before;
+                long after = samplesRead.get();
+                int rounds = 0;
+                do {  // wait until the source stops advancing: backpressure reached it
+                    before = after;
+                    Thread.sleep(200);
+                    after = samplesRead.get();
+                } while (after != before && ++rounds < 100);
+                assertThat(after).as("the source stopped: backpressure reached it").isEqualTo(before);
+                // 64 kbps = 8000 bytes per second of 24 kHz audio; kernel and Netty buffers hold well under 100 s.
+                assertThat(after / 24000).isLessThan(100);
+            }
+        }
+    }
+
+    static int openStreams(Mp3CastServer server) {
+        try {
+            String json = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/status.json")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("\"openStreams\":(\\d+)").matcher(json);
+            if (!m.find()) {
+                throw new AssertionError("no openStreams in " + json);
+            }
+            return Integer.parseInt(m.group(1));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Endless silence that counts what was read and records its closing. */
+    static final class CountingSilence implements AudioSource {
+        private final AtomicLong samplesRead;
+        private final AtomicBoolean closed;
+
+        CountingSilence(AtomicLong samplesRead, AtomicBoolean closed) {
+            this.samplesRead = samplesRead;
+            this.closed = closed;
+        }
+
+        @Override
+        public PcmFormat format() {
+            return PcmFormat.floatMono(24000);
+        }
+
+        @Override
+        public int read(float[] buffer, int offset, int length) {
+            java.util.Arrays.fill(buffer, offset, offset + length, 0f);
+            samplesRead.addAndGet(length);
+            return length;
+        }
+
+        @Override
+        public void close() {
+            closed.set(true);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.mp3cast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+    private final StringWriter out = new StringWriter();
+
+    private ServeCommand parse(String... args) {
+        ServeCommand cmd = new ServeCommand();
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(out));
+        cl.parseArgs(args);
+        return cmd;
+    }
+
+    @Test
+    void withoutMountsItServesTheDemoStreamAndPrintsThePortItPicked() throws Exception {
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1").start()) {
+            assertThat(server.mounts()).extracting(Mount::path).containsExactly("/stream.mp3");
+            assertThat(out.toString()).contains("http://127.0.0.1:" + server.port() + "/");
+            assertThat(out.toString()).contains("admin password (generated)");
+            try (RawHttp tone = RawHttp.get(server.port(), "/tone.mp3?seconds=0.5")) {
+                assertThat(Mp3Bytes.frames(tone.readAll())).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void mountFlagsConfigureSourceEncoderAndMountSettings() throws Exception {
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1", "--burst-ms", "300",
+                "--mount", "/tone.mp3=tone:hz=440,rate=24000,bitrate=32,name=Tone,title=A",
+                "--mount", "/hifi.mp3=chirp:rate=44100,channels=2,queue-ms=5000",
+                "--admin-password", "pw").start()) {
+            Mount tone = server.mount("/tone.mp3");
+            assertThat(tone.config().name()).isEqualTo("Tone");
+            assertThat(tone.config().burstMillis()).isEqualTo(300);
+            assertThat(tone.title()).isEqualTo("A");
+            Mount hifi = server.mount("/hifi.mp3");
+            assertThat(hifi.config().queueMillis()).isEqualTo(5000);
+            assertThat(server.mounts()).hasSize(2);
+            try (RawHttp listener = RawHttp.get(server.port(), "/tone.mp3")) {
+                byte[] firstFrame = listener.readExactly(4);
+                assertThat(io.mp3cast.mp3.FrameHeader.parse(firstFrame, 0).bitrateKbps()).isEqualTo(32);
+            }
+            assertThat(out.toString()).doesNotContain("generated");
+        }
+    }
+
+    @Test
+    void theConfigFileSetsWhatFlagsDoNotAndFlagsWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, String.join("\n",
+                "# a comment",
+                "host = 127.0.0.1",
+                "port = 1",
+                "queue-ms = 4000",
+                "admin-password = fromfile",
+                "demo-routes = false",
+                "mount./a.mp3 = tone:hz=220",
+                "mount./b.mp3 = silence:rate=16000,burst-ms=0"));
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0").start()) {
+            assertThat(server.mounts()).extracting(Mount::path).containsExactlyInAnyOrder("/a.mp3", "/b.mp3");
+            assertThat(server.mount("/a.mp3").config().queueMillis()).isEqualTo(4000);
+            assertThat(server.mount("/b.mp3").config().burstMillis()).isZero();
+            try (RawHttp demo = RawHttp.get(server.port(), "/tone.mp3")) {
+                assertThat(demo.status).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void aFileMountPlaysTheWavAndEndsWhenItIsNotLooped(@TempDir Path dir) throws Exception {
+        float[] tone = io.mp3cast.testing.Signals.toneMix(24000, 12000, 0.5, 440);
+        short[] pcm = io.mp3cast.testing.Signals.toShorts(tone);
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(pcm.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (short v : pcm) {
+            data.putShort(v);
+        }
+        byte[] header = new io.mp3cast.pcm.WavHeader(io.mp3cast.pcm.PcmFormat.of(24000, 1,
+                io.mp3cast.pcm.SampleEncoding.INT16_LE), pcm.length * 2L).toBytes();
+        Path wav = dir.resolve("a440.wav");
+        Files.write(wav, header);
+        Files.write(wav, data.array(), java.nio.file.StandardOpenOption.APPEND);
+
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1",
+                "--mount", "/song.mp3=file:path=" + wav + ",loop=false").start()) {
+            try (RawHttp listener = RawHttp.get(server.port(), "/song.mp3")) {
+                byte[] body = listener.readAll();
+                io.mp3cast.testing.Decoded d = io.mp3cast.testing.Mp3Decoding.decode(body);
+                assertThat(d.length()).isGreaterThanOrEqualTo(12000);
+                assertThat(io.mp3cast.testing.AudioMath.dominantFrequencyHz(d.channel(0), 2000, 8000, 24000, 300, 600))
+                        .isEqualTo(440.0);
+            }
+            assertThat(server.mount("/song.mp3").feedState()).isEqualTo(io.mp3cast.stream.FeedState.ENDED);
+        }
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=file:path=" + dir.resolve("none.wav")).start())
+                .hasMessageContaining("none.wav");
+    }
+
+    @Test
+    void badSpecsAreRejectedNamingTheMountAndTheValue(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=tone:hz=abc").start())
+                .hasMessageContaining("/x.mp3").hasMessageContaining("hz");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=tone:colour=red").start())
+                .hasMessageContaining("unknown key 'colour'");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=organ").start())
+                .hasMessageContaining("organ");
+        assertThatThrownBy(() -> parse("--port", "0", "--encoder", "fast").start())
+                .hasMessageContaining("fast");
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "prot = 80\n");
+        assertThatThrownBy(() -> parse("--config", file.toString()).start()).hasMessageContaining("prot");
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        String help = new CommandLine(new ServeCommand()).getUsageMessage();
+        List<String> options = List.of("--port", "--host", "--mount", "--config", "--encoder", "--burst-ms",
+                "--queue-ms", "--admin-password");
+        assertThat(options.stream().filter(help::contains).collect(Collectors.toList())).isEqualTo(options);
+    }
+}
