@@ -125,7 +125,7 @@ public final class EncoderVsLameCli {
                     r.config.label, r.encoder, fmt(r.cpuMsPerSecond), fmt(r.minMsPerSecond), fmt(r.maxMsPerSecond),
                     1000 / r.cpuMsPerSecond, r.ratioToLame, r.pairedRatioToLame, Double.isNaN(r.processMsPerSecond) ? "-" : fmt(r.processMsPerSecond),
                     jmh == null ? "-" : String.format(Locale.ROOT, "%.0f", jmh[0]),
-                    jmh == null ? "-" : String.format(Locale.ROOT, "%.0f", jmh[1])));
+                    jmh == null ? "-" : String.format(Locale.ROOT, jmh[1] < 100 ? "%.1f" : "%.0f", jmh[1])));
         }
         return t.toString();
     }
