@@ -166,7 +166,7 @@ public final class PushFeed implements FrameFeed {
             LOG.warn("{}: source {} taken over by {}", name, previous.origin(), origin);
             previous.runDetachedCallback();
         } else {
-            LOG.info("{}: source {} connected{}", name, origin, pacing == Pacing.NONE ? " (unpaced)" : "");
+            LOG.debug("{}: source {} connected{}", name, origin, pacing == Pacing.NONE ? " (unpaced)" : "");
         }
         return Optional.of(next);
     }
@@ -365,7 +365,7 @@ public final class PushFeed implements FrameFeed {
             roomTask = null;
             updateSourceState();
         }
-        LOG.info("{}: source {} disconnected after {} bytes ({})", name, s.origin(), s.bytesIn(), s.describe());
+        LOG.debug("{}: source {} disconnected after {} bytes ({})", name, s.origin(), s.bytesIn(), s.describe());
     }
 
     /** Under the lock. */
