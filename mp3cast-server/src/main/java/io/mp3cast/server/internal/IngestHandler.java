@@ -2,7 +2,9 @@ package io.mp3cast.server.internal;
 
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.stream.PushFeed;
 import io.mp3cast.stream.PushSource;
+import io.mp3cast.stream.SourceState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -67,6 +69,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private final HttpVersion version;
     private final long maxBytesPerSecond;
     private final ServerMetrics metrics;
+    /** Where the mount is registered, when this source created it: a refused first source takes it away again. */
+    private final MountRegistry createdIn;
     private final long startNanos = System.nanoTime();
     private ChannelHandlerContext ctx;
     private long bytes;
@@ -76,7 +80,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private boolean finished;
 
     IngestHandler(LiveMount mount, PushSource source, SourceBody body, Transport transport, HttpVersion version,
-                  int maxBodyKbps, ServerMetrics metrics) {
+                  int maxBodyKbps, ServerMetrics metrics, MountRegistry createdIn) {
         this.mount = mount;
         this.source = source;
         this.body = body;
@@ -84,6 +88,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         this.version = version;
         this.maxBytesPerSecond = maxBodyKbps * 1000L / 8;
         this.metrics = metrics;
+        this.createdIn = createdIn;
     }
 
     @Override
@@ -209,6 +214,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     private void refuseAfterEnd(String message) {
         closeSource(message);
+        forgetCreatedMount();
         respond(HttpResponseStatus.BAD_REQUEST, message);
     }
 
@@ -219,6 +225,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         }
         finished = true;
         closeSource(message);
+        forgetCreatedMount();
         if (transport == Transport.WEBSOCKET) {
             ctx.writeAndFlush(new CloseWebSocketFrame(wsStatus.code(), truncate(message, 120))).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -254,6 +261,16 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             LOG.info("{}: source {} ended after {} bytes: {}{}", path, source.origin(), bytes, what, dropped());
         } else {
             LOG.warn("{}: source {} ended after {} bytes: {}{}; {}", path, source.origin(), bytes, what, dropped(), problem);
+        }
+    }
+
+    /** A mount this source created and never fed (its body was refused) goes away, unless someone came meanwhile. */
+    private void forgetCreatedMount() {
+        PushFeed feed = mount.push().orElseThrow();
+        if (createdIn != null && feed.sourceState() == SourceState.IDLE && feed.sourcesConnected() == 1
+                && mount.listeners() == 0 && createdIn.remove(mount.config().path(), mount)) {
+            mount.stop();
+            LOG.info("{}: removed: its first source was refused", mount.config().path());
         }
     }
 

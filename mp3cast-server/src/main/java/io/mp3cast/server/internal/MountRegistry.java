@@ -56,6 +56,17 @@ public final class MountRegistry {
         return Created.CREATED;
     }
 
+    /** Removes {@code mount} from {@code path} if it is still there; the caller stops it. */
+    public synchronized boolean remove(String path, LiveMount mount) {
+        if (snapshot.get(path) != mount) {
+            return false;
+        }
+        Map<String, LiveMount> next = new LinkedHashMap<>(snapshot);
+        next.remove(path);
+        snapshot = Collections.unmodifiableMap(next);
+        return true;
+    }
+
     /** No mount is added after this; returns the mounts to stop. */
     public synchronized Map<String, LiveMount> close() {
         closed = true;

@@ -103,6 +103,7 @@ public final class SourceRequests {
             return;
         }
         String origin = String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", "");
+        boolean existed = state.registry().get(path).isPresent();
         Optional<LiveMount> mount = mountFor(ctx, req, state, path, params, origin);
         if (mount.isEmpty()) {
             return;
@@ -120,11 +121,14 @@ public final class SourceRequests {
             body = new SourceBody(source.get(), format);
         } catch (IllegalArgumentException e) {
             source.get().close();
+            if (!existed && state.registry().remove(path, mount.get())) {
+                mount.get().stop();
+            }
             refuse(ctx, req, state, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
         describe(mount.get(), req.headers());
-        start(ctx, req, state, mount.get(), source.get(), body, format);
+        start(ctx, req, state, mount.get(), source.get(), body, format, existed ? null : state.registry());
     }
 
     private static Pacing pacing(String value) {
@@ -199,11 +203,11 @@ public final class SourceRequests {
     }
 
     private static void start(ChannelHandlerContext ctx, HttpRequest req, ServerState state, LiveMount mount,
-                              PushSource source, SourceBody body, PushFormat format) {
+                              PushSource source, SourceBody body, PushFormat format, MountRegistry createdIn) {
         IngestHandler.Transport transport = isWebSocket(req) ? IngestHandler.Transport.WEBSOCKET
                 : isRaw(req) ? IngestHandler.Transport.RAW : IngestHandler.Transport.HTTP_BODY;
         IngestHandler handler = new IngestHandler(mount, source, body, transport, req.protocolVersion(),
-                state.ingest().settings().maxBodyKbps(), state.metrics());
+                state.ingest().settings().maxBodyKbps(), state.metrics(), createdIn);
         state.metrics().sourceConnected(mount.config().path());
         LOG.info("{}: source {} pushing {} ({}, {})", mount.config().path(), source.origin(), what(format),
                 transport.name().toLowerCase(Locale.ROOT).replace('_', ' '), source.pacing() == Pacing.NONE ? "unpaced" : "paced");
