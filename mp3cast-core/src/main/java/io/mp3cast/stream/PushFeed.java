@@ -289,7 +289,6 @@ public final class PushFeed implements FrameFeed {
             encoder = next;
             encoderFlushed = false;
             silence = new float[(int) SILENCE_CHUNK_FRAMES * format.channels()];
-            mode = Mode.ENCODER;
         }
     }
 
