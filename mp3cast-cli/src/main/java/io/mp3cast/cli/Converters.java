@@ -2,7 +2,6 @@ package io.mp3cast.cli;
 
 import io.mp3cast.mp3.EncoderBackend;
 import io.mp3cast.mp3.StereoMode;
-import io.mp3cast.pcm.SampleEncoding;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -11,16 +10,15 @@ import picocli.CommandLine.TypeConversionException;
 final class Converters {
     private Converters() {}
 
-    /** {@code f32le}, {@code s16le}, {@code s16be}: ffmpeg's names for raw sample formats. */
-    static final class RawEncoding implements ITypeConverter<SampleEncoding> {
+    /** An http(s) URL naming a mount, checked before anything connects. */
+    static final class Url implements ITypeConverter<SourceUrl> {
         @Override
-        public SampleEncoding convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "f32le" -> SampleEncoding.FLOAT32_LE;
-                case "s16le" -> SampleEncoding.INT16_LE;
-                case "s16be" -> SampleEncoding.INT16_BE;
-                default -> throw new TypeConversionException("'" + value + "' is not a raw PCM format (f32le, s16le or s16be)");
-            };
+        public SourceUrl convert(String value) {
+            try {
+                return SourceUrl.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

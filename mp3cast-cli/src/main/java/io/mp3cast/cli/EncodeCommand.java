@@ -5,27 +5,20 @@ import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.Mp3Encoder;
 import io.mp3cast.mp3.StereoMode;
 import io.mp3cast.pcm.PcmFormat;
-import io.mp3cast.pcm.PcmFormatException;
-import io.mp3cast.pcm.SampleEncoding;
-import io.mp3cast.pcm.WavHeader;
-import java.io.BufferedInputStream;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -62,16 +55,8 @@ final class EncodeCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "OUT", description = "MP3 to write; - writes stdout")
     private String output;
 
-    @Option(names = "--format", paramLabel = "FMT", converter = Converters.RawEncoding.class,
-            description = "read IN as raw PCM: f32le, s16le or s16be (interleaved)")
-    private SampleEncoding rawEncoding;
-
-    @Option(names = "--rate", paramLabel = "HZ",
-            description = "raw PCM sample rate: 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100 or 48000")
-    private Integer rateHz;
-
-    @Option(names = "--channels", paramLabel = "N", description = "raw PCM channels, 1 or 2; default 1")
-    private Integer channels;
+    @Mixin
+    private PcmOptions pcm;
 
     @Option(names = {"-b", "--bitrate"}, paramLabel = "KBPS",
             description = "constant bitrate; default 64 for mono, 128 for stereo")
@@ -102,8 +87,8 @@ final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, CliException {
         EncoderSettings settings = settings();
-        checkInputOptions();
-        try (PcmInput in = openInput(); Mp3Encoder encoder = openEncoder(in.format(), settings)) {
+        Optional<PcmFormat> rawFormat = rawFormat();
+        try (PcmInput in = PcmInput.open(input, rawFormat, io.in()); Mp3Encoder encoder = openEncoder(in.format(), settings)) {
             encode(in, encoder);
         }
         return ExitCodes.OK;
@@ -123,86 +108,15 @@ final class EncodeCommand implements Callable<Integer> {
         return vbrQuality == null ? b : checked("--vbr", () -> b.withVbrQuality(vbrQuality));
     }
 
-    private void checkInputOptions() {
-        if (rawEncoding == null && (rateHz != null || channels != null)) {
-            throw usage("--rate and --channels describe raw PCM: give --format too (a WAV header carries its own)");
+    private Optional<PcmFormat> rawFormat() {
+        if (pcm.isMp3()) {
+            throw usage("--format mp3: encode reads PCM (a WAV, or f32le, s16le or s16be); this input is MP3 already");
         }
-        if (rawEncoding != null && rateHz == null) {
-            throw usage("raw PCM needs --rate");
-        }
+        Optional<PcmFormat> rawFormat = pcm.rawFormat();
         if (!STDIO.equals(input) && !STDIO.equals(output) && isSameFile(Path.of(input), Path.of(output))) {
             throw usage("IN and OUT are the same file: " + output);
         }
-    }
-
-    private PcmFormat rawFormat() {
-        checked("--rate", () -> PcmFormat.of(rateHz, 1, rawEncoding));
-        return checked("--channels", () -> PcmFormat.of(rateHz, channels != null ? channels : 1, rawEncoding));
-    }
-
-    private PcmInput openInput() throws IOException, CliException {
-        boolean stdin = STDIO.equals(input);
-        String name = stdin ? "stdin" : input;
-        InputStream in = new BufferedInputStream(stdin ? io.in() : openFile(Path.of(input)), BLOCK_BYTES);
-        try {
-            return rawEncoding != null ? rawInput(name, in, stdin) : wavInput(name, in, stdin);
-        } catch (IOException | CliException | RuntimeException e) {
-            if (!stdin) {
-                in.close();
-            }
-            throw e;
-        }
-    }
-
-    /** Raw PCM is read to its end; only a regular file's size is known ahead, for progress. */
-    private PcmInput rawInput(String name, InputStream in, boolean stdin) throws IOException {
-        boolean regularFile = !stdin && Files.isRegularFile(Path.of(input));
-        long length = regularFile ? Files.size(Path.of(input)) : PcmInput.UNTIL_END;
-        return new PcmInput(name, in, rawFormat(), length, !stdin, regularFile);
-    }
-
-    private PcmInput wavInput(String name, InputStream in, boolean stdin) throws IOException, CliException {
-        checkLooksLikeRiff(name, in);
-        try {
-            WavHeader header = WavHeader.read(in);
-            long length = header.isLengthKnown() ? header.dataBytes() : PcmInput.UNTIL_END;
-            return new PcmInput(name, in, header.format(), length, !stdin,
-                    !stdin && Files.isRegularFile(Path.of(input)));
-        } catch (PcmFormatException e) {
-            throw CliException.badInput(name + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The likeliest mistake is raw PCM without {@code --format}: say so, rather than only that the
-     * first four bytes are not 'RIFF'.
-     */
-    private static void checkLooksLikeRiff(String name, InputStream in) throws IOException, CliException {
-        in.mark(4);
-        String magic = new String(in.readNBytes(4), StandardCharsets.ISO_8859_1);
-        in.reset();
-        if (!magic.equals("RIFF") && !magic.equals("RF64")) {
-            throw CliException.badInput(name + ": not a WAV file (" + (magic.isEmpty() ? "it is empty" : "no RIFF header")
-                    + "); for raw PCM give --format, --rate and --channels", null);
-        }
-    }
-
-    /**
-     * A {@link FileInputStream}, not {@link Files#newInputStream}: the latter's {@code available()}
-     * asks for a position, which pipes ({@code <(cmd)}, FIFOs, {@code /dev/stdin}) refuse with
-     * "Illegal seek". The checks before it give the messages {@code Files} would have.
-     */
-    private static InputStream openFile(Path path) throws IOException, CliException {
-        if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString());
-        }
-        if (Files.isDirectory(path)) {
-            throw CliException.badInput(path + ": is a directory", null);
-        }
-        if (!Files.isReadable(path)) {
-            throw new AccessDeniedException(path.toString());
-        }
-        return new FileInputStream(path.toFile());
+        return rawFormat;
     }
 
     /** Rejections here depend on the input, such as a bitrate its MPEG version lacks: still a usage error. */

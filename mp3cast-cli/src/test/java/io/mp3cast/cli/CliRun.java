@@ -2,8 +2,10 @@ package io.mp3cast.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * One in-process run of the command line, as the shell would see it: exit code, stdout bytes,
@@ -16,11 +18,19 @@ record CliRun(int exitCode, byte[] stdout, String stderr) {
     }
 
     static CliRun withStdin(byte[] stdin, String... args) {
+        return with(new ByteArrayInputStream(stdin), Map.of(), args);
+    }
+
+    /** With {@code env} as the whole environment, so the real one cannot leak in. */
+    static CliRun withEnv(Map<String, String> env, String... args) {
+        return with(new ByteArrayInputStream(new byte[0]), env, args);
+    }
+
+    static CliRun with(InputStream stdin, Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        StdStreams io = new StdStreams(new ByteArrayInputStream(stdin), out,
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
-        int exitCode = Main.run(io, args);
+        StdStreams io = new StdStreams(stdin, out, new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        int exitCode = Main.run(io, env, args);
         return new CliRun(exitCode, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 

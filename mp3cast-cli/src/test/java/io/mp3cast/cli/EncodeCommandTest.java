@@ -202,6 +202,23 @@ class EncodeCommandTest {
     }
 
     @Test
+    void unknownRawFormatIsAUsageErrorListingTheKnownOnes() {
+        CliRun run = CliRun.withStdin(new byte[400], "encode", "--format", "u8", "--rate", "8000", "-", "-");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr())
+                .startsWith("mp3cast encode: invalid value for --format: sample format not supported: 'u8' (f32le, s16le or s16be)");
+    }
+
+    @Test
+    void mp3FormatIsAUsageErrorForEncode() {
+        CliRun run = CliRun.withStdin(new byte[400], "encode", "--format", "mp3", "-", "-");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).startsWith("mp3cast encode: --format mp3: encode reads PCM");
+    }
+
+    @Test
     void bitrateTheInputsMpegVersionLacksIsAUsageError() throws IOException {
         Path in = write("speech.wav", TestAudio.wav(PcmFormat.floatMono(24000),
                 TestAudio.float32le(TestAudio.tones(24000, 0.1, 440))));

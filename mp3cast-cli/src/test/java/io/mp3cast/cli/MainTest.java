@@ -12,7 +12,8 @@ class MainTest {
         CliRun run = CliRun.run("--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdoutText()).startsWith("Usage: mp3cast").containsPattern("(?m)^  encode +Encodes");
+        assertThat(run.stdoutText()).startsWith("Usage: mp3cast").containsPattern("(?m)^  encode +Encodes")
+                .containsPattern("(?m)^  push +Sends");
     }
 
     @Test
@@ -47,5 +48,16 @@ class MainTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdoutText()).contains("--format=FMT", "--bitrate=KBPS", "--encoder=NAME");
+    }
+
+    @Test
+    void pushAndEncodeShareTheRawFormatOptions() {
+        String push = CliRun.run("help", "push").stdoutText();
+        String encode = CliRun.run("help", "encode").stdoutText();
+
+        for (String option : new String[] {"--format=FMT", "--rate=HZ", "--channels=N"}) {
+            assertThat(push).contains(option);
+            assertThat(encode).contains(option);
+        }
     }
 }

@@ -17,9 +17,16 @@ class ProgressBarTest {
             () -> nowNanos);
 
     @Test
-    void lineShowsPercentBarAndSecondsOfAudio() {
-        assertThat(ProgressBar.line(420, 1000, 100)).isEqualTo(" 42% [############                  ] 4.2 of 10.0 s");
-        assertThat(ProgressBar.line(1000, 1000, 100)).isEqualTo("100% [##############################] 10.0 of 10.0 s");
+    void lineShowsPercentBarSecondsOfAudioAndSpeed() {
+        assertThat(ProgressBar.line(420, 1000, 100, 2000 * MS))
+                .isEqualTo(" 42% [############                  ] 4.2 of 10.0 s at 2.1x");
+        assertThat(ProgressBar.line(1000, 1000, 100, 500 * MS))
+                .isEqualTo("100% [##############################] 10.0 of 10.0 s at 20.0x");
+    }
+
+    @Test
+    void lineOfAJobOfUnknownLengthShowsOnlySecondsAndSpeed() {
+        assertThat(ProgressBar.line(420, ProgressBar.UNKNOWN_TOTAL, 100, 4200 * MS)).isEqualTo("4.2 s at 1.0x");
     }
 
     @Test
@@ -41,9 +48,21 @@ class ProgressBarTest {
         bar.advance(400);
         bar.done();
 
-        String line1 = ProgressBar.line(500, 1000, 100);
-        String line2 = ProgressBar.line(1000, 1000, 100);
+        String line1 = ProgressBar.line(500, 1000, 100, 600 * MS);
+        String line2 = ProgressBar.line(1000, 1000, 100, 700 * MS);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .isEqualTo("\r" + line1 + "\r" + line2 + "\r" + " ".repeat(line2.length()) + "\r");
+    }
+
+    @Test
+    void aShorterLineCoversTheLongerOneBeforeIt() {
+        ProgressBar unbounded = new ProgressBar(new PrintStream(err, true, StandardCharsets.UTF_8),
+                ProgressBar.UNKNOWN_TOTAL, 100, () -> nowNanos);
+        nowNanos = 1000 * MS;
+        unbounded.advance(10_000); // 100.0 s at 100.0x
+        nowNanos = 100_000 * MS;
+        unbounded.advance(0);      // 100.0 s at 1.0x
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("\r100.0 s at 100.0x\r100.0 s at 1.0x  ");
     }
 }

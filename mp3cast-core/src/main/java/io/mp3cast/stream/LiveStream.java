@@ -140,9 +140,26 @@ public final class LiveStream {
         }
     }
 
-    /** Where a new listener starts: about {@code burstMillis} before the head, on a frame boundary. */
+    /**
+     * Where a new listener starts, on a frame boundary: about {@code burstMillis} before the head,
+     * and further back if that holds fewer than {@code burstMinBytes}.
+     */
     public long burstStart() {
-        return startBefore(settings.burstMillis() * 1000L);
+        long start = startBefore(settings.burstMillis() * 1000L);
+        if (settings.burstMillis() == 0 || settings.burstMinBytes() == 0) {
+            return start;
+        }
+        synchronized (lock) {
+            long oldest = oldestLocked();
+            long bytes = 0;
+            for (long seq = head - 1; seq >= oldest; seq--) {
+                bytes += lengths[slot(seq)];
+                if (seq <= start && bytes >= settings.burstMinBytes()) {
+                    return seq;
+                }
+            }
+            return Math.min(start, oldest);
+        }
     }
 
     /** The frame a reader must start at to be at least {@code micros} of audio behind the head. */

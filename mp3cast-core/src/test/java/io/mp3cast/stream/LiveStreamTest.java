@@ -61,6 +61,19 @@ class LiveStreamTest {
     }
 
     @Test
+    void theBurstReachesFurtherBackWhenItWouldHoldFewerBytesThanTheFloor() {
+        // Frames are 192 bytes of 24 ms: 240 ms is 10 frames (1920 bytes); a 4000-byte floor needs 21.
+        LiveStream s = streamWith(100, new LiveStreamSettings(240, 2400, 4000));
+        assertThat(s.burstStart()).isEqualTo(100 - 21);
+        assertThat(s.bytesBetween(s.burstStart(), s.head())).isGreaterThanOrEqualTo(4000);
+        // A floor already met by the time-based burst changes nothing.
+        assertThat(streamWith(100, new LiveStreamSettings(240, 2400, 1000)).burstStart()).isEqualTo(90);
+        // Young streams give what they have; a burst of 0 stays 0.
+        assertThat(streamWith(5, new LiveStreamSettings(240, 2400, 4000)).burstStart()).isZero();
+        assertThat(streamWith(100, new LiveStreamSettings(0, 2400, 4000)).burstStart()).isEqualTo(100);
+    }
+
+    @Test
     void aCursorReportsFallingBehindInsteadOfSkipping() {
         LiveStream s = streamWith(10, new LiveStreamSettings(0, 240));
         Cursor c = s.cursor();

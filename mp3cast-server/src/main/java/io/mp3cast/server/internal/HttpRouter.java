@@ -126,8 +126,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         listen(ctx, req, mount);
                     } else if (route != null) {
                         stream(ctx, req, query, route);
-                    } else if (page(path).isPresent()) {
-                        webPage(ctx, req, page(path).get());
+                    } else if (WebResources.owns(path)) {
+                        send(ctx, req, WebResources.CLASSPATH.respond(req, path));
                     } else {
                         error(ctx, req, HttpResponseStatus.NOT_FOUND, "no mount or route at " + path);
                     }
@@ -147,21 +147,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private boolean isKnown(String path) {
         return path.equals("/status.json") || path.equals("/status-json.xsl") || path.equals("/admin/metadata")
-                || state.mounts().containsKey(path) || state.routes().containsKey(path) || page(path).isPresent();
-    }
-
-    private static java.util.Optional<String> page(String path) {
-        return WebPages.resourceFor(path).filter(name -> WebPages.load(name).isPresent());
-    }
-
-    private void webPage(ChannelHandlerContext ctx, HttpRequest req, String name) {
-        byte[] bytes = WebPages.load(name).orElseThrow();
-        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
-                req.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, WebPages.contentType(name));
-        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-        HttpUtil.setContentLength(res, bytes.length);
-        send(ctx, req, res);
+                || state.mounts().containsKey(path) || state.routes().containsKey(path) || WebResources.owns(path);
     }
 
     // ---- live mounts

@@ -71,7 +71,7 @@ public final class LiveMount implements StreamObserver {
         this.alloc = alloc;
         int retain = Math.max(config.burstMillis(), config.queueMillis()) + config.batchMillis() + 2000;
         this.stream = new LiveStream(config.path(), new LiveStreamSettings(config.burstMillis(),
-                Math.min(retain, LiveStreamSettings.MAX_RETAIN_MILLIS)));
+                Math.min(retain, LiveStreamSettings.MAX_RETAIN_MILLIS), LiveStreamSettings.BROWSER_START_BYTES));
         stream.addObserver(this);
     }
 

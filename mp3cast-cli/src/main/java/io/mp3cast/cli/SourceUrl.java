@@ -1,0 +1,100 @@
+package io.mp3cast.cli;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Where {@code push} sends: an {@code http://} or {@code https://} URL whose path names the mount,
+ * optionally with {@code user:password@} in it, as Icecast source clients write them.
+ *
+ * @param uri the URL as given, credentials and query included
+ */
+record SourceUrl(URI uri) {
+
+    /**
+     * @throws IllegalArgumentException naming the text, when it is not an http(s) URL with a host
+     *                                  and a mount path
+     */
+    static SourceUrl parse(String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + text + "': not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("'" + text + "': not an http:// or https:// URL");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("'" + text + "': no host name in it");
+        }
+        if (uri.getRawPath() == null || uri.getRawPath().length() < 2) {
+            throw new IllegalArgumentException("'" + text + "': names no mount; add its path, as in http://host:8000/live");
+        }
+        return new SourceUrl(uri);
+    }
+
+    /** The user before the {@code @}, if the URL has one. */
+    Optional<String> user() {
+        return userInfo(0);
+    }
+
+    /** The password after the user's {@code :}, if the URL has one. */
+    Optional<String> password() {
+        return userInfo(1);
+    }
+
+    private Optional<String> userInfo(int part) {
+        String info = uri.getRawUserInfo();
+        if (info == null) {
+            return Optional.empty();
+        }
+        String[] parts = info.split(":", 2);
+        return parts.length > part ? Optional.of(URLDecoder.decode(parts[part], StandardCharsets.UTF_8)) : Optional.empty();
+    }
+
+    /** {@code host:port}, the port filled in, for messages about the connection. */
+    String hostPort() {
+        int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        return uri.getHost() + ":" + port;
+    }
+
+    /** The URL without its credentials, for messages: never print a password. */
+    String display() {
+        return withoutUserInfo(uri.getRawQuery());
+    }
+
+    /** The URL to connect to: without credentials (they go in a header), {@code params} added to its query. */
+    URL withQuery(Map<String, String> params) {
+        String added = params.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        String query = uri.getRawQuery() == null ? added
+                : added.isEmpty() ? uri.getRawQuery() : uri.getRawQuery() + "&" + added;
+        try {
+            return new URL(withoutUserInfo(query.isEmpty() ? null : query));
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException("a URL that parsed as a URI did not make a URL: " + uri, e);
+        }
+    }
+
+    private String withoutUserInfo(String rawQuery) {
+        String authority = uri.getRawAuthority();
+        return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1) + uri.getRawPath()
+                + (rawQuery == null ? "" : "?" + rawQuery);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
