@@ -40,16 +40,14 @@ record PushFormat(Kind kind, PcmFormat pcm) {
     }
 
     private static PushFormat fromQuery(String format, Params query) {
-        SampleEncoding encoding = switch (format) {
-            case "f32le", "f32" -> SampleEncoding.FLOAT32_LE;
-            case "s16le", "s16" -> SampleEncoding.INT16_LE;
-            case "s16be" -> SampleEncoding.INT16_BE;
-            case "wav" -> null;
-            case "mp3" -> null;
-            default -> throw new IllegalArgumentException("format: '" + format + "' not supported (" + FORMATS + ")");
-        };
-        if (encoding == null) {
+        if (format.equals("wav") || format.equals("mp3")) {
             return new PushFormat(format.equals("wav") ? Kind.WAV : Kind.MP3, null);
+        }
+        SampleEncoding encoding;
+        try {
+            encoding = SampleEncoding.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("format: '" + format + "' not supported (" + FORMATS + ")", e);
         }
         String rate = query.string("rate", null);
         if (rate == null) {
@@ -101,14 +99,5 @@ record PushFormat(Kind kind, PcmFormat pcm) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
         }
-    }
-
-    /** Query names for sample encodings, as {@code ?format=} takes them. */
-    static String queryName(SampleEncoding encoding) {
-        return switch (encoding) {
-            case FLOAT32_LE -> "f32le";
-            case INT16_LE -> "s16le";
-            case INT16_BE -> "s16be";
-        };
     }
 }
