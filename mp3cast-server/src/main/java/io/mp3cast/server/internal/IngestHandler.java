@@ -59,6 +59,13 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
     /** A source this far ahead of its byte rate limit stops being read until it is not. */
     private static final long RATE_SLACK_NANOS = 50_000_000;
+    /**
+     * A source that sends nothing for this long, while the server is reading, is disconnected, so a
+     * producer whose connection died without a FIN does not hold its mount until TCP gives up.
+     * Longer than Icecast's 10 s: a synthesizer may pause between utterances.
+     */
+    static final long SOURCE_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final long TIMEOUT_CHECK_SECONDS = 1;
 
     enum Transport { HTTP_BODY, RAW, WEBSOCKET }
 
@@ -72,6 +79,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     /** Where the mount is registered, when this source created it: a refused first source takes it away again. */
     private final MountRegistry createdIn;
     private final long startNanos = System.nanoTime();
+    private long lastBytesNanos = startNanos;
     private ChannelHandlerContext ctx;
     private long bytes;
     private long skippedLogged;
@@ -95,6 +103,26 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
         source.onDetached(() -> context.executor().execute(this::detached));
+        checkTimeoutLater();
+    }
+
+    private void checkTimeoutLater() {
+        ctx.executor().schedule(this::checkTimeout, TIMEOUT_CHECK_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void checkTimeout() {
+        if (finished) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pausedForRoom || pausedForRate) {
+            lastBytesNanos = now;  // the server chose not to read: the source is not idle
+        } else if (now - lastBytesNanos > SOURCE_TIMEOUT_NANOS) {
+            refuse(HttpResponseStatus.REQUEST_TIMEOUT, WebSocketCloseStatus.POLICY_VIOLATION, "source timeout: nothing for "
+                    + SOURCE_TIMEOUT_NANOS / 1_000_000_000L + " s");
+            return;
+        }
+        checkTimeoutLater();
     }
 
     @Override
@@ -152,6 +180,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         bytes += n;
+        lastBytesNanos = System.nanoTime();
         boolean room = body.accept(content);
         logGarbage();
         if (!room && !pausedForRoom) {
