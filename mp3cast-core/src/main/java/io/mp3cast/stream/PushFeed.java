@@ -97,6 +97,9 @@ public final class PushFeed implements FrameFeed {
     private boolean relaying;
     /** Pacer thread only: the last {@link #next} found a connected source dry, within its grace. */
     private boolean waitingForLateSource;
+    /** Pacer thread only: the fallback stream being relayed, and the next of its frames to relay. */
+    private LiveStream relayStream;
+    private long relayNext;
     private long sourcesConnected;
 
     private volatile FeedState state = FeedState.IDLE;
@@ -544,9 +547,6 @@ public final class PushFeed implements FrameFeed {
     }
 
     // ---- fallback relay
-
-    private LiveStream relayStream;
-    private long relayNext;
 
     /** Under the lock. */
     private Optional<LiveStream> fallbackStream() {

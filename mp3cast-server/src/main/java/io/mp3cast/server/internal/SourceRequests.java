@@ -109,7 +109,13 @@ public final class SourceRequests {
             return;
         }
         PushFeed feed = mount.get().push().orElseThrow();
-        Optional<PushSource> source = feed.connect(origin, pacing, ingest.takeover());
+        Optional<PushSource> source;
+        try {
+            source = feed.connect(origin, pacing, ingest.takeover());
+        } catch (IllegalStateException e) {
+            refuse(ctx, req, state, HttpResponseStatus.SERVICE_UNAVAILABLE, path + " is stopping");
+            return;
+        }
         if (source.isEmpty()) {
             String from = feed.source().map(PushSource::origin).orElse("another source");
             refuse(ctx, req, state, HttpResponseStatus.FORBIDDEN, path + " already has a source (" + from
