@@ -130,6 +130,8 @@ class IngestRulesTest {
         try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock())
                 .ingest(IngestSettings.DEFAULT.withCreateMounts(false))
                 .pushMount(MountConfig.of("/live.mp3"), EncoderSettings.cbr(64)).start()) {
+            assertThat(IcecastSourceTest.status(server)).contains("\"mount\":\"/live.mp3\"", "\"state\":\"idle\"",
+                    "\"connected\":false");
             HttpResponse<String> res = put(server, "/other.mp3" + target, oneSecond);
             assertThat(res.statusCode()).isEqualTo(404);
             assertThat(res.body()).contains("create-mounts is off");
