@@ -16,6 +16,7 @@ Needs numpy (Debian: python3-numpy).
 import argparse
 import base64
 import http.client
+import os
 import sys
 import urllib.parse
 
@@ -58,7 +59,8 @@ def main():
     parser.add_argument("url", help="mount URL, e.g. http://127.0.0.1:8000/live.mp3")
     parser.add_argument("--seconds", type=float, default=10.0, help="how much audio to generate")
     parser.add_argument("--tone", type=float, metavar="HZ", help="a sine tone instead of noise")
-    parser.add_argument("--password", help="source password, if the server requires one")
+    parser.add_argument("--password", default=os.environ.get("MP3CAST_SOURCE_PASSWORD"),
+                        help="source password, if the server has one (default: $MP3CAST_SOURCE_PASSWORD)")
     args = parser.parse_args()
     status, body = push(args.url, synthesizer(args.seconds, tone_hz=args.tone), password=args.password)
     print(f"{status} {body.strip()}")

@@ -20,7 +20,8 @@ import java.util.Map;
  * the same signal, interleaved round by round so load from other processes hits all of them alike.
  *
  * <p>Per config: the signal is written as a 16-bit WAV for lame and kept as floats
- * ({@code s / 32768f}) for the Java side. Each round runs, in an order shuffled every round:
+ * ({@code s / 32768f}) for the Java side. Each round runs, in an order shuffled every round
+ * (lame and native always back to back):
  * <ul>
  *   <li>{@code lame} on the full WAV, CPU = user + system of the child ({@code getrusage(RUSAGE_CHILDREN)});</li>
  *   <li>{@code lame} on a 0.1 s WAV of the same signal, the CLI's start-up cost, subtracted from the above;</li>
@@ -29,8 +30,9 @@ import java.util.Map;
  *       encode calls of 1152 sample frames plus {@code finish}, after warm-up rounds.</li>
  * </ul>
  * Medians over the rounds are reported; the lame CLI net of start-up is the reference (ratio 1.0),
- * both as a ratio of medians and as the median of per-round ratios (each run against the lame run
- * of its own round, which cancels load that drifts from round to round).
+ * as a ratio of medians, as the median of per-round ratios (each run against the lame run of its
+ * own round, which cancels load that drifts from round to round) and as a ratio of minimums (load
+ * from other processes only ever adds CPU time, so the minimum is the least disturbed run).
  *
  * <p>Arguments: {@code --seconds S} (signal length, default 120), {@code --rounds N} (default 7),
  * {@code --warmup N} (default 3), {@code --lame PATH} (default lame), {@code --config NAME} (repeatable;
@@ -117,15 +119,16 @@ public final class EncoderVsLameCli {
         StringBuilder t = new StringBuilder();
         t.append("| config | encoder | CPU ms per s of audio, median [min-max] | x real time per core | ratio to lame CLI"
                 + " (of medians) | ratio to lame CLI (median of per-round ratios) | process CPU ms/s (with GC, JIT)"
-                + " | JMH us per call | JMH bytes allocated per call |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|\n");
+                + " | ratio to lame CLI (of minimums) | JMH us per call | JMH bytes allocated per call |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             double[] jmh = r.backend == null ? null : perCall.get(jmhKey(r.config, r.backend));
-            t.append(String.format(Locale.ROOT, "| %s | %s | %s [%s-%s] | %.0fx | %.2f | %.2f | %s | %s | %s |%n",
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s [%s-%s] | %.0fx | %.2f | %.2f | %s | %.2f | %s | %s |%n",
                     r.config.label, r.encoder, fmt(r.cpuMsPerSecond), fmt(r.minMsPerSecond), fmt(r.maxMsPerSecond),
-                    1000 / r.cpuMsPerSecond, r.ratioToLame, r.pairedRatioToLame, Double.isNaN(r.processMsPerSecond) ? "-" : fmt(r.processMsPerSecond),
+                    1000 / r.cpuMsPerSecond, r.ratioToLame, r.pairedRatioToLame,
+                    Double.isNaN(r.processMsPerSecond) ? "-" : fmt(r.processMsPerSecond), r.minRatioToLame,
                     jmh == null ? "-" : String.format(Locale.ROOT, "%.0f", jmh[0]),
-                    jmh == null ? "-" : String.format(Locale.ROOT, "%.0f", jmh[1])));
+                    jmh == null ? "-" : String.format(Locale.ROOT, jmh[1] < 100 ? "%.1f" : "%.0f", jmh[1])));
         }
         return t.toString();
     }
@@ -160,12 +163,9 @@ public final class EncoderVsLameCli {
             results.put(name, new Sample[rounds]);
         }
         long[] outputBytes = new long[names.length];
-        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4));
         java.util.Random shuffle = new java.util.Random(7);
         for (int r = 0; r < rounds; r++) {
-            // A new order every round: no contender always follows the same one (or the same GC).
-            java.util.Collections.shuffle(order, shuffle);
-            for (int which : order) {
+            for (int which : roundOrder(shuffle)) {
                 Sample s = switch (which) {
                     case 0 -> lameCpu(config, wav, mp3, false);
                     case 1 -> lameCpu(config, tinyWav, dir.resolve("tiny.mp3"), false);
@@ -183,6 +183,20 @@ public final class EncoderVsLameCli {
         System.out.printf(Locale.ROOT, "  output bytes: lame %d, native %d, java %d%n", outputBytes[0], outputBytes[3], outputBytes[4]);
         deleteAll(dir);
         return rows(config, results, names);
+    }
+
+    /**
+     * A new order every round, so no contender always follows the same one (or the same GC); but
+     * lame (0) and native (3) always back to back, in either order, so that a burst of load from
+     * other processes is likely to hit both of the pair behind the per-round ratio, or neither.
+     */
+    private static List<Integer> roundOrder(java.util.Random random) {
+        List<List<Integer>> groups = new ArrayList<>(List.of(
+                random.nextBoolean() ? List.of(0, 3) : List.of(3, 0), List.of(1), List.of(2), List.of(4)));
+        java.util.Collections.shuffle(groups, random);
+        List<Integer> order = new ArrayList<>();
+        groups.forEach(order::addAll);
+        return order;
     }
 
     private List<Row> rows(BenchConfig config, Map<String, Sample[]> results, String[] names) {
@@ -216,13 +230,15 @@ public final class EncoderVsLameCli {
         for (int r = 0; r < samples.length; r++) {
             paired[r] = (samples[r].cpuNanos - subtract) / (lame[r].cpuNanos - startup);
         }
+        double lameMin = Arrays.stream(lame).mapToLong(s -> s.cpuNanos).min().orElse(0) - startup;
         return new Row(config, name, backend, cpu / perSecond, min / perSecond, max / perSecond, cpu / reference,
-                median(paired), process);
+                median(paired), min / lameMin, process);
     }
 
     /** One line of the table; {@code backend} is null for the lame CLI. All CPU figures in ms per second of audio. */
     record Row(BenchConfig config, String encoder, EncoderBackend backend, double cpuMsPerSecond, double minMsPerSecond,
-               double maxMsPerSecond, double ratioToLame, double pairedRatioToLame, double processMsPerSecond) {}
+               double maxMsPerSecond, double ratioToLame, double pairedRatioToLame, double minRatioToLame,
+               double processMsPerSecond) {}
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);

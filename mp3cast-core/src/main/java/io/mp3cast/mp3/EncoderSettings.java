@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param bitrateKbps  constant bitrate; {@link #AUTO_BITRATE} picks one from the format;
  *                     ignored when {@code vbrQuality} is set
  * @param vbrQuality   variable bitrate quality 0 (best) to 9, or {@link #CBR} for constant bitrate
- * @param lameQuality  LAME's algorithm quality 0 (best, slowest) to 9 (fastest); 5 is LAME's CLI default
+ * @param lameQuality  LAME's algorithm quality 0 (best, slowest) to 9 (fastest); 5 here, a streaming
+ *                     balance (libmp3lame and the lame CLI default to 3)
  * @param stereoMode   how two channels are coded
  * @param backend      which LAME runs
  */

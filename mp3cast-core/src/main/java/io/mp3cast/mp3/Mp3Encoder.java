@@ -152,10 +152,54 @@ public final class Mp3Encoder implements AutoCloseable {
     public void encode(float[] samples, int offset, int length, FrameSink sink) {
         Objects.checkFromIndexSize(offset, length, samples.length);
         ensureWritable();
-        for (int i = offset; i < offset + length; i++) {
-            put(samples[i], sink);
+        int i = offset;
+        int end = offset + length;
+        while (i < end && channelCursor != 0) {
+            put(samples[i++], sink); // completes a stereo pair begun in the last call
+        }
+        // Whole sample frames go block-wise: the per-sample bookkeeping of put() is most of
+        // the Java-side cost around LAME (see BENCHMARKS.md).
+        while (end - i >= channels) {
+            int frames = Math.min((end - i) / channels, LameEngine.BLOCK_FRAMES - blockFrames);
+            copySafe(samples, i, frames);
+            i += frames * channels;
+            blockFrames += frames;
+            sampleFramesIn += frames;
+            if (blockFrames == LameEngine.BLOCK_FRAMES) {
+                drainBlock(sink);
+            }
+        }
+        while (i < end) {
+            put(samples[i++], sink); // a lone left sample, kept for the next call
         }
         drainBlock(sink);
+    }
+
+    private void copySafe(float[] in, int from, int frames) {
+        if (channels == 1) {
+            for (int k = 0; k < frames; k++) {
+                left[blockFrames + k] = safe(in[from + k]);
+            }
+        } else {
+            for (int k = 0; k < frames; k++) {
+                left[blockFrames + k] = safe(in[from + 2 * k]);
+                right[blockFrames + k] = safe(in[from + 2 * k + 1]);
+            }
+        }
+    }
+
+    /** The sample itself when it is within [-1, 1] (NaN fails both tests), else its repair. */
+    private float safe(float v) {
+        return v >= -1f && v <= 1f ? v : repair(v);
+    }
+
+    private float repair(float v) {
+        if (!Float.isFinite(v)) {
+            nonFiniteSamples++;
+            return 0f;
+        }
+        clippedSamples++;
+        return v > 1f ? 1f : -1f;
     }
 
     /** Encodes interleaved 16-bit samples, as {@code s / 32768f}. */
@@ -199,14 +243,7 @@ public final class Mp3Encoder implements AutoCloseable {
     }
 
     private void put(float sample, FrameSink sink) {
-        float v = sample;
-        if (!Float.isFinite(v)) {
-            nonFiniteSamples++;
-            v = 0f;
-        } else if (v > 1f || v < -1f) {
-            clippedSamples++;
-            v = v > 1f ? 1f : -1f;
-        }
+        float v = safe(sample);
         if (channelCursor == 0) {
             left[blockFrames] = v;
         } else {

@@ -82,8 +82,12 @@ final class NativeLame implements LameEngine {
     public int encode(float[] left, float[] right, int frames, byte[] out) {
         ensureOpen();
         pcmLeft.write(0, left, 0, frames);
-        pcmRight.write(0, channels == 2 ? right : left, 0, frames);
-        int n = Library.lame_encode_buffer_ieee_float(handle, pcmLeft, pcmRight, frames, mp3, (int) mp3.size());
+        if (channels == 2) {
+            pcmRight.write(0, right, 0, frames);
+        }
+        // LAME reads only the left buffer of a mono stream, so mono passes it twice uncopied.
+        Pointer rightIn = channels == 2 ? pcmRight : pcmLeft;
+        int n = Library.lame_encode_buffer_ieee_float(handle, pcmLeft, rightIn, frames, mp3, (int) mp3.size());
         return copyOut("lame_encode_buffer_ieee_float", n, out);
     }
 

@@ -35,9 +35,11 @@ public final class ManualClock implements PacingClock {
     public synchronized void sleepUntil(long deadlineNanos) throws InterruptedException {
         Thread me = Thread.currentThread();
         try {
+            // Tell the waiting test once, not per wake-up: two sleepers notifying each other on
+            // every wake-up would keep each other (and the test) spinning.
+            sleeping.put(me, deadlineNanos);
+            notifyAll();
             while (now < deadlineNanos) {
-                sleeping.put(me, deadlineNanos);
-                notifyAll();
                 wait();
             }
         } finally {

@@ -3,6 +3,8 @@ package io.mp3cast.server;
 import io.mp3cast.server.internal.LiveMount;
 import io.mp3cast.stream.FeedState;
 import io.mp3cast.stream.LiveStream;
+import io.mp3cast.stream.PushFeed;
+import java.util.Optional;
 
 /**
  * A running live mount, as the embedder sees it: its stream, its listeners, its title.
@@ -31,6 +33,14 @@ public final class Mount {
 
     public FeedState feedState() {
         return mount.feed().state();
+    }
+
+    /**
+     * The push feed when sources feed this mount: its source state, buffer and connected source.
+     * An embedder may push into it too ({@link PushFeed#connect}), as a network source would.
+     */
+    public Optional<PushFeed> pushFeed() {
+        return mount.push();
     }
 
     public int listeners() {

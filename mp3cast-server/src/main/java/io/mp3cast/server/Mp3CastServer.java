@@ -2,6 +2,9 @@ package io.mp3cast.server;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.internal.HttpRouter;
+import io.mp3cast.server.internal.IngestContext;
+import io.mp3cast.server.internal.MountRegistry;
+import io.mp3cast.server.internal.SourceRequests;
 import io.mp3cast.server.internal.LiveMount;
 import io.mp3cast.server.internal.NamedThreads;
 import io.mp3cast.server.internal.Params;
@@ -14,6 +17,7 @@ import io.mp3cast.stream.FrameFeed;
 import io.mp3cast.stream.PacedSource;
 import io.mp3cast.stream.PacedSourceFeed;
 import io.mp3cast.stream.PacingClock;
+import io.mp3cast.stream.PushSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -24,6 +28,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +65,6 @@ public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
 
     private final ServerState state;
-    private final Map<String, Mount> mounts;
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final String host;
@@ -73,9 +78,6 @@ public final class Mp3CastServer implements AutoCloseable {
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
         this.host = local.getHostString();
         this.port = local.getPort();
-        Map<String, Mount> m = new LinkedHashMap<>();
-        state.mounts().forEach((path, live) -> m.put(path, new Mount(live)));
-        this.mounts = Collections.unmodifiableMap(m);
     }
 
     public static Builder builder() {
@@ -91,17 +93,20 @@ public final class Mp3CastServer implements AutoCloseable {
         return host;
     }
 
-    /** The live mount at {@code path}. */
+    /** The live mount at {@code path}: configured, or created by a source. */
     public Mount mount(String path) {
-        Mount m = mounts.get(path);
+        LiveMount m = state.mounts().get(path);
         if (m == null) {
-            throw new IllegalArgumentException("mount not found: " + path + " (mounts: " + mounts.keySet() + ")");
+            throw new IllegalArgumentException("mount not found: " + path + " (mounts: " + state.mounts().keySet() + ")");
         }
-        return m;
+        return new Mount(m);
     }
 
+    /** The live mounts now, in the order they were added (sources add mounts while the server runs). */
     public Collection<Mount> mounts() {
-        return mounts.values();
+        List<Mount> all = new ArrayList<>();
+        state.mounts().values().forEach(m -> all.add(new Mount(m)));
+        return Collections.unmodifiableList(all);
     }
 
     /** Per-request streams open now. */
@@ -117,7 +122,7 @@ public final class Mp3CastServer implements AutoCloseable {
         }
         closed = true;
         serverChannel.close().syncUninterruptibly();
-        for (LiveMount m : state.mounts().values()) {
+        for (LiveMount m : state.registry().close().values()) {
             m.stop();
         }
         state.streamPool().shutdownNow();
@@ -135,6 +140,9 @@ public final class Mp3CastServer implements AutoCloseable {
         private String host = "0.0.0.0";
         private int port = 8000;
         private String adminPassword;
+        private IngestSettings ingest = IngestSettings.DEFAULT;
+        private MountConfig mountDefaults = MountConfig.of("/default.mp3");
+        private EncoderSettings encoderDefaults = EncoderSettings.DEFAULT;
         private final Map<String, MountPlan> mounts = new LinkedHashMap<>();
         private final Map<String, ServerState.Route> routes = new LinkedHashMap<>();
         private PacingClock clock = PacingClock.SYSTEM;
@@ -144,7 +152,8 @@ public final class Mp3CastServer implements AutoCloseable {
         private int maxOpenStreams = 256;
         private int backlog = 4096;
 
-        private record MountPlan(MountConfig config, FrameFeed feed) {}
+        /** A mount to start: its feed is made at start, when the registry a push mount's fallback lives in exists. */
+        private record MountPlan(MountConfig config, FrameFeed feed, Function<MountRegistry, LiveMount> push) {}
 
         private Builder() {}
 
@@ -174,7 +183,51 @@ public final class Mp3CastServer implements AutoCloseable {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(feed, "feed");
             checkFreePath(config.path());
-            mounts.put(config.path(), new MountPlan(config, feed));
+            mounts.put(config.path(), new MountPlan(config, feed, null));
+            return this;
+        }
+
+        /**
+         * A live mount fed by sources that push PCM (encoded with {@code encoder}) or MP3 (passed
+         * through); see {@link #ingest}. It plays nothing until the first source comes, then
+         * silence (or the ingest settings' fallback mount) whenever none is connected.
+         */
+        public Builder pushMount(MountConfig config, EncoderSettings encoder) {
+            return pushMount(config, encoder, null);
+        }
+
+        /** As {@link #pushMount(MountConfig, EncoderSettings)}, relaying {@code fallbackPath} while no source plays (null: the ingest settings' fallback). */
+        public Builder pushMount(MountConfig config, EncoderSettings encoder, String fallbackPath) {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(encoder, "encoder");
+            checkFreePath(config.path());
+            if (fallbackPath != null) {
+                MountConfig.of(fallbackPath);  // validates the path
+            }
+            mounts.put(config.path(), new MountPlan(config, null, registry -> {
+                IngestSettings s = ingest;
+                return SourceRequests.pushMount(config, encoder,
+                        new PushSettings(s.bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
+                        fallbackPath != null ? fallbackPath : s.fallbackMount(), registry, clock, metrics);
+            }));
+            return this;
+        }
+
+        /** How sources push: password, mount creation, takeover, buffer, fallback, limits. */
+        public Builder ingest(IngestSettings settings) {
+            this.ingest = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Listener settings (burst, queue, batch, ICY interval) of mounts that sources create; the path is ignored. */
+        public Builder mountDefaults(MountConfig defaults) {
+            this.mountDefaults = Objects.requireNonNull(defaults, "defaults");
+            return this;
+        }
+
+        /** How mounts that sources create encode pushed PCM (a source's {@code ?bitrate=} overrides it). */
+        public Builder encoderDefaults(EncoderSettings settings) {
+            this.encoderDefaults = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -258,13 +311,20 @@ public final class Mp3CastServer implements AutoCloseable {
 
         /** Binds, starts the mounts' feeds, and returns the running server. */
         public Mp3CastServer start() throws IOException {
-            Map<String, LiveMount> live = new LinkedHashMap<>();
-            mounts.forEach((path, plan) -> live.put(path,
-                    new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
+            if (mounts.size() > ingest.maxMounts()) {
+                throw new IllegalArgumentException("maxMounts not supported: " + ingest.maxMounts() + " (fewer than the "
+                        + mounts.size() + " mounts configured)");
+            }
+            MountRegistry registry = new MountRegistry(ingest.maxMounts());
+            mounts.forEach((path, plan) -> registry.create(path, () -> plan.push() != null ? plan.push().apply(registry)
+                    : new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
+            Map<String, LiveMount> live = registry.snapshot();
+            ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
+                    "fallback mount {} is not configured: push mounts play silence until a source creates it", f));
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
-            ServerState state = new ServerState(Collections.unmodifiableMap(live),
-                    Collections.unmodifiableMap(new LinkedHashMap<>(routes)), adminPassword, maxOpenStreams,
-                    pool, new AtomicInteger(), metrics, System.currentTimeMillis());
+            ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
+                    adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
+                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults));
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
@@ -273,7 +333,7 @@ public final class Mp3CastServer implements AutoCloseable {
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 pool.shutdownNow();
-                mounts.values().forEach(p -> p.feed().close());
+                live.values().forEach(m -> m.feed().close());
                 throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }
             live.values().forEach(LiveMount::start);

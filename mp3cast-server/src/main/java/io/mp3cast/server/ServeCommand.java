@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serve live mounts and per-request streams as MP3 over HTTP.",
-        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file.",
+        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file, push.",
                 "  --mount /tone.mp3=tone:hz=440,rate=24000,bitrate=64",
+                "  --mount /live.mp3=push:bitrate=64,fallback=/stream.mp3",
                 "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000",
                 "  --mount /music.mp3=file:path=music.wav,loop=true,bitrate=128"})
 public final class ServeCommand implements Callable<Integer> {
@@ -73,6 +74,34 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Password for /admin calls, user admin (default: $MP3CAST_ADMIN_PASSWORD, else a random one, printed).")
     String adminPassword;
 
+    @Option(names = "--source-password", paramLabel = "PASSWORD",
+            description = "Password sources push with, user source (default: $MP3CAST_SOURCE_PASSWORD; without one,"
+                    + " only this machine may push).")
+    String sourcePassword;
+
+    @Option(names = "--create-mounts", negatable = true, paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "Whether a source may push to a new path, creating its mount (default true).")
+    Boolean createMounts;
+
+    @Option(names = "--takeover", negatable = true, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Whether a second source on a mount replaces the first (default false: it gets 403).")
+    Boolean takeover;
+
+    @Option(names = "--buffer-ms", paramLabel = "MS",
+            description = "Audio a source may push ahead of real time before its upload is slowed (default 10000).")
+    Integer bufferMillis;
+
+    @Option(names = "--fallback-mount", paramLabel = "/PATH",
+            description = "What push mounts play while no source is connected (default: silence).")
+    String fallbackMount;
+
+    @Option(names = "--max-mounts", paramLabel = "N", description = "Mounts allowed in all, created ones included (default 64).")
+    Integer maxMounts;
+
+    @Option(names = "--max-body-kbps", paramLabel = "KBPS",
+            description = "The fastest a source's upload is read, kilobits per second (default 50000; 0: no limit).")
+    Integer maxBodyKbps;
+
     @Override
     public Integer call() throws Exception {
         Mp3CastServer server;
@@ -98,13 +127,18 @@ public final class ServeCommand implements Callable<Integer> {
         Properties file = config == null ? new Properties() : load(config);
         Settings s = Settings.from(this, file);
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
-                .maxOpenStreams(s.maxStreams);
+                .maxOpenStreams(s.maxStreams)
+                .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults);
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
         }
         for (MountSpecs.Spec m : parsed) {
-            builder.mount(m.config(), m.source().source(), m.encoder(), m.source().description());
+            if (m.isPush()) {
+                builder.pushMount(m.config(), m.encoder(), m.fallback());
+            } else {
+                builder.mount(m.config(), m.source().source(), m.encoder(), m.source().description());
+            }
         }
         if (s.demoRoutes) {
             builder.demoRoutes();
@@ -124,8 +158,10 @@ public final class ServeCommand implements Callable<Integer> {
         String shown = s.host.equals("0.0.0.0") ? "localhost" : s.host;
         out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
         for (Mount m : server.mounts()) {
-            out.println("  live  http://" + shown + ":" + server.port() + m.path());
+            out.println((m.pushFeed().isPresent() ? "  push  " : "  live  ") + "http://" + shown + ":" + server.port() + m.path());
         }
+        out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
+                + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
         if (s.generatedPassword) {
             out.println("  admin password (generated): " + s.adminPassword);
         }
@@ -149,6 +185,7 @@ public final class ServeCommand implements Callable<Integer> {
         boolean demoRoutes;
         int maxStreams;
         List<String> mounts = new ArrayList<>();
+        IngestSettings ingest;
         MountConfig mountDefaults;
         EncoderSettings encoderDefaults;
 
@@ -169,6 +206,7 @@ public final class ServeCommand implements Callable<Integer> {
             s.mountDefaults = d.withBurstMillis(number("burst-ms", pick(c.burstMillis, f.remove("burst-ms"), "" + d.burstMillis())))
                     .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
                     .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())));
+            s.ingest = ingest(c, f);
             for (String key : List.copyOf(f.keySet())) {
                 if (key.startsWith("mount.")) {
                     s.mounts.add(key.substring(6) + "=" + f.remove(key));
@@ -176,13 +214,35 @@ public final class ServeCommand implements Callable<Integer> {
             }
             if (!f.isEmpty()) {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
-                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes, mount./PATH)");
+                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
+                        + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
+                        + " mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
             if (s.mounts.isEmpty()) {
                 s.mounts.add(DEMO_MOUNT);
             }
             return s;
+        }
+
+        private static IngestSettings ingest(ServeCommand c, Map<String, String> f) {
+            IngestSettings d = IngestSettings.DEFAULT;
+            return new IngestSettings(
+                    pick(c.sourcePassword, f.remove("source-password"), System.getenv("MP3CAST_SOURCE_PASSWORD")),
+                    bool("create-mounts", pick(c.createMounts, f.remove("create-mounts"), "" + d.createMounts())),
+                    bool("takeover", pick(c.takeover, f.remove("takeover"), "" + d.takeover())),
+                    number("buffer-ms", pick(c.bufferMillis, f.remove("buffer-ms"), "" + d.bufferMillis())),
+                    pick(c.fallbackMount, f.remove("fallback-mount"), null),
+                    number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
+                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())));
+        }
+
+        private static boolean bool(String name, String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> true;
+                case "false", "no", "off", "0" -> false;
+                default -> throw new IllegalArgumentException(name + ": not true or false: '" + value + "'");
+            };
         }
 
         private static String pick(Object flag, String fromFile, String fallback) {

@@ -20,4 +20,10 @@ public interface ServerMetrics {
     default void streamClosed(String route, long bytes) {}
 
     default void requestRejected(int status) {}
+
+    /** A source started pushing to a mount. */
+    default void sourceConnected(String mount) {}
+
+    /** A source stopped pushing; {@code bytes} it sent in all. */
+    default void sourceDisconnected(String mount, long bytes) {}
 }

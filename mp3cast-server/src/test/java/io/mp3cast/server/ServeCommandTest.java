@@ -147,7 +147,53 @@ class ServeCommandTest {
     void helpListsEveryOption() {
         String help = new CommandLine(new ServeCommand()).getUsageMessage();
         List<String> options = List.of("--port", "--host", "--mount", "--config", "--encoder", "--burst-ms",
-                "--queue-ms", "--batch-ms", "--max-streams", "--admin-password");
+                "--queue-ms", "--batch-ms", "--max-streams", "--admin-password", "--source-password", "--[no-]create-mounts",
+                "--[no-]takeover", "--buffer-ms", "--fallback-mount", "--max-mounts", "--max-body-kbps");
         assertThat(options.stream().filter(help::contains).collect(Collectors.toList())).isEqualTo(options);
+    }
+
+    @Test
+    void ingestFlagsSetTheSourcePasswordMountCreationTakeoverBufferFallbackAndLimits() throws Exception {
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1", "--source-password", "pw",
+                "--no-create-mounts", "--takeover", "--buffer-ms", "3000", "--fallback-mount", "/stream.mp3",
+                "--max-mounts", "5", "--max-body-kbps", "1000",
+                "--mount", "/stream.mp3=tone", "--mount", "/live.mp3=push:bitrate=32,name=Live").start()) {
+            Mount live = server.mount("/live.mp3");
+            assertThat(live.pushFeed()).hasValueSatisfying(p -> assertThat(p.settings().bufferMillis()).isEqualTo(3000));
+            assertThat(live.config().name()).isEqualTo("Live");
+            assertThat(out.toString()).contains("push  http://127.0.0.1:" + server.port() + "/live.mp3",
+                    "live  http://127.0.0.1:" + server.port() + "/stream.mp3", "(user source)");
+
+            IngestRulesTest rules = new IngestRulesTest();
+            byte[] pcm = Pusher.f32le(new float[24000]);
+            String query = "?format=f32le&rate=24000";
+            assertThat(rules.put(server, "/live.mp3" + query, pcm).statusCode()).isEqualTo(401);
+            String auth = IngestRulesTest.basic("source", "pw");
+            assertThat(rules.put(server, "/new.mp3" + query, pcm, "Authorization", auth).statusCode()).isEqualTo(404);
+            assertThat(rules.put(server, "/live.mp3" + query, pcm, "Authorization", auth).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theConfigFileSetsIngestToo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, String.join("\n",
+                "host = 127.0.0.1",
+                "source-password = frommfile",
+                "create-mounts = false",
+                "takeover = true",
+                "buffer-ms = 4000",
+                "max-mounts = 3",
+                "max-body-kbps = 0",
+                "mount./live.mp3 = push"));
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0").start()) {
+            assertThat(server.mount("/live.mp3").pushFeed()).hasValueSatisfying(
+                    p -> assertThat(p.settings().bufferMillis()).isEqualTo(4000));
+        }
+        Files.writeString(file, "create-mounts = maybe\n");
+        assertThatThrownBy(() -> parse("--config", file.toString(), "--port", "0").start())
+                .hasMessageContaining("create-mounts: not true or false: 'maybe'");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=push:hz=3").start())
+                .hasMessageContaining("unknown key 'hz'");
     }
 }

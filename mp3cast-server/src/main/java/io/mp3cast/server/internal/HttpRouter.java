@@ -22,16 +22,17 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,13 +90,22 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private void route(ChannelHandlerContext ctx, HttpRequest req) {
         if (!req.decoderResult().isSuccess()) {
-            error(ctx, req, HttpResponseStatus.BAD_REQUEST, "malformed request: " + req.decoderResult().cause());
+            Throwable cause = req.decoderResult().cause();
+            HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : HttpResponseStatus.BAD_REQUEST;
+            error(ctx, req, status, "malformed request: " + cause.getMessage());
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
         String path = query.path();
         HttpMethod method = req.method();
         boolean known = isKnown(path);
+        if (SourceRequests.isSourceRequest(req) && SourceRequests.pushable(state, path, known)) {
+            SourceRequests.accept(ctx, req, query, state);
+            return;
+        }
         if (known && method.equals(HttpMethod.OPTIONS)) {
             preflight(ctx, req);
             return;
@@ -311,25 +321,20 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         send(ctx, req, res);
     }
 
+    /** Admin credentials (user admin or source), or a source's (Icecast's clients update titles with those). */
     private boolean authorized(String header) {
-        String password = state.adminPassword();
-        if (password == null || header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+        Optional<String[]> credentials = SourceAuth.basic(header);
+        if (credentials.isEmpty()) {
             return false;
         }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return false;
-        }
-        String user = decoded.substring(0, colon);
-        boolean passwordOk = MessageDigest.isEqual(decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8),
-                password.getBytes(StandardCharsets.UTF_8));
-        return passwordOk && (user.equals("admin") || user.equals("source"));
+        String user = credentials.get()[0];
+        String given = credentials.get()[1];
+        String admin = state.adminPassword();
+        String source = state.ingest().settings().sourcePassword();
+        boolean adminOk = admin != null && (user.equals("admin") || user.equals(SourceAuth.USER))
+                && SourceAuth.constantTimeEquals(given, admin);
+        boolean sourceOk = source != null && user.equals(SourceAuth.USER) && SourceAuth.constantTimeEquals(given, source);
+        return adminOk || sourceOk;
     }
 
     // ---- small responses

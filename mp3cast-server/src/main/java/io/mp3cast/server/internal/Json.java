@@ -56,6 +56,13 @@ final class Json {
         return this;
     }
 
+    Json field(String key, boolean value) {
+        key(key);
+        sb.append(value);
+        needComma = true;
+        return this;
+    }
+
     Json field(String key, double value) {
         key(key);
         sb.append(Double.isFinite(value) ? Double.toString(value) : "null");

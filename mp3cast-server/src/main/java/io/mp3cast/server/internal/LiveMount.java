@@ -6,6 +6,7 @@ import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.stream.FrameFeed;
 import io.mp3cast.stream.LiveStream;
 import io.mp3cast.stream.LiveStreamSettings;
+import io.mp3cast.stream.PushFeed;
 import io.mp3cast.stream.StreamObserver;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class LiveMount implements StreamObserver {
     private static final Logger LOG = LoggerFactory.getLogger(LiveMount.class);
 
-    final MountConfig config;
+    /** Replaced when a source names the mount (its {@code ice-*} headers); read on any thread. */
+    volatile MountConfig config;
+    private volatile boolean icyPublic;
     final LiveStream stream;
     final FrameFeed feed;
     final ServerMetrics metrics;
@@ -94,6 +98,36 @@ public final class LiveMount implements StreamObserver {
         return feed;
     }
 
+    /** The push feed, when sources feed this mount. */
+    public Optional<PushFeed> push() {
+        return feed instanceof PushFeed p ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * What a source says about its stream (Icecast's {@code ice-name}, {@code ice-description},
+     * {@code ice-genre}, {@code ice-public}): shown to listeners that join from now on and on status
+     * pages. Null values leave the setting as it is.
+     */
+    public void describe(String name, String description, String genre, Boolean isPublic) {
+        MountConfig c = config;
+        c = name == null || name.isBlank() ? c : c.withName(clean(name));
+        c = description == null || description.isBlank() ? c : c.withDescription(clean(description));
+        c = genre == null || genre.isBlank() ? c : c.withGenre(clean(genre));
+        config = c;
+        if (isPublic != null) {
+            icyPublic = isPublic;
+        }
+    }
+
+    public boolean isPublic() {
+        return icyPublic;
+    }
+
+    private static String clean(String text) {
+        String s = text.replaceAll("[\\r\\n\\x00]", " ").trim();
+        return s.length() > 200 ? s.substring(0, 200) : s;
+    }
+
     public int listeners() {
         return listeners.get();
     }
@@ -138,7 +172,7 @@ public final class LiveMount implements StreamObserver {
         if (kbps > 0) {
             h.set("icy-br", kbps);
         }
-        h.set("icy-pub", "0");
+        h.set("icy-pub", icyPublic ? "1" : "0");
     }
 
     /** Up to {@code max} bytes of the burst a new listener would get, for small Range requests. */

@@ -7,6 +7,9 @@ import io.mp3cast.server.MountConfig;
  * Parses a mount spec, {@code /path=source[:key=value,...]}, as given to {@code --mount} and in
  * the config file: {@code /tone.mp3=tone:hz=440,rate=24000,bitrate=64}.
  *
+ * <p>{@code push} makes a mount that sources feed (PCM encoded with the encoder keys, or MP3 passed
+ * through), with {@code fallback=/PATH} for what plays while none is connected.
+ *
  * <p>Keys: the source's own (see {@link SourceSpecs}), the encoder's ({@code bitrate},
  * {@code vbr}, {@code quality}) and the mount's ({@code name}, {@code description},
  * {@code genre}, {@code title}, {@code burst-ms}, {@code queue-ms}, {@code batch-ms},
@@ -15,8 +18,16 @@ import io.mp3cast.server.MountConfig;
 public final class MountSpecs {
     private MountSpecs() {}
 
-    /** A parsed mount: where, what source, how encoded, and the initial title (may be empty). */
-    public record Spec(MountConfig config, SourceSpecs.Made source, EncoderSettings encoder, String title) {}
+    /**
+     * A parsed mount: where, what source (null for a push mount), how encoded, the initial title
+     * (may be empty), and for a push mount the fallback mount (null for the server's default).
+     */
+    public record Spec(MountConfig config, SourceSpecs.Made source, EncoderSettings encoder, String title,
+                       String fallback) {
+        public boolean isPush() {
+            return source == null;
+        }
+    }
 
     /**
      * @param defaults mount settings the spec's keys override (burst, queue, batch from flags)
@@ -50,6 +61,11 @@ public final class MountSpecs {
                 p.integer("metaint", defaults.icyMetaIntervalBytes(), 256, 1 << 20));
         String title = p.string("title", "");
         EncoderSettings encoder = SourceSpecs.encoder(p, encoderDefaults);
+        if (source.equals("push")) {
+            String fallback = p.string("fallback", null);
+            p.rejectUnread(source + " on " + path);
+            return new Spec(config, null, encoder, title, fallback);
+        }
         SourceSpecs.Made made = SourceSpecs.create(source, p);
         try {
             p.rejectUnread(source + " on " + path);
@@ -57,6 +73,6 @@ public final class MountSpecs {
             made.source().close();
             throw e;
         }
-        return new Spec(config, made, encoder, title);
+        return new Spec(config, made, encoder, title, null);
     }
 }

@@ -8,17 +8,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the HTTP handlers share: mounts and routes (fixed at start), the per-request stream pool
- * and counters. Immutable maps, so any event loop reads them without locks.
+ * What the HTTP handlers share: mounts (those configured, plus those sources create), routes
+ * (fixed at start), the per-request stream pool, counters and ingest settings. Every event loop
+ * reads them without locks.
  *
- * @param mounts         live mounts by path
+ * @param registry       live mounts by path
  * @param routes         per-request routes by path
  * @param adminPassword  the admin password, or null when admin calls are refused
  * @param maxOpenStreams per-request streams allowed at once; more get 503
+ * @param ingest         how sources push, and what mounts they create get
  */
-public record ServerState(Map<String, LiveMount> mounts, Map<String, Route> routes, String adminPassword,
+public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
-                          ServerMetrics metrics, long startedAtMillis) {
+                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest) {
+
+    /** The live mounts now, by path, in the order they were added. */
+    public Map<String, LiveMount> mounts() {
+        return registry.snapshot();
+    }
 
     /**
      * A per-request route.

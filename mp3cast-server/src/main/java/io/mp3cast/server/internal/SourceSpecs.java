@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * for mounts only, never to per-request query strings.
  */
 public final class SourceSpecs {
-    public static final String NAMES = "tone, noise, chirp, silence, file";
+    public static final String NAMES = "tone, noise, chirp, silence, file, push";
 
     private SourceSpecs() {}
 

@@ -1,12 +1,16 @@
 package io.mp3cast.server.internal;
 
 import io.mp3cast.mp3.FrameHeader;
+import io.mp3cast.stream.Pacing;
+import io.mp3cast.stream.PushFeed;
+import io.mp3cast.stream.PushSource;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** {@code /status.json} (mp3cast's own) and {@code /status-json.xsl} (Icecast's layout). */
 final class StatusPages {
@@ -35,8 +39,13 @@ final class StatusPages {
             j.end();
             j.field("bitrateKbps", h == null ? 0 : h.bitrateKbps());
             j.beginObject("source");
-            j.field("state", m.feed().state().name().toLowerCase(Locale.ROOT));
-            j.field("description", m.feed().description());
+            Optional<PushFeed> push = m.push();
+            if (push.isPresent()) {
+                pushSource(j, push.get(), now);
+            } else {
+                j.field("state", m.feed().state().name().toLowerCase(Locale.ROOT));
+                j.field("description", m.feed().description());
+            }
             j.end();
             j.field("title", m.title());
             j.field("uptimeSeconds", (now - m.startedAtMillis()) / 1000.0);
@@ -51,6 +60,31 @@ final class StatusPages {
         }
         j.endArray();
         return j.end().toString();
+    }
+
+    /**
+     * A push mount's source: {@code state} is {@code live} (a source plays, or its buffered audio),
+     * {@code silence}, {@code fallback} or {@code idle} (no source yet); then the buffer, and the
+     * connected source's address, format, pacing and byte counts.
+     */
+    private static void pushSource(Json j, PushFeed p, long now) {
+        j.field("state", p.sourceState().name().toLowerCase(Locale.ROOT));
+        j.field("description", p.description());
+        j.field("bufferedMillis", p.bufferedMillis());
+        j.field("bufferMillis", p.settings().bufferMillis());
+        j.field("sourcesConnected", p.sourcesConnected());
+        Optional<PushSource> source = p.source();
+        j.field("connected", source.isPresent());
+        if (source.isPresent()) {
+            PushSource s = source.get();
+            j.field("remote", s.origin());
+            j.field("format", s.describe());
+            j.field("pacing", s.pacing() == Pacing.NONE ? "none" : "real-time");
+            j.field("connectedSeconds", (now - s.connectedAtMillis()) / 1000.0);
+            j.field("bytesIn", s.bytesIn());
+            j.field("skippedBytes", s.skippedBytes());
+            j.field("tagBytes", s.tagBytes());
+        }
     }
 
     /** Icecast 2.4's JSON: {@code source} is an object for one mount, an array for several. */
@@ -96,6 +130,7 @@ final class StatusPages {
         j.field("server_description", m.config().description());
         j.field("server_name", m.config().name());
         j.field("server_type", "audio/mpeg");
+        m.push().flatMap(PushFeed::source).ifPresent(s -> j.field("source_ip", s.origin().replaceFirst(":\\d+$", "")));
         j.field("server_url", "http://" + host + "/");
         j.field("stream_start", RFC_822.format(Instant.ofEpochMilli(m.startedAtMillis())));
         j.field("stream_start_iso8601", iso(m.startedAtMillis()));
