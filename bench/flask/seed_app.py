@@ -2,11 +2,12 @@
 """The seed's approach, kept for comparison with mp3cast: Flask, and one ffmpeg subprocess per request
 turning float32 PCM into MP3.
 
-GET /tone.mp3?seconds=S&hz=440&pace=realtime streams a 440 Hz tone as 24 kHz mono 64 kbps MP3, the same
+GET /tone.mp3?seconds=S&pace=realtime streams a 440 Hz tone as 24 kHz mono 64 kbps MP3, the same
 signal and settings as mp3cast's /tone.mp3?rate=24000&bitrate=64&pace=realtime (LAME quality 5 on both
 sides: ffmpeg's -compression_level 5). A producer thread plays the synthesizer: it writes 20 ms chunks of
 PCM into ffmpeg's stdin, paced at real time; the response streams whatever ffmpeg writes to its stdout.
-When the client goes away, ffmpeg is killed.
+When the client goes away, ffmpeg is killed. With &clicks=MS the producer sends silence with a click every
+MS instead, and the X-Producer-Start header says when it started (time.monotonic_ns) for glass-to-glass timing.
 
 Run: /usr/bin/python3 bench/flask/seed_app.py PORT   (Debian's python3-flask; listens on 127.0.0.1 only)
 """
@@ -34,10 +35,18 @@ def tone_second(hz):
 SECOND_440 = tone_second(440)
 
 
-def produce(stdin, seconds, paced):
-    """The mock synthesizer: 20 ms chunks of float32 PCM, at real time when paced."""
+def clicks_second(period_ms):
+    """Silence with a 20 ms 1 kHz click every period_ms, for glass-to-glass timing (GlassToGlass.java)."""
+    period = RATE * period_ms // 1000
+    return array("f", ((0.8 * math.sin(2 * math.pi * 1000 * (i % period) / RATE)) if i % period < CHUNK else 0.0
+                       for i in range(period))).tobytes()
+
+
+def produce(stdin, seconds, paced, start_ns, pcm):
+    """The mock synthesizer: 20 ms chunks of float32 PCM (pcm looped), at real time from start_ns when paced."""
     total = int(seconds * RATE)
-    start = time.monotonic()
+    period = len(pcm) // 4
+    start = start_ns / 1e9
     sent = 0
     try:
         while sent < total:
@@ -46,10 +55,10 @@ def produce(stdin, seconds, paced):
                 delay = start + (sent + n) / RATE - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
-            offset = (sent % RATE) * 4
-            chunk = SECOND_440[offset:offset + n * 4]
+            offset = (sent % period) * 4
+            chunk = pcm[offset:offset + n * 4]
             if len(chunk) < n * 4:
-                chunk += SECOND_440[:n * 4 - len(chunk)]
+                chunk += pcm[:n * 4 - len(chunk)]
             stdin.write(chunk)
             stdin.flush()
             sent += n
@@ -70,7 +79,10 @@ def tone():
         ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "f32le", "-ar", str(RATE), "-ac", "1",
          "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "5", "-f", "mp3", "pipe:1"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    producer = threading.Thread(target=produce, args=(proc.stdin, seconds, paced), daemon=True)
+    clicks = request.args.get("clicks")
+    pcm = clicks_second(int(clicks)) if clicks else SECOND_440
+    start_ns = time.monotonic_ns()  # CLOCK_MONOTONIC, as Java's System.nanoTime
+    producer = threading.Thread(target=produce, args=(proc.stdin, seconds, paced, start_ns, pcm), daemon=True)
     producer.start()
 
     def body():
@@ -85,7 +97,8 @@ def tone():
             proc.wait()
             proc.stdout.close()
 
-    return Response(body(), mimetype="audio/mpeg", headers={"Cache-Control": "no-cache"})
+    return Response(body(), mimetype="audio/mpeg",
+                    headers={"Cache-Control": "no-cache", "X-Producer-Start": str(start_ns)})
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Markdown tables from the load client's JSON lines (one per run): bench/lib/tables.py KIND FILE.
 
-KIND: live (listener capacity), requests (time to first byte / frame), streams (unique streams).
+KIND: live (listener capacity), requests (time to first byte / frame), streams (unique streams),
+glass (glass to glass).
 """
 import json
 import sys
@@ -90,11 +91,20 @@ def streams(results):
                   "first whole frame p50 / p99 ms", "client CPU %", "failed", "load avg at start"], rows)
 
 
+def glass(results):
+    rows = []
+    for r in results:
+        rows.append([r["label"], r["clicks"] - r.get("missed", 0), pct(r, "latency_us"),
+                     ms(r["latency_us"]["max"]) if r["latency_us"]["n"] else "-", r.get("missed", 0), r.get("load", "?")])
+    return table(["producer → listener", "clicks timed", "glass to glass p50 / p99 ms", "max ms", "clicks not found",
+                  "load avg at end"], rows)
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
     with open(path) as f:
         results = [json.loads(line) for line in f if line.strip()]
-    print({"live": live, "requests": requests, "streams": streams}[kind](results))
+    print({"live": live, "requests": requests, "streams": streams, "glass": glass}[kind](results))
 
 
 if __name__ == "__main__":
