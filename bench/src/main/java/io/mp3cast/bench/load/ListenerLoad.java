@@ -230,8 +230,10 @@ public final class ListenerLoad {
         private List<Listener> probe(Connector connector, long deadline) throws InterruptedException {
             List<Listener> probes = new ArrayList<>();
             long interval = (deadline - System.nanoTime()) / (a.probes + 1);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(42);
             for (int i = 0; i < a.probes; i++) {
-                LockSupport.parkNanos(interval);
+                // Jittered, so that probes do not keep landing at the same point of the batch cycle.
+                LockSupport.parkNanos(interval / 2 + random.nextLong(interval));
                 probes.addAll(connector.connect(1, 0, 1, 0, 10));
             }
             long left;
