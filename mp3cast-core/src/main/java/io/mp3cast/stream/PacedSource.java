@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * A source that hands out another source's samples no faster than real time, as a live producer
  * (a synthesizer speaking, a microphone) would: sample frame {@code n} is due {@code n / rate}
- * seconds after the first read. A per-request stream over it is paced like a live one, which the
+ * seconds after the source was made, as a producer starts when asked, whatever its reader is
+ * still setting up. A per-request stream over it is paced like a live one, which the
  * generators alone are not (they produce as fast as they are read).
  *
  * <p>Each read waits until a step of audio is due (or all that was asked, if less), then returns
@@ -34,8 +35,7 @@ public final class PacedSource implements AudioSource {
     private final int channels;
     private final int firstChunkFrames;
     private final int chunkFrames;
-    private long startNanos;
-    private boolean started;
+    private final long startNanos;
     private long framesRead;
 
     /**
@@ -56,6 +56,7 @@ public final class PacedSource implements AudioSource {
         this.channels = source.format().channels();
         this.firstChunkFrames = Math.max(1, (int) ((long) rate * firstChunkMillis / 1000));
         this.chunkFrames = Math.max(1, (int) ((long) rate * chunkMillis / 1000));
+        this.startNanos = clock.nanoTime();
     }
 
     /** Steps of a fixed {@code chunkMillis}. */
@@ -81,10 +82,6 @@ public final class PacedSource implements AudioSource {
         int wanted = length / channels;
         if (wanted == 0) {
             return source.read(buffer, offset, length);
-        }
-        if (!started) {
-            started = true;
-            startNanos = clock.nanoTime();
         }
         long step = Math.max(firstChunkFrames, Math.min(chunkFrames, framesRead / 2));
         long least = Math.min(wanted, step);

@@ -79,6 +79,15 @@ class PacedSourceTest {
     }
 
     @Test
+    void aReaderThatStartsLateGetsWhatIsDueSinceTheSourceWasMade() throws Exception {
+        JumpingClock clock = new JumpingClock();
+        PacedSource paced = new PacedSource(AudioSources.silence(PcmFormat.floatMono(24000)), clock, 20, 100);
+        clock.now += 30_000_000L;  // the reader sets up for 30 ms (an encoder opening) before its first read
+        int n = paced.read(new float[4608], 0, 4608);
+        assertThat(n).isEqualTo(720);
+    }
+
+    @Test
     void countsSampleFramesNotSamplesForStereo() throws Exception {
         JumpingClock clock = new JumpingClock();
         long start = clock.now;

@@ -1,7 +1,6 @@
 package io.mp3cast.server.internal;
 
 import io.mp3cast.mp3.EncoderSettings;
-import io.mp3cast.mp3.Mp3Encoder;
 import io.mp3cast.server.StreamRequest;
 import io.mp3cast.source.AudioSource;
 import io.netty.buffer.ByteBuf;
@@ -237,16 +236,14 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         AudioSource source = route.factory().open(sr);
-        Mp3Encoder encoder;
         try {
-            encoder = Mp3Encoder.open(source.format(), settings);
+            settings.effectiveBitrateKbps(source.format());  // a bad bitrate gets its 400 here; the worker opens LAME
         } catch (RuntimeException e) {
             source.close();
             throw e;
         }
         HttpHeaders headers = audioHeaders();
         if (req.method().equals(HttpMethod.HEAD)) {
-            encoder.close();
             source.close();
             headOnly(ctx, req, HttpResponseStatus.OK, headers);
             return;
@@ -257,7 +254,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(CODEC);
         ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
                 ctx.voidPromise());
-        RequestStream stream = new RequestStream(route.path(), ctx.channel(), source, encoder, chunked,
+        RequestStream stream = new RequestStream(route.path(), ctx.channel(), source, settings, chunked,
                 state.metrics(), state.openStreams());
         ctx.channel().attr(STREAM).set(stream);
         stream.start(state.streamPool());
