@@ -80,4 +80,23 @@ class LiveListenerTest {
             }
         }
     }
+
+    @Test
+    void anHttp10ListenerGetsTheSameBytesAsAChunkedOneThatJoinedWithIt() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
+            Mount mount = server.mount("/stream.mp3");
+            clock.advanceMillis(1000);
+            try (RawHttp chunked = RawHttp.get(server.port(), "/stream.mp3");
+                 RawHttp old = RawHttp.request(server.port(), "GET", "/stream.mp3", "HTTP/1.0", 0)) {
+                await("listeners", mount::listeners, 2, 10_000);
+                clock.advanceMillis(3000);  // many batches, each sent to the HTTP/1.0 listener as a slice of the shared one
+                mount.stop();
+                BodyReader chunkedBody = BodyReader.start(chunked);
+                byte[] oldBody = old.readAll();
+                assertThat(oldBody).isEqualTo(chunkedBody.body());
+                assertThat((long) Mp3Bytes.frames(oldBody) * FRAME_MICROS).isGreaterThan(3_000_000L);
+            }
+        }
+    }
 }
