@@ -99,4 +99,32 @@ class LiveListenerTest {
             }
         }
     }
+
+    @Test
+    void aBatchReachesEveryListenerWhenTheyAreMoreThanOneSliceOfTheLoop() throws Exception {
+        ManualClock clock = new ManualClock();
+        int n = 600;  // more than one slice (512) of writes per batch
+        try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
+            Mount mount = server.mount("/stream.mp3");
+            clock.advanceMillis(1000);
+            java.util.List<RawHttp> listeners = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    listeners.add(RawHttp.get(server.port(), "/stream.mp3"));
+                }
+                await("listeners", mount::listeners, n, 20_000);
+                clock.advanceMillis(1000);  // ten batches, each written in two slices
+                mount.stop();
+                byte[] first = listeners.get(0).readAll();
+                assertThat((long) Mp3Bytes.frames(first) * FRAME_MICROS).isGreaterThan(1_900_000L);  // the burst (all 1 s so far) and 1 s more
+                for (RawHttp l : listeners.subList(1, n)) {
+                    assertThat(l.readAll()).isEqualTo(first);
+                }
+            } finally {
+                for (RawHttp l : listeners) {
+                    l.close();
+                }
+            }
+        }
+    }
 }
