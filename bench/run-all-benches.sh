@@ -21,6 +21,6 @@ section() {
 }
 section "listener capacity" bench/run-load-bench.sh --listeners "3000 10000" --batch-ms "100 200" --seconds 20
 section "time to first byte and frame" bench/run-latency-bench.sh
-section "unique paced streams" bench/run-streams-bench.sh --mp3cast "600 800 1000" --flask "350" --seconds 20
+section "unique paced streams" bench/run-streams-bench.sh --mp3cast "600 700" --flask "200 300" --seconds 20
 section "glass to glass" bench/run-glass-bench.sh --seconds 30
 echo "tables written to $out" >&2

@@ -3,8 +3,10 @@
 # encoder paced at real time, this machine holds (see BENCHMARKS.md). mp3cast's demo route
 # /tone.mp3?rate=24000&bitrate=64&pace=realtime (native LAME, quality 5) against the seed's approach,
 # Flask with one ffmpeg per request (bench/flask/seed_app.py, same tone, same LAME quality), in the
-# same run. Each count is one load-client run: connect the streams, settle, measure a window; a
-# stream is held when its lag behind real time never passed 1 s. Server CPU includes child processes.
+# same run. Each count is one load-client run: connect the streams (100 a second), let them settle
+# (15 s: starting hundreds of encoders at once puts every stream behind, and they catch up), measure a
+# window; a stream is held when its lag behind real time never passed 1 s in the window. Server CPU
+# includes child processes (Flask's ffmpegs).
 #
 #   bench/run-streams-bench.sh                                   # mp3cast 500 1000 1200, Flask 100 350
 #   bench/run-streams-bench.sh --mp3cast "1000" --flask "" --seconds 20
@@ -18,8 +20,8 @@ source "$(dirname "$0")/lib/common.sh"
 mp3cast_counts="500 1000 1200"
 flask_counts="100 350"
 seconds=30
-settle=8
-rate=200
+settle=15
+rate=100
 json="$WORK/results.jsonl"
 server_opts=""
 while (($#)); do
@@ -52,6 +54,12 @@ run() {  # NAME PORT PID N
     --settle "$settle" --seconds "$seconds" --probes 0 --server-pid "$3" --json "$json" >/dev/null
   sleep 5  # let the streams close and the server settle
 }
+
+# A fresh JVM compiles its hot paths in the first minute: warm it up with 200 streams, unmeasured.
+log "warming mp3cast up (200 streams, 10 s, not counted)"
+load_client --url "http://127.0.0.1:$mp3cast_port/tone.mp3?$query" --label warm-up --listeners 200 --rate 200 \
+  --settle 2 --seconds 8 --probes 0 --idle-seconds 0 >/dev/null 2>&1
+sleep 5
 
 read -r -a m <<<"$mp3cast_counts"
 read -r -a f <<<"$flask_counts"

@@ -80,4 +80,51 @@ class LiveListenerTest {
             }
         }
     }
+
+    @Test
+    void anHttp10ListenerGetsTheSameBytesAsAChunkedOneThatJoinedWithIt() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
+            Mount mount = server.mount("/stream.mp3");
+            clock.advanceMillis(1000);
+            try (RawHttp chunked = RawHttp.get(server.port(), "/stream.mp3");
+                 RawHttp old = RawHttp.request(server.port(), "GET", "/stream.mp3", "HTTP/1.0", 0)) {
+                await("listeners", mount::listeners, 2, 10_000);
+                clock.advanceMillis(3000);  // many batches, each sent to the HTTP/1.0 listener as a slice of the shared one
+                mount.stop();
+                BodyReader chunkedBody = BodyReader.start(chunked);
+                byte[] oldBody = old.readAll();
+                assertThat(oldBody).isEqualTo(chunkedBody.body());
+                assertThat((long) Mp3Bytes.frames(oldBody) * FRAME_MICROS).isGreaterThan(3_000_000L);
+            }
+        }
+    }
+
+    @Test
+    void aBatchReachesEveryListenerWhenTheyAreMoreThanOneSliceOfTheLoop() throws Exception {
+        ManualClock clock = new ManualClock();
+        int n = 600;  // more than one slice (512) of writes per batch
+        try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
+            Mount mount = server.mount("/stream.mp3");
+            clock.advanceMillis(1000);
+            java.util.List<RawHttp> listeners = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    listeners.add(RawHttp.get(server.port(), "/stream.mp3"));
+                }
+                await("listeners", mount::listeners, n, 20_000);
+                clock.advanceMillis(1000);  // ten batches, each written in two slices
+                mount.stop();
+                byte[] first = listeners.get(0).readAll();
+                assertThat((long) Mp3Bytes.frames(first) * FRAME_MICROS).isGreaterThan(1_900_000L);  // the burst (all 1 s so far) and 1 s more
+                for (RawHttp l : listeners.subList(1, n)) {
+                    assertThat(l.readAll()).isEqualTo(first);
+                }
+            } finally {
+                for (RawHttp l : listeners) {
+                    l.close();
+                }
+            }
+        }
+    }
 }

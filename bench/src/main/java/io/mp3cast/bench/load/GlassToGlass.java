@@ -74,7 +74,7 @@ public final class GlassToGlass {
         r.put("clicks", run.clickNanos.size());
         r.put("latency_us", Percentiles.of(latencies).map());
         r.put("missed", run.clickNanos.size() - latencies.size());
-        r.put("load", Files.readString(Path.of("/proc/loadavg")).substring(0, 14).trim());
+        r.put("load", String.join(" ", java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3)));
         System.err.printf(Locale.ROOT, "%s: glass to glass over %d clicks: %s us%n", label, run.clickNanos.size(),
                 Percentiles.of(latencies));
         String json = Json.line(r);

@@ -62,8 +62,8 @@ final class Listener extends ChannelInboundHandlerAdapter {
      * @param holdNanos how long to stay after the first whole frame before closing; negative to stay
      * @param onDone    called once, on the loop, when the first frame has come or the request failed
      */
-    Listener(String host, int port, String path, long holdNanos, Runnable onDone) {
-        this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+    Listener(String host, int port, String path, String httpVersion, long holdNanos, Runnable onDone) {
+        this.request = ("GET " + path + " " + httpVersion + "\r\nHost: " + host + ":" + port
                 + "\r\nUser-Agent: mp3cast-load/1\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         this.holdNanos = holdNanos;
         this.onDone = onDone;

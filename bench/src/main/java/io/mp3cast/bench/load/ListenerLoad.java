@@ -130,7 +130,7 @@ public final class ListenerLoad {
                     break;
                 }
                 boolean[] released = {false};
-                Listener l = new Listener("127.0.0.1", address.getPort(), path, holdNanos, () -> {
+                Listener l = new Listener("127.0.0.1", address.getPort(), path, a.httpVersion, holdNanos, () -> {
                     if (!released[0]) {
                         released[0] = true;
                         waiting.release();
@@ -370,6 +370,7 @@ public final class ListenerLoad {
         boolean heap;
         int threads = 1;
         String transport = "epoll";
+        String httpVersion = "HTTP/1.1";
         long timeoutSeconds;
         Path json;
 
@@ -397,6 +398,10 @@ public final class ListenerLoad {
                     case "--server-pid" -> a.serverPid = Long.parseLong(v);
                     case "--heap" -> {
                         a.heap = true;
+                        continue;
+                    }
+                    case "--http10" -> {
+                        a.httpVersion = "HTTP/1.0";  // no chunked encoding: the raw body, as some radio players get it
                         continue;
                     }
                     case "--threads" -> a.threads = Integer.parseInt(v);
@@ -450,7 +455,7 @@ public final class ListenerLoad {
                     + "\n  live:     [--listeners N] [--rate PER_S] [--connecting K] [--settle S] [--seconds S]"
                     + " [--idle-seconds S] [--max-lag-ms MS] [--probes N] [--server-pid PID] [--heap]"
                     + "\n  requests: [--concurrency C] [--rounds R] [--hold-ms MS] [--pause-ms MS] [--wait-s S] [--server-pid PID]"
-                    + "\n  both:     [--threads T] [--transport epoll|nio] [--timeout S] [--json FILE]";
+                    + "\n  both:     [--http10] [--threads T] [--transport epoll|nio] [--timeout S] [--json FILE]";
         }
     }
 

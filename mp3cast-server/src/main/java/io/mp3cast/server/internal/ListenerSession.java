@@ -68,7 +68,9 @@ final class ListenerSession {
             ch.writeAndFlush(batch.framed.retainedDuplicate(), ch.voidPromise());
             position = batch.to;
             mount.countSent(bytes);
-        } else if (position > batch.from) {
+        } else if (position >= batch.from) {
+            // ICY or HTTP/1.0 listeners, or one that joined mid-batch: a slice of the shared batch, framed
+            // for this listener; a copy of its own only for frames older than the batch (below).
             writePayload(batch.payloadFrom(position));
             position = batch.to;
             ch.flush();

@@ -43,11 +43,9 @@ final class LoopListeners {
         size = sessions.size();
     }
 
-    void deliver(Batch batch, Lag lag) {
-        // Copy: a delivery may close a channel, and closing may remove it from the list.
-        for (ListenerSession s : sessions.toArray(new ListenerSession[0])) {
-            s.deliver(batch, lag);
-        }
+    /** The listeners now, as an array that closing channels do not change. */
+    ListenerSession[] snapshot() {
+        return sessions.toArray(new ListenerSession[0]);
     }
 
     void endAll() {
