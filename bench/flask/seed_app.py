@@ -6,7 +6,8 @@ GET /tone.mp3?seconds=S&pace=realtime streams a 440 Hz tone as 24 kHz mono 64 kb
 signal and settings as mp3cast's /tone.mp3?rate=24000&bitrate=64&pace=realtime (LAME quality 5 on both
 sides: ffmpeg's -compression_level 5). A producer thread plays the synthesizer: it writes 20 ms chunks of
 PCM into ffmpeg's stdin, paced at real time; the response streams whatever ffmpeg writes to its stdout.
-When the client goes away, ffmpeg is killed. With &clicks=MS the producer sends silence with a click every
+&step-ms=MS makes the chunks MS long instead
+(20-1000, as mp3cast's &step-ms). When the client goes away, ffmpeg is killed. With &clicks=MS the producer sends silence with a click every
 MS instead, and the X-Producer-Start header says when it started (time.monotonic_ns) for glass-to-glass timing.
 
 Run: /usr/bin/python3 bench/flask/seed_app.py PORT   (Debian's python3-flask; listens on 127.0.0.1 only)
@@ -42,15 +43,16 @@ def clicks_second(period_ms):
                        for i in range(period))).tobytes()
 
 
-def produce(stdin, seconds, paced, start_ns, pcm):
-    """The mock synthesizer: 20 ms chunks of float32 PCM (pcm looped), at real time from start_ns when paced."""
+def produce(stdin, seconds, paced, start_ns, pcm, chunk_frames=CHUNK):
+    """The mock synthesizer: chunks of float32 PCM (20 ms unless told; pcm looped), at real time from start_ns
+    when paced."""
     total = int(seconds * RATE)
     period = len(pcm) // 4
     start = start_ns / 1e9
     sent = 0
     try:
         while sent < total:
-            n = min(CHUNK, total - sent)
+            n = min(chunk_frames, total - sent)
             if paced:
                 delay = start + (sent + n) / RATE - time.monotonic()
                 if delay > 0:
@@ -75,6 +77,9 @@ def produce(stdin, seconds, paced, start_ns, pcm):
 def tone():
     seconds = float(request.args.get("seconds", "10"))
     paced = request.args.get("pace", "none") == "realtime"
+    step_ms = int(request.args.get("step-ms", "20"))
+    if not 20 <= step_ms <= 1000:
+        return Response("step-ms: 20-1000\n", status=400, mimetype="text/plain")
     proc = subprocess.Popen(
         ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "f32le", "-ar", str(RATE), "-ac", "1",
          "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "5", "-f", "mp3", "pipe:1"],
@@ -82,7 +87,7 @@ def tone():
     clicks = request.args.get("clicks")
     pcm = clicks_second(int(clicks)) if clicks else SECOND_440
     start_ns = time.monotonic_ns()  # CLOCK_MONOTONIC, as Java's System.nanoTime
-    producer = threading.Thread(target=produce, args=(proc.stdin, seconds, paced, start_ns, pcm), daemon=True)
+    producer = threading.Thread(target=produce, args=(proc.stdin, seconds, paced, start_ns, pcm, RATE * step_ms // 1000), daemon=True)
     producer.start()
 
     def body():

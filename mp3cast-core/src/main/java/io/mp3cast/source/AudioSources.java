@@ -20,7 +20,7 @@ public final class AudioSources {
     /** A sine at {@code frequencyHz}, the same on every channel. */
     public static AudioSource tone(PcmFormat format, double frequencyHz) {
         checkFrequency("frequencyHz", frequencyHz, format);
-        return new Generators.Tone(floatFormat(format), frequencyHz, DEFAULT_AMPLITUDE);
+        return Generators.tone(floatFormat(format), frequencyHz, DEFAULT_AMPLITUDE);
     }
 
     /** A mono sine at {@code frequencyHz}. */

@@ -42,6 +42,96 @@ final class Generators {
         abstract float next();
     }
 
+    /** A sine: from a shared one-second table when it repeats every second (whole hertz), else a phasor. */
+    static AudioSource tone(PcmFormat format, double frequencyHz, double amplitude) {
+        if (frequencyHz == Math.rint(frequencyHz)) {
+            return new TableTone(format, ToneTable.of(format.sampleRateHz(), (int) frequencyHz, amplitude));
+        }
+        return new Tone(format, frequencyHz, amplitude);
+    }
+
+    /**
+     * One second of a whole-hertz sine, each sample computed exactly ({@code Math.sin}), shared by
+     * every tone with the same rate, frequency and amplitude: a second holds a whole number of
+     * periods, so looping it is seamless and exact over any length. Reading it is a copy, which is
+     * what the per-request demo routes want when a thousand of them run at once (the phasor took 7 %
+     * of a paced 24 kHz stream's CPU, see BENCHMARKS.md). At most {@link #CACHED} tables are kept
+     * (192 KB each at 48 kHz); past that a tone gets its own.
+     */
+    static final class ToneTable {
+        static final int CACHED = 32;
+        private static final java.util.Map<String, float[]> TABLES = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private ToneTable() {}
+
+        static float[] of(int rate, int hz, double amplitude) {
+            String key = rate + "/" + hz + "/" + amplitude;
+            float[] table = TABLES.get(key);
+            if (table == null) {
+                table = compute(rate, hz, amplitude);
+                if (TABLES.size() < CACHED) {
+                    float[] raced = TABLES.putIfAbsent(key, table);
+                    table = raced != null ? raced : table;
+                }
+            }
+            return table;
+        }
+
+        private static float[] compute(int rate, int hz, double amplitude) {
+            float[] t = new float[rate];
+            for (int i = 0; i < rate; i++) {
+                // i * hz is exact in a long; reduced modulo rate, the phase stays within one period.
+                t[i] = (float) (amplitude * Math.sin(2 * Math.PI * (((long) i * hz) % rate) / rate));
+            }
+            return t;
+        }
+    }
+
+    /** Reads a {@link ToneTable} round and round; copies rather than computes. */
+    static final class TableTone implements AudioSource {
+        private final PcmFormat format;
+        private final int channels;
+        private final float[] table;
+        private int position;
+
+        TableTone(PcmFormat format, float[] table) {
+            this.format = format;
+            this.channels = format.channels();
+            this.table = table;
+        }
+
+        @Override
+        public PcmFormat format() {
+            return format;
+        }
+
+        @Override
+        public int read(float[] buffer, int offset, int length) {
+            int frames = length / channels;
+            if (frames == 0 && length > 0) {
+                throw new IllegalArgumentException("length not supported: " + length + " (at least "
+                        + channels + " samples, one per channel)");
+            }
+            if (channels == 1) {
+                for (int done = 0; done < frames; ) {
+                    int n = Math.min(frames - done, table.length - position);
+                    System.arraycopy(table, position, buffer, offset + done, n);
+                    done += n;
+                    position = (position + n) % table.length;
+                }
+            } else {
+                for (int i = 0; i < frames; i++) {
+                    float v = table[position];
+                    position = position + 1 == table.length ? 0 : position + 1;
+                    for (int c = 0; c < channels; c++) {
+                        buffer[offset + i * channels + c] = v;
+                    }
+                }
+            }
+            return frames * channels;
+        }
+    }
+
     /**
      * A sine made by rotating a phasor one step per sample (two multiply-adds) rather than calling
      * {@code Math.sin} (about 14 ns a sample, 15% of encoding a 24 kHz stream); the phasor is set

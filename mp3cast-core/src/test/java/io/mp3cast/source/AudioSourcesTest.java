@@ -18,11 +18,13 @@ class AudioSourcesTest {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    @Test
-    void toneSamplesAreTheExactSineToWithinFloatPrecisionEvenAfterAnHour() throws Exception {
-        AudioSource tone = AudioSources.tone(48000, 997);
+    /** 997 Hz: whole hertz, read from the shared one-second table; 997.25 Hz: the phasor. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {997, 997.25})
+    void toneSamplesAreTheExactSineToWithinFloatPrecisionEvenAfterAnHour(double hz) throws Exception {
+        AudioSource tone = AudioSources.tone(48000, hz);
         float[] buf = new float[48000];
-        double step = 2 * Math.PI * 997 / 48000;
+        double step = 2 * Math.PI * hz / 48000;
         for (int second = 0; second < 3600; second++) {
             tone.read(buf, 0, buf.length);
             if (second == 0 || second == 3599) {
@@ -32,6 +34,22 @@ class AudioSourcesTest {
                     assertThat((double) buf[i]).as("sample %d", n).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6));
                 }
             }
+        }
+    }
+
+    @Test
+    void aStereoToneReadInOddPiecesHasTheSameSineOnBothChannelsAcrossTheTablesEnd() throws Exception {
+        AudioSource tone = AudioSources.tone(PcmFormat.of(8000, 2, io.mp3cast.pcm.SampleEncoding.FLOAT32_LE), 50);
+        float[] s = new float[2 * 8000 * 3];
+        int n = 0;
+        while (n < s.length) {
+            n += tone.read(s, n, Math.min(2 * 777, s.length - n));  // 777-frame pieces straddle each second's end
+        }
+        double step = 2 * Math.PI * 50 / 8000;
+        for (int i = 0; i < s.length / 2; i++) {
+            double exact = AudioSources.DEFAULT_AMPLITUDE * Math.sin((i * step) % (2 * Math.PI));
+            assertThat((double) s[2 * i]).as("left %d", i).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(s[2 * i + 1]).as("right %d", i).isEqualTo(s[2 * i]);
         }
     }
 

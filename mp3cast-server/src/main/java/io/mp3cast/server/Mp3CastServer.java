@@ -381,8 +381,11 @@ public final class Mp3CastServer implements AutoCloseable {
             if (!pace.equals("none") && !pace.equals("realtime")) {
                 throw new IllegalArgumentException("pace: '" + pace + "' not supported (none, realtime)");
             }
+            int stepMillis = p.integer("step-ms", PacedSource.CHUNK_MILLIS, PacedSource.FIRST_CHUNK_MILLIS, 1000);
             AudioSource source = AudioSources.limit(SourceSpecs.create(name, p).source(), seconds);
-            return pace.equals("realtime") ? PacedSource.realTime(source) : source;
+            return pace.equals("realtime")
+                    ? new PacedSource(source, PacingClock.SYSTEM, PacedSource.FIRST_CHUNK_MILLIS, stepMillis)
+                    : source;
         }
 
         private static Map<String, String> firstValues(StreamRequest req) {

@@ -27,8 +27,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestStream {
     private static final Logger LOG = LoggerFactory.getLogger(RequestStream.class);
-    /** Samples per read: 4608 (eight MPEG-2 frames, four MPEG-1 frames) per channel. */
-    private static final int READ_FRAMES = 4608;
+    /**
+     * The most a read asks for: half a second of audio, at least 4608 sample frames (eight MPEG-2
+     * frames, four MPEG-1). A paced source returns what is due (its steps, up to a second); a
+     * generator fills it.
+     */
+    private static final int READ_MILLIS = 500;
+    private static final int MIN_READ_FRAMES = 4608;
 
     private final String route;
     private final Channel ch;
@@ -114,7 +119,8 @@ public final class RequestStream {
     private void pump() throws Exception {
         encoder = Mp3Encoder.open(source.format(), settings);
         int channels = source.format().channels();
-        float[] pcm = new float[READ_FRAMES * channels];
+        int frames = Math.max(MIN_READ_FRAMES, source.format().sampleRateHz() * READ_MILLIS / 1000);
+        float[] pcm = new float[frames * channels];
         while (true) {
             awaitWritable();
             if (cancelled) {
