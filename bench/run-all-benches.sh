@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Every server benchmark of BENCHMARKS.md, one after the other, each printing its table (about
-# 20 minutes on 2 cores; run it when the machine is otherwise idle, `uptime` under 1):
+# 25 minutes on 2 cores; run it when the machine is otherwise idle, `uptime` under 1):
 #   1. listener capacity, mp3cast (batch 100 and 200 ms) against Icecast, 3000 and 10,000 listeners;
 #   2. time to first byte and frame at 1, 100 and 1000 concurrent requests, against Flask + ffmpeg
 #      and (joining a live mount) Icecast;
-#   3. unique paced per-request streams, against Flask + ffmpeg;
+#   3. unique paced per-request streams, against Flask + ffmpeg (500 ms steps), and mp3cast alone with
+#      100 ms steps;
 #   4. glass to glass.
 # The encoder benchmark (bench/run-encoder-bench.sh) is separate. Output: bench/target/bench-all.md
 # (also printed).
@@ -21,6 +22,9 @@ section() {
 }
 section "listener capacity" bench/run-load-bench.sh --listeners "3000 10000" --batch-ms "100 200" --seconds 20
 section "time to first byte and frame" bench/run-latency-bench.sh
-section "unique paced streams" bench/run-streams-bench.sh --mp3cast "600 700" --flask "200 300" --seconds 20
+section "unique paced streams, 500 ms steps" bench/run-streams-bench.sh --step-ms 500 --mp3cast "1000 1200" \
+  --flask "250 350" --seconds 20
+section "unique paced streams, 100 ms steps" bench/run-streams-bench.sh --step-ms 100 --mp3cast "700 900" --flask "" \
+  --seconds 20
 section "glass to glass" bench/run-glass-bench.sh --seconds 30
 echo "tables written to $out" >&2

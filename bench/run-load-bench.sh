@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Listener capacity, mp3cast against Icecast 2, in the same run (see BENCHMARKS.md):
-#   mp3cast serve with one live mount /live.mp3 (a chirp, 44.1 kHz stereo, 128 kbps CBR), and
-#   Debian's icecast2 on 127.0.0.1 (config written here) fed the same chirp as 128 kbps MP3 by ffmpeg.
+#   mp3cast serve with a push mount /live.mp3 (one server per --batch-ms value), and Debian's icecast2
+#   on 127.0.0.1 (config written here), each mount fed the same file by its own ffmpeg as an Icecast
+#   source (-re -c copy, icecast://): 60 s of a chirp, 44.1 kHz stereo, 128 kbps CBR, looped. Neither
+#   server encodes; their CPU figures leave the ffmpegs out alike.
 # For each listener count N, the load client (bench module, Netty epoll, its own JVM) connects N
 # listeners to each server in turn (alternating which goes first), lets them settle, measures a
 # window, and prints one table: listeners held without falling behind, server CPU, RSS, heap.
@@ -11,7 +13,7 @@
 #   bench/run-load-bench.sh --listeners 200 --seconds 10 --no-icecast
 #
 # Options: --listeners "N ..." --seconds S (window) --settle S --rate CONNECTS_PER_S
-#   --batch-ms "MS ..." (one mp3cast mount per value, each with that batch-ms; default 100, the
+#   --batch-ms "MS ..." (one mp3cast server per value, its mount with that batch-ms; default 100, the
 #   server's default) --threads T (client event loops) --no-icecast
 #   --json FILE (keep the raw results) --server-opts "JVM FLAGS" (for mp3cast).
 # Needs: JDK 17+, Maven, icecast2, ffmpeg, curl, python3. Run it when the machine is otherwise idle.
@@ -44,17 +46,25 @@ done
 
 build
 machine="$(machine_line)"
-mp3cast_port=$(free_port)
-mounts=()
+# One mp3cast per --batch-ms value, each with one push mount /live.mp3: the server measured carries one
+# source, as Icecast does (an idle mp3cast with a source takes ~1 % of a core, mostly thread wake-ups).
+declare -A port_of pid_of
 for b in $batch_ms; do
-  mounts+=(--mount "/live-b$b.mp3=chirp:rate=44100,channels=2,bitrate=128,batch-ms=$b,name=bench")
+  port_of[$b]=$(free_port)
+  MP3CAST_JAVA_OPTS="$server_opts" start_mp3cast "${port_of[$b]}" --source-password benchsource \
+    --mount "/live.mp3=push:batch-ms=$b,name=bench"
+  pid_of[$b]=$MP3CAST_PID
+  log "mp3cast batch-ms $b on port ${port_of[$b]} (pid $MP3CAST_PID)"
 done
-MP3CAST_JAVA_OPTS="$server_opts" start_mp3cast "$mp3cast_port" "${mounts[@]}"
-log "mp3cast on port $mp3cast_port (pid $MP3CAST_PID), mounts with batch-ms $batch_ms"
+first_port=${port_of[${batch_ms%% *}]}
+# The MP3 all servers relay: a chirp made by mp3cast's encoder (/chirp.mp3), 128 kbps stereo.
+curl -s -f -o "$WORK/chirp128.mp3" \
+  "http://127.0.0.1:$first_port/chirp.mp3?rate=44100&channels=2&bitrate=128&seconds=60"
+for b in $batch_ms; do
+  start_ffmpeg_source "$WORK/chirp128.mp3" "127.0.0.1:${port_of[$b]}/live.mp3" "$WORK/ffmpeg-b$b.log"
+  wait_for_sources "http://127.0.0.1:${port_of[$b]}/status.json"
+done
 if ((icecast)); then
-  # The same chirp as the mount's, as 128 kbps MP3 made by mp3cast's encoder, for ffmpeg to send.
-  curl -s -f -o "$WORK/chirp128.mp3" \
-    "http://127.0.0.1:$mp3cast_port/chirp.mp3?rate=44100&channels=2&bitrate=128&seconds=60"
   icecast_port=$(free_port)
   start_icecast "$icecast_port" "$WORK/chirp128.mp3"
   log "icecast on port $icecast_port (pid $ICECAST_PID), fed by ffmpeg"
@@ -70,14 +80,16 @@ run() {  # NAME PORT PID PATH N EXTRA...
 }
 
 # A fresh JVM compiles its hot paths during the first thousands of joins: warm it up, unmeasured.
-log "warming mp3cast up (1000 listeners, 5 s, not counted)"
-load_client --url "http://127.0.0.1:$mp3cast_port/live-b${batch_ms%% *}.mp3" --label warm-up --listeners 1000 \
-  --rate 1000 --settle 1 --seconds 5 --probes 0 --idle-seconds 0 >/dev/null 2>&1
-sleep 3
+for b in $batch_ms; do
+  log "warming mp3cast batch-ms $b up (1000 listeners, 5 s, not counted)"
+  load_client --url "http://127.0.0.1:${port_of[$b]}/live.mp3" --label warm-up --listeners 1000 \
+    --rate 1000 --settle 1 --seconds 5 --probes 0 --idle-seconds 0 >/dev/null 2>&1
+  sleep 3
+done
 
 run_mp3cast() {  # N
   for b in $batch_ms; do
-    run "mp3cast batch $b ms" "$mp3cast_port" "$MP3CAST_PID" "/live-b$b.mp3" "$1" --heap
+    run "mp3cast batch $b ms" "${port_of[$b]}" "${pid_of[$b]}" /live.mp3 "$1" --heap
   done
 }
 
@@ -94,6 +106,6 @@ for n in $listeners; do
 done
 
 echo "$machine"
-echo "mp3cast: serve, mounts with batch-ms $batch_ms, JVM defaults${server_opts:+ + $server_opts}; icecast2 $(dpkg-query -W -f '${Version}' icecast2 2>/dev/null || echo '?'), burst 64 KiB;"\
+echo "mp3cast: serve (one per batch-ms: $batch_ms), a push mount, JVM defaults${server_opts:+ + $server_opts}; both fed the same 128 kbps MP3 by ffmpeg; icecast2 $(dpkg-query -W -f '${Version}' icecast2 2>/dev/null || echo '?'), burst 64 KiB;"\
      "client: $threads event loop(s), $rate connects/s, settle $settle s, window $seconds s"
 python3 "$BENCH_DIR/lib/tables.py" live "$json"

@@ -6,12 +6,14 @@
 # same run. Each count is one load-client run: connect the streams (100 a second), let them settle
 # (15 s: starting hundreds of encoders at once puts every stream behind, and they catch up), measure a
 # window; a stream is held when its lag behind real time never passed 1 s in the window. Server CPU
-# includes child processes (Flask's ffmpegs).
+# includes child processes (Flask's ffmpegs). Both producers hand over audio in steps of --step-ms
+# (default 500; mp3cast's first steps are shorter, from 20 ms, so the first frame leaves at once).
+# The encoder alone (bench EncoderCeiling) is measured last, as the ceiling these counts approach.
 #
 #   bench/run-streams-bench.sh                                   # mp3cast 500 1000 1200, Flask 100 350
 #   bench/run-streams-bench.sh --mp3cast "1000" --flask "" --seconds 20
 #
-# Options: --mp3cast "N ..." --flask "N ..." --seconds S --settle S --rate CONNECTS_PER_S --json FILE
+# Options: --mp3cast "N ..." --flask "N ..." --seconds S --settle S --rate CONNECTS_PER_S --step-ms MS --json FILE
 #   --server-opts "JVM FLAGS"
 # Needs: JDK 17+, Maven, ffmpeg, python3 with Flask (Debian: apt-get install python3-flask), curl.
 set -euo pipefail
@@ -22,6 +24,7 @@ flask_counts="100 350"
 seconds=30
 settle=15
 rate=100
+step_ms=500
 json="$WORK/results.jsonl"
 server_opts=""
 while (($#)); do
@@ -31,6 +34,7 @@ while (($#)); do
     --seconds) seconds="$2"; shift 2 ;;
     --settle) settle="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
+    --step-ms) step_ms="$2"; shift 2 ;;
     --json) json="$2"; shift 2 ;;
     --server-opts) server_opts="$2"; shift 2 ;;
     *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
@@ -39,7 +43,7 @@ done
 
 build
 machine="$(machine_line)"
-query="seconds=600&rate=24000&bitrate=64&quality=5&pace=realtime"
+query="seconds=600&rate=24000&bitrate=64&quality=5&pace=realtime&step-ms=$step_ms"
 mp3cast_port=$(free_port)
 MP3CAST_JAVA_OPTS="$server_opts" start_mp3cast "$mp3cast_port" --max-streams 5000 --mount /live.mp3=silence
 log "mp3cast on port $mp3cast_port (pid $MP3CAST_PID)"
@@ -68,6 +72,16 @@ for ((i = 0; i < ${#m[@]} || i < ${#f[@]}; i++)); do
   if ((i < ${#m[@]})); then run mp3cast "$mp3cast_port" "$MP3CAST_PID" "${m[i]}"; fi
 done
 
+# The ceiling: the encoder alone on this machine's cores, the same tone and settings, in this run.
+log "encoder alone: 2 encoders kept hot, then 1000 taking turns ($step_ms ms each), 10 s each"
+ceiling_hot=$(java -cp "$BENCH_CP" io.mp3cast.bench.EncoderCeiling 10 "$(nproc)" "$(nproc)" "$step_ms" 2>/dev/null)
+ceiling_many=$(java -cp "$BENCH_CP" io.mp3cast.bench.EncoderCeiling 10 "$(nproc)" 1000 "$step_ms" 2>/dev/null)
+
 echo "$machine"
-echo "streams: GET /tone.mp3?$query (Flask: same tone, ffmpeg -b:a 64k -compression_level 5); window $seconds s after $settle s"
+echo "encoder alone (bench EncoderCeiling, no pacing, sockets or HTTP; $(nproc) threads):"\
+  "$(python3 -c 'import json,sys
+for line in sys.argv[1:]:
+    d = json.loads(line)
+    print("%d encoders: %.3f ms CPU per stream-second, %d streams at real time;" % (d["encoders"], d["cpu_ms_per_stream_second"], d["streams_at_real_time"]), end=" ")' "$ceiling_hot" "$ceiling_many")"
+echo "streams: GET /tone.mp3?$query (Flask: same tone and step, ffmpeg -b:a 64k -compression_level 5); window $seconds s after $settle s"
 python3 "$BENCH_DIR/lib/tables.py" streams "$json"

@@ -129,13 +129,31 @@ EOF
   ICECAST_PID=$!
   STARTED_PIDS+=("$ICECAST_PID")
   wait_for_http "http://127.0.0.1:$port/status-json.xsl" 20
-  ffmpeg -hide_banner -nostdin -loglevel error -re -stream_loop -1 -i "$mp3" -c copy -f mp3 \
-    -content_type audio/mpeg "icecast://source:benchsource@127.0.0.1:$port/live.mp3" >"$dir/ffmpeg.log" 2>&1 &
-  STARTED_PIDS+=("$!")
+  start_ffmpeg_source "$mp3" "127.0.0.1:$port/live.mp3" "$dir/ffmpeg.log"
   local deadline=$((SECONDS + 20))
   until curl -s -m 2 "http://127.0.0.1:$port/status-json.xsl" | grep -q '"listenurl"'; do
     if ((SECONDS > deadline)); then
       echo "icecast: the ffmpeg source did not come up (see $dir)" >&2
+      return 1
+    fi
+    sleep 0.3
+  done
+}
+
+# start_ffmpeg_source MP3 HOST:PORT/PATH LOG: ffmpeg sending MP3 (looped, at its own rate, frames
+# copied) as an Icecast source, password benchsource; the same for Icecast and for mp3cast.
+start_ffmpeg_source() {
+  ffmpeg -hide_banner -nostdin -loglevel error -re -stream_loop -1 -i "$1" -c copy -f mp3 \
+    -content_type audio/mpeg "icecast://source:benchsource@$2" >"$3" 2>&1 &
+  STARTED_PIDS+=("$!")
+}
+
+# wait_for_sources STATUS_URL: until mp3cast's status.json shows every push mount live from a source.
+wait_for_sources() {
+  local deadline=$((SECONDS + 20))
+  until curl -s -m 2 "$1" | python3 -c 'import json,sys; m=json.load(sys.stdin)["mounts"]; sys.exit(0 if m and all(x["source"].get("connected") for x in m) else 1)' 2>/dev/null; do
+    if ((SECONDS > deadline)); then
+      echo "mp3cast: the ffmpeg sources did not come up: $(curl -s -m 2 "$1")" >&2
       return 1
     fi
     sleep 0.3
