@@ -4,7 +4,11 @@ import static io.mp3cast.server.ServerFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.source.AudioSources;
+import io.mp3cast.stream.PacedSource;
+import io.mp3cast.testing.ManualClock;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
@@ -57,6 +61,26 @@ class PerRequestStreamTest {
             // One continuous encoder: chunk sizes (20 ms paced reads, 192 ms unpaced) leave no trace.
             assertThat(paced).isEqualTo(unpaced);
             assertThat(Mp3Bytes.frames(paced)).isGreaterThanOrEqualTo(20);
+        }
+    }
+
+    @Test
+    void aPacedStreamsFirstWholeFrameLeavesOnceTheSourceHasHandedOverTheSamplesItNeeds() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
+                .route("/paced.mp3", EncoderSettings.cbr(64),
+                        req -> new PacedSource(AudioSources.tone(24000, 440), clock, 20, 100))
+                .start();
+             RawHttp client = RawHttp.get(server.port(), "/paced.mp3")) {
+            assertThat(client.status).isEqualTo(200);
+            // LAME completes its first 24 kHz frame once it holds 1392 samples, due 58.0 ms in. Reads
+            // of whole 20 ms steps would have 960 by then and wait for 60 ms.
+            clock.advanceMillis(58);
+            byte[] head = client.readExactly(4);
+            FrameHeader h = FrameHeader.parse(head, 0);
+            assertThat(h.sampleRateHz()).isEqualTo(24000);
+            byte[] rest = client.readExactly(h.frameLengthBytes() - 4);
+            assertThat(rest).hasSize(h.frameLengthBytes() - 4);
         }
     }
 

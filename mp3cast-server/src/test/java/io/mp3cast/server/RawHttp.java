@@ -143,6 +143,9 @@ final class RawHttp implements Closeable {
             if (done) {
                 return -1;
             }
+            if (len == 0) {
+                return 0;  // readNBytes asks for 0 once it has all: that must not wait for the next chunk
+            }
             if (left == 0) {
                 String size = line(in);
                 left = Long.parseLong(size.split(";")[0].trim(), 16);

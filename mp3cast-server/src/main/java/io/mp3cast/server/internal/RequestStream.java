@@ -34,6 +34,13 @@ public final class RequestStream {
      */
     private static final int READ_MILLIS = 500;
     private static final int MIN_READ_FRAMES = 4608;
+    /**
+     * Until the first frame has left, reads ask for 2 ms at a time: LAME completes its first frame
+     * once it holds 1392 samples at 24 kHz (58.0 ms), and a source that paces itself (a live
+     * producer) hands them over no sooner; small reads send that frame when its last sample comes,
+     * not at the end of a longer read (60 ms with 20 ms steps). A few dozen small encoder calls, once.
+     */
+    private static final int FIRST_READ_MILLIS = 2;
 
     private final String route;
     private final Channel ch;
@@ -121,12 +128,14 @@ public final class RequestStream {
         int channels = source.format().channels();
         int frames = Math.max(MIN_READ_FRAMES, source.format().sampleRateHz() * READ_MILLIS / 1000);
         float[] pcm = new float[frames * channels];
+        int small = Math.max(1, source.format().sampleRateHz() * FIRST_READ_MILLIS / 1000) * channels;
+        boolean sentFrame = false;
         while (true) {
             awaitWritable();
             if (cancelled) {
                 return;
             }
-            int n = source.read(pcm, 0, pcm.length);
+            int n = source.read(pcm, 0, sentFrame ? pcm.length : small);
             if (cancelled) {
                 return;
             }
@@ -136,7 +145,7 @@ public final class RequestStream {
             }
             ChunkBuilder chunk = new ChunkBuilder();
             encoder.encode(pcm, 0, n, chunk::add);
-            chunk.send();
+            sentFrame |= chunk.send();
         }
     }
 
@@ -186,14 +195,16 @@ public final class RequestStream {
             buf.writeBytes(data, off, len);
         }
 
-        void send() {
+        /** Writes what was added, if anything; whether it wrote. */
+        boolean send() {
             if (buf == null) {
-                return;
+                return false;
             }
             int payload = buf.readableBytes() - (chunked ? HttpWire.CHUNK_HEADER_BYTES : 0);
             bytesSent += payload;
             ch.writeAndFlush(chunked ? HttpWire.closeChunk(buf) : buf, ch.voidPromise());
             buf = null;
+            return true;
         }
     }
 }
