@@ -62,8 +62,16 @@ class PushFeedTest {
         }
     }
 
+    /**
+     * A feed whose pacer has already looked once, found no audio and sleeps until its next poll.
+     * Without the wait, the pacer's first look races the test's first writes: if it finds audio
+     * already pushed it starts pacing at the current time, otherwise at its next poll, and the same
+     * clock advance then publishes a frame more or a frame less.
+     */
     private PushFeed feed(ManualClock clock, PushSettings settings, Published published) {
-        return feed(clock, settings, published, Optional::empty);
+        PushFeed feed = feed(clock, settings, published, Optional::empty);
+        clock.awaitIdle();
+        return feed;
     }
 
     private PushFeed feed(PacingClock clock, PushSettings settings, Published published,
