@@ -214,15 +214,11 @@ final class EncodeCommand implements Callable<Integer> {
     }
 
     private <T> T checked(String option, Supplier<T> value) {
-        try {
-            return value.get();
-        } catch (IllegalArgumentException e) {
-            throw usage("invalid value for " + option + ": " + e.getMessage());
-        }
+        return Usage.checked(spec.commandLine(), option, value);
     }
 
     private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
+        return Usage.error(spec.commandLine(), message);
     }
 
     /** A guard, not a read: if the check itself fails, opening the files reports the real problem. */

@@ -72,14 +72,10 @@ final class PcmOptions {
     }
 
     private <T> T checked(String option, Supplier<T> value) {
-        try {
-            return value.get();
-        } catch (IllegalArgumentException e) {
-            throw usage("invalid value for " + option + ": " + e.getMessage());
-        }
+        return Usage.checked(command.commandLine(), option, value);
     }
 
     private ParameterException usage(String message) {
-        return new ParameterException(command.commandLine(), message);
+        return Usage.error(command.commandLine(), message);
     }
 }

@@ -30,13 +30,24 @@ final class Generators {
                 throw new IllegalArgumentException("length not supported: " + length + " (at least "
                         + channels + " samples, one per channel)");
             }
-            for (int i = 0; i < frames; i++) {
-                float v = next();
-                for (int c = 0; c < channels; c++) {
-                    buffer[offset + i * channels + c] = v;
+            if (channels == 1) {
+                fillMono(buffer, offset, frames);
+            } else {
+                for (int i = 0; i < frames; i++) {
+                    float v = next();
+                    for (int c = 0; c < channels; c++) {
+                        buffer[offset + i * channels + c] = v;
+                    }
                 }
             }
             return frames * channels;
+        }
+
+        /** The next {@code frames} samples of a mono source; a generator may do better than one {@link #next} each. */
+        void fillMono(float[] buffer, int offset, int frames) {
+            for (int i = 0; i < frames; i++) {
+                buffer[offset + i] = next();
+            }
         }
 
         abstract float next();
@@ -88,47 +99,30 @@ final class Generators {
     }
 
     /** Reads a {@link ToneTable} round and round; copies rather than computes. */
-    static final class TableTone implements AudioSource {
-        private final PcmFormat format;
-        private final int channels;
+    static final class TableTone extends MonoGenerator {
         private final float[] table;
         private int position;
 
         TableTone(PcmFormat format, float[] table) {
-            this.format = format;
-            this.channels = format.channels();
+            super(format);
             this.table = table;
         }
 
         @Override
-        public PcmFormat format() {
-            return format;
+        void fillMono(float[] buffer, int offset, int frames) {
+            for (int done = 0; done < frames; ) {
+                int n = Math.min(frames - done, table.length - position);
+                System.arraycopy(table, position, buffer, offset + done, n);
+                done += n;
+                position = (position + n) % table.length;
+            }
         }
 
         @Override
-        public int read(float[] buffer, int offset, int length) {
-            int frames = length / channels;
-            if (frames == 0 && length > 0) {
-                throw new IllegalArgumentException("length not supported: " + length + " (at least "
-                        + channels + " samples, one per channel)");
-            }
-            if (channels == 1) {
-                for (int done = 0; done < frames; ) {
-                    int n = Math.min(frames - done, table.length - position);
-                    System.arraycopy(table, position, buffer, offset + done, n);
-                    done += n;
-                    position = (position + n) % table.length;
-                }
-            } else {
-                for (int i = 0; i < frames; i++) {
-                    float v = table[position];
-                    position = position + 1 == table.length ? 0 : position + 1;
-                    for (int c = 0; c < channels; c++) {
-                        buffer[offset + i * channels + c] = v;
-                    }
-                }
-            }
-            return frames * channels;
+        float next() {
+            float v = table[position];
+            position = position + 1 == table.length ? 0 : position + 1;
+            return v;
         }
     }
 
