@@ -1,0 +1,182 @@
+// Measures what a player makes audible, from the audio graph: an AnalyserNode on the player's
+// output, polled every few milliseconds, timestamps the first loud sample after a quiet spell
+// (performance.timeOrigin + performance.now(), the producer's clock too on this machine), and a
+// ScriptProcessorNode copies the output for the gapless check. latency.mjs calls window.tap.
+const params = new URLSearchParams(location.search);
+const playerUrl = params.get('player');
+let mod = null;
+let ctx = null;
+
+async function playerModule() {
+  mod = mod || await import(playerUrl);
+  return mod;
+}
+
+function context() {
+  ctx = ctx || new AudioContext({ latencyHint: 'interactive' });
+  return ctx;
+}
+
+const wall = () => performance.timeOrigin + performance.now();
+
+/** Hides WebCodecs and MSE from the page, as a browser without them would be. */
+function hideDecoders() {
+  for (const name of ['AudioDecoder', 'EncodedAudioChunk', 'MediaSource', 'ManagedMediaSource', 'WebKitMediaSource']) {
+    try { delete window[name]; } catch (e) { /* not configurable */ }
+    if (window[name]) window[name] = undefined;
+  }
+}
+
+class Run {
+  constructor(url, options, { threshold = 0.05, quietMs = 300, captureMs = 0, captureAfterMs = 1000 } = {}) {
+    this.url = url;
+    this.options = options;
+    this.threshold = threshold;
+    this.quietMs = quietMs;
+    this.onsets = [];
+    this.stats = [];
+    this.events = [];
+    this.lastLoud = -Infinity;
+    this.peak = 0;
+    this.captureMs = captureMs;
+    this.captureAfterMs = captureAfterMs;
+    this.captured = [];
+    this.capturedFrames = 0;
+  }
+
+  async start() {
+    const { Mp3castPlayer } = await playerModule();
+    const c = context();
+    await c.resume();
+    this.player = new Mp3castPlayer(this.url, { ...this.options, audioContext: c });
+    for (const type of ['playing', 'stalled', 'error', 'ended']) {
+      this.player.addEventListener(type, ev => this.events.push({ type, at: wall(),
+        detail: ev.detail ? String(ev.detail.message || ev.detail) : null }));
+    }
+    this.analyser = c.createAnalyser();
+    this.analyser.fftSize = 512;
+    this.data = new Float32Array(this.analyser.fftSize);
+    this.player.output.connect(this.analyser);
+    if (this.captureMs > 0) this.startCapture(c);
+    this.playAt = wall();
+    this.player.play();
+    this.poll = setInterval(() => this.listen(), 3);
+    this.statsTimer = setInterval(() => this.stats.push({ at: wall(), ...this.player.stats }), 250);
+  }
+
+  listen() {
+    this.analyser.getFloatTimeDomainData(this.data);
+    let max = 0;
+    for (const v of this.data) max = Math.max(max, Math.abs(v));
+    const now = wall();
+    this.peak = Math.max(this.peak, max);
+    if (max >= this.threshold) {
+      if (now - this.lastLoud > this.quietMs) this.onsets.push(now);
+      this.lastLoud = now;
+    }
+  }
+
+  startCapture(c) {
+    this.processor = c.createScriptProcessor(4096, 1, 1);
+    const frames = Math.round(this.captureMs / 1000 * c.sampleRate);
+    this.processor.onaudioprocess = e => {
+      if (!this.onsets.length || wall() < this.onsets[0] + this.captureAfterMs || this.capturedFrames >= frames) return;
+      const x = e.inputBuffer.getChannelData(0);
+      this.captured.push(x.slice(0, Math.min(x.length, frames - this.capturedFrames)));
+      this.capturedFrames += Math.min(x.length, frames - this.capturedFrames);
+    };
+    this.player.output.connect(this.processor);
+    this.processor.connect(c.destination);  // a ScriptProcessor runs only while connected; it outputs silence
+  }
+
+  stop() {
+    clearInterval(this.poll);
+    clearInterval(this.statsTimer);
+    const final = this.player.stats;
+    this.player.stop();
+    this.player.output.disconnect();
+    if (this.processor) this.processor.disconnect();
+    return { playAt: this.playAt, onsets: this.onsets, peak: this.peak, stats: this.stats, final,
+      events: this.events, sampleRate: ctx.sampleRate, tone: this.captureMs ? toneFit(this.joined(), ctx.sampleRate) : null };
+  }
+
+  joined() {
+    const out = new Float32Array(this.capturedFrames);
+    let at = 0;
+    for (const c of this.captured) { out.set(c, at); at += c.length; }
+    return out;
+  }
+}
+
+/**
+ * How well `x` matches a pure tone: its frequency (the strongest near the zero-crossing estimate),
+ * then per 50 ms window the best amplitude and phase at that frequency. `correlation` is of the
+ * whole signal with that piecewise tone; a gap, click or dropout lowers its window's figure
+ * (`minWindow`), a slow drift of pitch (a resampling rate being corrected) does not.
+ */
+function toneFit(x, rate) {
+  if (x.length < rate) return { seconds: x.length / rate, correlation: 0, minWindow: 0, hz: 0 };
+  let crossings = 0;
+  for (let i = 1; i < x.length; i++) if (x[i - 1] < 0 && x[i] >= 0) crossings++;
+  const rough = crossings * rate / x.length;
+  let best = { hz: rough, power: -1 };
+  for (let hz = rough * 0.99; hz <= rough * 1.01; hz += rough * 0.0002) {
+    const p = power(x, hz, rate, 0, x.length);
+    if (p > best.power) best = { hz, power: p };
+  }
+  const win = Math.round(rate * 0.05);
+  let dot = 0, xx = 0, ff = 0, minWindow = 1, quiet = 0;
+  const w = 2 * Math.PI * best.hz / rate;
+  for (let at = 0; at + win <= x.length; at += win) {
+    let a = 0, b = 0;
+    for (let i = at; i < at + win; i++) { a += x[i] * Math.cos(w * i); b += x[i] * Math.sin(w * i); }
+    a *= 2 / win; b *= 2 / win;
+    let d = 0, e = 0, f = 0;
+    for (let i = at; i < at + win; i++) {
+      const fit = a * Math.cos(w * i) + b * Math.sin(w * i);
+      d += x[i] * fit; e += x[i] * x[i]; f += fit * fit;
+    }
+    dot += d; xx += e; ff += f;
+    const c = e > 0 && f > 0 ? d / Math.sqrt(e * f) : 0;
+    minWindow = Math.min(minWindow, c);
+    if (Math.sqrt(e / win) < 0.01) quiet++;
+  }
+  return { seconds: x.length / rate, hz: best.hz, correlation: xx > 0 && ff > 0 ? dot / Math.sqrt(xx * ff) : 0,
+    minWindow, quietWindows: quiet, windowMs: 50 };
+}
+
+function power(x, hz, rate, from, to) {
+  const w = 2 * Math.PI * hz / rate;
+  let a = 0, b = 0;
+  for (let i = from; i < to; i += 2) { a += x[i] * Math.cos(w * i); b += x[i] * Math.sin(w * i); }
+  return a * a + b * b;
+}
+
+const runs = new Map();
+let nextId = 1;
+
+window.tap = {
+  async decoders(format) {
+    return (await playerModule()).supportedDecoders(format);
+  },
+  hideDecoders,
+  async start(url, options, measure) {
+    const run = new Run(url, options, measure);
+    const id = nextId++;
+    runs.set(id, run);
+    await run.start();
+    return id;
+  },
+  peek(id) {
+    const r = runs.get(id);
+    return { onsets: r.onsets.length, firstOnset: r.onsets[0] ?? null, playAt: r.playAt, stats: r.player.stats,
+      captured: r.capturedFrames / ctx.sampleRate, events: r.events };
+  },
+  stop(id) {
+    const r = runs.get(id);
+    runs.delete(id);
+    return r.stop();
+  },
+  wall,
+};
+window.tapReady = true;
