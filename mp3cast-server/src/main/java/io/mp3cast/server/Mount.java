@@ -1,6 +1,6 @@
 package io.mp3cast.server;
 
-import io.mp3cast.server.internal.LiveMount;
+import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.stream.FeedState;
 import io.mp3cast.stream.LiveStream;
 import io.mp3cast.stream.PushFeed;

@@ -1,16 +1,16 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.http.HttpRouter;
+import io.mp3cast.server.http.NamedThreads;
+import io.mp3cast.server.http.ServerState;
+import io.mp3cast.server.http.Transport;
+import io.mp3cast.server.ingest.IngestContext;
+import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.live.LiveMount;
+import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.spec.Params;
+import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
-import io.mp3cast.server.internal.HttpRouter;
-import io.mp3cast.server.internal.IngestContext;
-import io.mp3cast.server.internal.MountRegistry;
-import io.mp3cast.server.internal.SourceRequests;
-import io.mp3cast.server.internal.LiveMount;
-import io.mp3cast.server.internal.NamedThreads;
-import io.mp3cast.server.internal.Params;
-import io.mp3cast.server.internal.ServerState;
-import io.mp3cast.server.internal.SourceSpecs;
-import io.mp3cast.server.internal.Transport;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.stream.FrameFeed;
