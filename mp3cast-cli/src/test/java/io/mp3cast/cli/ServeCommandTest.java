@@ -129,7 +129,7 @@ class ServeCommandTest {
                 assertThat(io.mp3cast.testing.AudioMath.dominantFrequencyHz(d.channel(0), 2000, 8000, 24000, 300, 600))
                         .isEqualTo(440.0);
             }
-            assertThat(server.mount("/song.mp3").feedState()).isEqualTo(io.mp3cast.stream.FeedState.ENDED);
+            assertThat(server.mount("/song.mp3").feedState()).isEqualTo(io.mp3cast.live.FeedState.ENDED);
         }
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=file:path=" + dir.resolve("none.wav")).start())
                 .hasMessageContaining("none.wav");

@@ -3,7 +3,7 @@ package io.mp3cast.server.ingest;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.MountConfig;
-import io.mp3cast.stream.PacingClock;
+import io.mp3cast.time.PacingClock;
 
 /**
  * What ingest needs beyond the settings: the clock new push mounts are paced by, and the

@@ -2,7 +2,7 @@ package io.mp3cast.server.ingest;
 
 import io.mp3cast.pcm.PcmFormatException;
 import io.mp3cast.pcm.WavHeader;
-import io.mp3cast.stream.PushSource;
+import io.mp3cast.live.push.PushSource;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

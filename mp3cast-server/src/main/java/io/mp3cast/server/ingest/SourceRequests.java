@@ -11,10 +11,10 @@ import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.ServerMetrics;
-import io.mp3cast.stream.Pacing;
-import io.mp3cast.stream.PushFeed;
-import io.mp3cast.stream.PushSettings;
-import io.mp3cast.stream.PushSource;
+import io.mp3cast.live.push.Pacing;
+import io.mp3cast.live.push.PushFeed;
+import io.mp3cast.live.push.PushSettings;
+import io.mp3cast.live.push.PushSource;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -202,7 +202,7 @@ public final class SourceRequests {
 
     /** A mount fed by sources, relaying {@code fallbackPath} (if not null) while it has none. */
     public static LiveMount pushMount(MountConfig config, EncoderSettings encoder, PushSettings settings, String fallbackPath,
-                               MountRegistry registry, io.mp3cast.stream.PacingClock clock, ServerMetrics metrics) {
+                               MountRegistry registry, io.mp3cast.time.PacingClock clock, ServerMetrics metrics) {
         PushFeed feed = new PushFeed(encoder, settings, clock,
                 () -> fallbackPath == null ? Optional.empty() : registry.get(fallbackPath).map(LiveMount::stream));
         return new LiveMount(config, feed, metrics, ByteBufAllocator.DEFAULT);

@@ -1,6 +1,6 @@
 package io.mp3cast.server.live;
 
-import io.mp3cast.stream.LiveStream;
+import io.mp3cast.live.LiveStream;
 
 /**
  * What every listener's lag check needs about one batch, taken once per batch and event loop rather

@@ -1,7 +1,7 @@
 package io.mp3cast.server.live;
 
 import io.mp3cast.server.http.HttpWire;
-import io.mp3cast.stream.LiveStream;
+import io.mp3cast.live.LiveStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

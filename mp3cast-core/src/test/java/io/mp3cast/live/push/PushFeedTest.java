@@ -1,5 +1,9 @@
-package io.mp3cast.stream;
+package io.mp3cast.live.push;
 
+import io.mp3cast.live.LiveStream;
+import io.mp3cast.live.PacedSourceFeed;
+import io.mp3cast.live.StreamObserver;
+import io.mp3cast.time.PacingClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.mp3.EncoderSettings;

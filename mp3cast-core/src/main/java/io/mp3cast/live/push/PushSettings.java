@@ -1,4 +1,7 @@
-package io.mp3cast.stream;
+package io.mp3cast.live.push;
+
+import io.mp3cast.live.LiveStreamSettings;
+import io.mp3cast.live.PacedSourceFeed;
 
 /**
  * How a {@link PushFeed} buffers pushed audio.

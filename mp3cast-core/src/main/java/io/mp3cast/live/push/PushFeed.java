@@ -1,5 +1,10 @@
-package io.mp3cast.stream;
+package io.mp3cast.live.push;
 
+import io.mp3cast.live.FeedState;
+import io.mp3cast.live.FrameFeed;
+import io.mp3cast.live.LiveStream;
+import io.mp3cast.live.PacedSourceFeed;
+import io.mp3cast.time.PacingClock;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.mp3.FrameSplitter;

@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live;
 
 /**
  * Told when a {@link LiveStream} gains frames or ends.

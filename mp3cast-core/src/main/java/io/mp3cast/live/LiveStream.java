@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live;
 
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.mp3.FrameSink;

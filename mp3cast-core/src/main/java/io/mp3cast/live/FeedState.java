@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live;
 
 /** Where a {@link FrameFeed} is in its life. */
 public enum FeedState {

@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live.push;
 
 /** What a {@link PushFeed}'s stream is playing. */
 public enum SourceState {

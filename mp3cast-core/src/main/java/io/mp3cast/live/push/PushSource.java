@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live.push;
 
 import io.mp3cast.mp3.FrameSplitter;
 import io.mp3cast.pcm.PcmFormat;

@@ -1,5 +1,6 @@
-package io.mp3cast.stream;
+package io.mp3cast.source;
 
+import io.mp3cast.time.PacingClock;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.source.AudioSource;
 import java.io.IOException;

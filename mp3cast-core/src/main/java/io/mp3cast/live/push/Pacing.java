@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live.push;
 
 /** How a {@link PushFeed} hands a source's audio to its stream. */
 public enum Pacing {

@@ -1,5 +1,6 @@
-package io.mp3cast.stream;
+package io.mp3cast.live;
 
+import io.mp3cast.time.PacingClock;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.Mp3Encoder;
 import io.mp3cast.source.AudioSource;

@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.time;
 
 import java.util.concurrent.locks.LockSupport;
 

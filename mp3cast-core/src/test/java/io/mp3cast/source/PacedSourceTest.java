@@ -1,5 +1,6 @@
-package io.mp3cast.stream;
+package io.mp3cast.source;
 
+import io.mp3cast.time.PacingClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.FrameSink;

@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live;
 
 /**
  * Where a live stream's frames come from: a generator paced by a clock

@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live;
 
 /**
  * How much recent audio a {@link LiveStream} keeps and hands to new listeners.

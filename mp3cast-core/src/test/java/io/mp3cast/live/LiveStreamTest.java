@@ -1,4 +1,4 @@
-package io.mp3cast.stream;
+package io.mp3cast.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
