@@ -1,6 +1,5 @@
 package io.mp3cast.cli;
 
-import io.mp3cast.server.ServeCommand;
 import java.util.Map;
 import picocli.CommandLine;
 

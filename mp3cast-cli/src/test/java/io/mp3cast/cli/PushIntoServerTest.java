@@ -7,7 +7,7 @@ import io.mp3cast.pcm.SampleEncoding;
 import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.Mp3CastServer;
-import io.mp3cast.stream.LiveStream;
+import io.mp3cast.live.LiveStream;
 import io.mp3cast.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

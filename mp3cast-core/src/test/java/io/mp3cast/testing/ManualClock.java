@@ -1,6 +1,6 @@
 package io.mp3cast.testing;
 
-import io.mp3cast.stream.PacingClock;
+import io.mp3cast.time.PacingClock;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.mp3cast.server;
 
-import io.mp3cast.stream.LiveStreamSettings;
+import io.mp3cast.live.LiveStreamSettings;
 import java.util.Optional;
 
 /**

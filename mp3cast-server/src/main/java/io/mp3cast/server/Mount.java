@@ -1,9 +1,9 @@
 package io.mp3cast.server;
 
-import io.mp3cast.server.internal.LiveMount;
-import io.mp3cast.stream.FeedState;
-import io.mp3cast.stream.LiveStream;
-import io.mp3cast.stream.PushFeed;
+import io.mp3cast.server.live.LiveMount;
+import io.mp3cast.live.FeedState;
+import io.mp3cast.live.LiveStream;
+import io.mp3cast.live.push.PushFeed;
 import java.util.Optional;
 
 /**

@@ -1,23 +1,24 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.http.HttpRouter;
+import io.mp3cast.server.http.NamedThreads;
+import io.mp3cast.server.http.ServerState;
+import io.mp3cast.server.http.Transport;
+import io.mp3cast.server.ingest.IngestContext;
+import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.live.LiveMount;
+import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.spec.Params;
+import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
-import io.mp3cast.server.internal.HttpRouter;
-import io.mp3cast.server.internal.IngestContext;
-import io.mp3cast.server.internal.MountRegistry;
-import io.mp3cast.server.internal.SourceRequests;
-import io.mp3cast.server.internal.LiveMount;
-import io.mp3cast.server.internal.NamedThreads;
-import io.mp3cast.server.internal.Params;
-import io.mp3cast.server.internal.ServerState;
-import io.mp3cast.server.internal.SourceSpecs;
-import io.mp3cast.server.internal.Transport;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.source.AudioSources;
-import io.mp3cast.stream.FrameFeed;
-import io.mp3cast.stream.PacedSource;
-import io.mp3cast.stream.PacedSourceFeed;
-import io.mp3cast.stream.PacingClock;
-import io.mp3cast.stream.PushSettings;
+import io.mp3cast.live.FrameFeed;
+import io.mp3cast.source.PacedSource;
+import io.mp3cast.live.PacedSourceFeed;
+import io.mp3cast.time.PacingClock;
+import io.mp3cast.time.Scheduler;
+import io.mp3cast.live.push.PushSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -131,6 +132,9 @@ public final class Mp3CastServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (state.ownsScheduler()) {
+            state.scheduler().close();
+        }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         LOG.info("mp3cast on port {} stopped", port);
     }
@@ -146,6 +150,7 @@ public final class Mp3CastServer implements AutoCloseable {
         private final Map<String, MountPlan> mounts = new LinkedHashMap<>();
         private final Map<String, ServerState.Route> routes = new LinkedHashMap<>();
         private PacingClock clock = PacingClock.SYSTEM;
+        private Scheduler scheduler;
         private ServerMetrics metrics = ServerMetrics.NONE;
         private int sendBufferBytes = 16 * 1024;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -268,6 +273,16 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The scheduler that runs the server's paced work: mounts' play-out and encoding, per-request
+         * streams (tests pass {@link Scheduler#manual()}). Default: one the server makes, with a thread
+         * per core, and closes when it stops; one given here is not closed by the server.
+         */
+        public Builder scheduler(Scheduler newScheduler) {
+            this.scheduler = Objects.requireNonNull(newScheduler, "scheduler");
+            return this;
+        }
+
         /** The clock that paces mounts added after this call (tests use a manual one). */
         public Builder pacingClock(PacingClock newClock) {
             this.clock = Objects.requireNonNull(newClock, "clock");
@@ -322,9 +337,12 @@ public final class Mp3CastServer implements AutoCloseable {
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
                     "fallback mount {} is not configured: push mounts play silence until a source creates it", f));
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
+            boolean ownScheduler = scheduler == null;
+            Scheduler playout = ownScheduler
+                    ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults));
+                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults), playout, ownScheduler);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
@@ -333,6 +351,9 @@ public final class Mp3CastServer implements AutoCloseable {
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 pool.shutdownNow();
+                if (ownScheduler) {
+                    playout.close();
+                }
                 live.values().forEach(m -> m.feed().close());
                 throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }

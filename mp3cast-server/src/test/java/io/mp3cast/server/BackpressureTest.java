@@ -4,7 +4,7 @@ import static io.mp3cast.server.IcecastSourceTest.awaitTrue;
 import static io.mp3cast.server.ServerFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mp3cast.stream.PushFeed;
+import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.ManualClock;
 import io.mp3cast.testing.Mp3Decoding;

@@ -3,8 +3,12 @@ package io.mp3cast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.mp3cast.stream.LiveStream;
-import io.mp3cast.stream.LiveStreamSettings;
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.pcm.SampleEncoding;
+import io.mp3cast.source.AudioSources;
+import io.mp3cast.live.LiveStream;
+import io.mp3cast.live.LiveStreamSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +26,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /**
  * The page in real, headless browsers from Debian ({@code chromium}, {@code firefox-esr}), driven by
@@ -50,13 +53,15 @@ class BrowserPlaybackTest {
 
     @BeforeAll
     static void startDemoServer() throws Exception {
-        // `mp3cast serve` as a user starts it, default settings: the demo mount and the per-request
+        // What `mp3cast serve` starts with default settings: the demo chirp mount and the per-request
         // routes. Both browsers fill their media cache in 32 KiB blocks and start playing only once
         // the first block is in; the server's burst floor (40 KiB) is what lets them start at once.
-        ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).setOut(new PrintWriter(Writer.nullWriter()))
-                .parseArgs("--host", "127.0.0.1", "--port", "0", "--admin-password", "unused");
-        server = serve.start();
+        server = Mp3CastServer.builder().host("127.0.0.1").port(0).adminPassword("unused")
+                .mount(MountConfig.of("/stream.mp3").withName("mp3cast demo"),
+                        AudioSources.chirp(new PcmFormat(24000, 1, SampleEncoding.FLOAT32_LE), 200, 2000, 5),
+                        EncoderSettings.DEFAULT, "chirp 200-2000 Hz every 5 s")
+                .demoRoutes()
+                .start();
         // A server that has just started has less than a burst to give; one up for a while has it all.
         LiveStream demo = server.mount("/stream.mp3").stream();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);

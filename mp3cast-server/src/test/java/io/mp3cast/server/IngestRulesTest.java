@@ -10,12 +10,9 @@ import io.mp3cast.pcm.WavHeader;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.testing.ManualClock;
 import io.mp3cast.testing.Signals;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteOrder;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /** Bad input, credentials, one source per mount, and the limits: each refusal says what is wrong. */
@@ -24,16 +21,11 @@ class IngestRulesTest {
     private final byte[] oneSecond = Pusher.f32le(Signals.toneMix(24000, 24000, 0.5, 440));
 
     HttpResponse<String> put(Mp3CastServer server, String target, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + target))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return Put.send(http, server.port(), target, body, headers);
     }
 
     static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes());
+        return Put.basic(user, password);
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.Map;
  * Just enough JSON reading for the browser harness's report: objects become {@code Map}, arrays
  * {@code List}, numbers {@code Double}, and {@code true}, {@code false}, {@code null} themselves.
  */
-final class MiniJson {
+public final class MiniJson {
     private final String text;
     private int pos;
 
@@ -17,7 +17,7 @@ final class MiniJson {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         Object value = p.value();
         p.skipSpace();
@@ -29,7 +29,7 @@ final class MiniJson {
 
     /** The value at a dotted path of object keys ({@code "checks.pageLoads.ok"}), or null. */
     @SuppressWarnings("unchecked")
-    static Object at(Object root, String dottedPath) {
+    public static Object at(Object root, String dottedPath) {
         Object v = root;
         for (String key : dottedPath.split("\\.")) {
             if (!(v instanceof Map)) {

@@ -5,11 +5,11 @@ import io.mp3cast.mp3.Mp3FormatException;
 import java.util.List;
 
 /** Walks MP3 bytes frame by frame: counts frames and checks that chunks hold whole frames. */
-final class Mp3Bytes {
+public final class Mp3Bytes {
     private Mp3Bytes() {}
 
     /** Frames in {@code mp3}, which must be whole frames back to back. */
-    static int frames(byte[] mp3) throws Mp3FormatException {
+    public static int frames(byte[] mp3) throws Mp3FormatException {
         int n = 0;
         int at = 0;
         while (at < mp3.length) {
@@ -23,7 +23,7 @@ final class Mp3Bytes {
     }
 
     /** Throws unless every chunk of the body starts on a frame boundary and holds whole frames. */
-    static void assertChunksHoldWholeFrames(byte[] body, List<Integer> chunkSizes) throws Mp3FormatException {
+    public static void assertChunksHoldWholeFrames(byte[] body, List<Integer> chunkSizes) throws Mp3FormatException {
         int at = 0;
         for (int size : chunkSizes) {
             int end = at + size;
@@ -36,7 +36,7 @@ final class Mp3Bytes {
         }
     }
 
-    static boolean endsWith(byte[] whole, byte[] suffix) {
+    public static boolean endsWith(byte[] whole, byte[] suffix) {
         if (suffix.length > whole.length) {
             return false;
         }

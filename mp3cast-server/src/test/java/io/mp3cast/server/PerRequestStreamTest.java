@@ -7,7 +7,7 @@ import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.source.AudioSources;
-import io.mp3cast.stream.PacedSource;
+import io.mp3cast.source.PacedSource;
 import io.mp3cast.testing.ManualClock;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.testing.AudioMath;

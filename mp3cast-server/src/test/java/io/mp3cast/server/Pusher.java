@@ -20,7 +20,7 @@ import java.util.Map;
  * chosen chunk sizes, sized bodies, and Icecast's shape (no length, no chunking, after
  * {@code Expect: 100-continue} or the legacy {@code SOURCE} method).
  */
-final class Pusher implements Closeable {
+public final class Pusher implements Closeable {
     final Socket socket;
     private final OutputStream out;
     private final InputStream in;
@@ -28,7 +28,7 @@ final class Pusher implements Closeable {
     long bytesWritten;
 
     /** A status line, headers and body read from the server. */
-    record Response(int status, Map<String, String> headers, String body) {}
+    public record Response(int status, Map<String, String> headers, String body) {}
 
     private Pusher(Socket socket, boolean chunked) throws IOException {
         this.socket = socket;
@@ -37,7 +37,7 @@ final class Pusher implements Closeable {
         this.chunked = chunked;
     }
 
-    static Socket connect(int port, int sendBufferBytes) throws IOException {
+    public static Socket connect(int port, int sendBufferBytes) throws IOException {
         Socket s = new Socket();
         if (sendBufferBytes > 0) {
             s.setSendBufferSize(sendBufferBytes);
@@ -48,18 +48,18 @@ final class Pusher implements Closeable {
     }
 
     /** A {@code PUT} with a chunked body; write with {@link #write}, end with {@link #finish}. */
-    static Pusher chunked(int port, String target, String... headers) throws IOException {
+    public static Pusher chunked(int port, String target, String... headers) throws IOException {
         return chunked(port, 0, target, headers);
     }
 
-    static Pusher chunked(int port, int sendBufferBytes, String target, String... headers) throws IOException {
+    public static Pusher chunked(int port, int sendBufferBytes, String target, String... headers) throws IOException {
         Pusher p = new Pusher(connect(port, sendBufferBytes), true);
         p.head("PUT " + target + " HTTP/1.1", join(headers, "Transfer-Encoding: chunked"));
         return p;
     }
 
     /** Icecast 2.4's source request as ffmpeg sends it; returns once the server said 100 Continue. */
-    static Pusher icecast(int port, String path, String password, String... headers) throws IOException {
+    public static Pusher icecast(int port, String path, String password, String... headers) throws IOException {
         Pusher p = new Pusher(connect(port, 0), false);
         String[] all = join(headers, "Content-Type: audio/mpeg", "Expect: 100-continue", "Ice-Public: 0",
                 "User-Agent: Lavf/59.27.100");
@@ -75,7 +75,7 @@ final class Pusher implements Closeable {
     }
 
     /** The legacy {@code SOURCE} method (HTTP/1.0); returns once the server said 200. */
-    static Pusher legacySource(int port, String path, String password) throws IOException {
+    public static Pusher legacySource(int port, String path, String password) throws IOException {
         Pusher p = new Pusher(connect(port, 0), false);
         p.head("SOURCE " + path + " HTTP/1.0", basic("source", password), "Content-Type: audio/mpeg",
                 "ice-name: Legacy", "ice-genre: test");
@@ -86,7 +86,7 @@ final class Pusher implements Closeable {
         return p;
     }
 
-    static String basic(String user, String password) {
+    public static String basic(String user, String password) {
         return "Authorization: Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                 .getBytes(StandardCharsets.UTF_8));
     }
@@ -107,12 +107,12 @@ final class Pusher implements Closeable {
         out.flush();
     }
 
-    void write(byte[] b) throws IOException {
+    public void write(byte[] b) throws IOException {
         write(b, 0, b.length);
     }
 
     /** Bytes of the body: one chunk when chunked, else raw. */
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         if (chunked) {
             out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.write(b, off, len);
@@ -125,7 +125,7 @@ final class Pusher implements Closeable {
     }
 
     /** Writes {@code body} in chunks whose sizes cycle through {@code sizes}. */
-    void writeInPieces(byte[] body, int... sizes) throws IOException {
+    public void writeInPieces(byte[] body, int... sizes) throws IOException {
         int at = 0;
         for (int i = 0; at < body.length; i++) {
             int n = Math.min(sizes[i % sizes.length], body.length - at);
@@ -135,13 +135,13 @@ final class Pusher implements Closeable {
     }
 
     /** Ends a chunked body and reads the answer. */
-    Response finish() throws IOException {
+    public Response finish() throws IOException {
         out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         return response();
     }
 
-    Response response() throws IOException {
+    public Response response() throws IOException {
         Response head = readHead();
         return new Response(head.status, head.headers, readBody(head));
     }
@@ -166,7 +166,7 @@ final class Pusher implements Closeable {
     }
 
     /** Whether the server closed the connection (reads until the end or a reset). */
-    boolean serverClosed() {
+    public boolean serverClosed() {
         try {
             byte[] buf = new byte[4096];
             while (in.read(buf) >= 0) {
@@ -184,7 +184,7 @@ final class Pusher implements Closeable {
     }
 
     /** Little-endian float32 bytes. */
-    static byte[] f32le(float[] samples) {
+    public static byte[] f32le(float[] samples) {
         ByteBuffer b = ByteBuffer.allocate(samples.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float s : samples) {
             b.putFloat(s);
@@ -193,7 +193,7 @@ final class Pusher implements Closeable {
     }
 
     /** 16-bit bytes in the given order. */
-    static byte[] s16(short[] samples, ByteOrder order) {
+    public static byte[] s16(short[] samples, ByteOrder order) {
         ByteBuffer b = ByteBuffer.allocate(samples.length * 2).order(order);
         for (short s : samples) {
             b.putShort(s);
@@ -201,7 +201,7 @@ final class Pusher implements Closeable {
         return b.array();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             o.writeBytes(p);

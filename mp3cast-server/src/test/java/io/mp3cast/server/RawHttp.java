@@ -17,9 +17,9 @@ import java.util.Map;
  * A bare HTTP/1.x client over a real socket: the tests need to stop reading, read exact
  * byte counts, set a small receive buffer and see chunk framing, which java.net.http hides.
  */
-final class RawHttp implements Closeable {
+public final class RawHttp implements Closeable {
     final Socket socket;
-    final int status;
+    public final int status;
     final Map<String, String> headers;
     final InputStream body;
     private final InputStream raw;
@@ -38,11 +38,11 @@ final class RawHttp implements Closeable {
         }
     }
 
-    static RawHttp get(int port, String path, String... headerLines) throws IOException {
+    public static RawHttp get(int port, String path, String... headerLines) throws IOException {
         return request(port, "GET", path, "HTTP/1.1", 0, headerLines);
     }
 
-    static RawHttp request(int port, String method, String path, String version, int receiveBufferBytes,
+    public static RawHttp request(int port, String method, String path, String version, int receiveBufferBytes,
                            String... headerLines) throws IOException {
         Socket s = new Socket();
         if (receiveBufferBytes > 0) {
@@ -71,17 +71,17 @@ final class RawHttp implements Closeable {
     }
 
     /** Sizes of the chunks read so far (chunked bodies only). */
-    java.util.List<Integer> chunkSizes() {
+    public java.util.List<Integer> chunkSizes() {
         return ((Dechunker) body).chunkSizes;
     }
 
     /** The body until the server ends it. */
-    byte[] readAll() throws IOException {
+    public byte[] readAll() throws IOException {
         return body.readAllBytes();
     }
 
     /** Exactly {@code n} body bytes. */
-    byte[] readExactly(int n) throws IOException {
+    public byte[] readExactly(int n) throws IOException {
         byte[] b = body.readNBytes(n);
         if (b.length < n) {
             throw new EOFException("body ended after " + b.length + " of " + n + " bytes");
@@ -90,7 +90,7 @@ final class RawHttp implements Closeable {
     }
 
     /** Whether the server has closed the connection: reads what is left and sees the end or a reset. */
-    boolean serverClosed() {
+    public boolean serverClosed() {
         try {
             byte[] buf = new byte[65536];
             while (raw.read(buf) >= 0) {
@@ -107,7 +107,7 @@ final class RawHttp implements Closeable {
         socket.close();
     }
 
-    static String line(InputStream in) throws IOException {
+    public static String line(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) != '\n') {
@@ -122,7 +122,7 @@ final class RawHttp implements Closeable {
     }
 
     /** Decodes a chunked body; checks the framing as it goes. */
-    static final class Dechunker extends InputStream {
+    public static final class Dechunker extends InputStream {
         private final InputStream in;
         private long left;
         private boolean done;
@@ -168,7 +168,7 @@ final class RawHttp implements Closeable {
         }
     }
 
-    static final class Limited extends InputStream {
+    public static final class Limited extends InputStream {
         private final InputStream in;
         private long left;
 

@@ -2,8 +2,8 @@ package io.mp3cast.server;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.source.AudioSources;
-import io.mp3cast.stream.LiveStream;
-import io.mp3cast.stream.StreamObserver;
+import io.mp3cast.live.LiveStream;
+import io.mp3cast.live.StreamObserver;
 import io.mp3cast.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.util.function.IntSupplier;

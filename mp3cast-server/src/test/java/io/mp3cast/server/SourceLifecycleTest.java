@@ -13,7 +13,7 @@ import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.SilentFrame;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.SampleEncoding;
-import io.mp3cast.stream.PushFeed;
+import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.testing.Encoding;

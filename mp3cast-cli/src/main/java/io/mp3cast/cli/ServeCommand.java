@@ -1,0 +1,273 @@
+package io.mp3cast.cli;
+
+import io.mp3cast.server.IngestSettings;
+import io.mp3cast.server.Mount;
+import io.mp3cast.server.MountConfig;
+import io.mp3cast.server.Mp3CastServer;
+import io.mp3cast.mp3.EncoderBackend;
+import io.mp3cast.mp3.EncoderSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mp3cast serve}: live mounts and per-request streams over HTTP until SIGTERM or Ctrl-C.
+ *
+ * <p>Settings come from flags, then the config file ({@code --config}, Java properties), then
+ * defaults. Without any mount, {@code /stream.mp3} plays a built-in chirp (a tone sweeping 200-2000 Hz every 5 s) as a demo. On SIGTERM
+ * the shutdown hook closes the server: listeners' responses end, encoders are freed.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serve live mounts and per-request streams as MP3 over HTTP.",
+        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file, push.",
+                "  --mount /tone.mp3=tone:hz=440,rate=24000,bitrate=64",
+                "  --mount /live.mp3=push:bitrate=64,fallback=/stream.mp3",
+                "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000",
+                "  --mount /music.mp3=file:path=music.wav,loop=true,bitrate=128"})
+final class ServeCommand implements Callable<Integer> {
+    static final String DEMO_MOUNT = "/stream.mp3=chirp:name=mp3cast demo,title=A chirp sweeping 200 to 2000 Hz";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 8000; 0 picks a free one and prints it).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default 0.0.0.0).")
+    String host;
+
+    @Option(names = "--mount", paramLabel = "/PATH=SOURCE[:K=V,...]", description = "A live mount (repeatable).")
+    List<String> mounts = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with these settings and mount./PATH=SPEC lines.")
+    Path config;
+
+    @Option(names = "--encoder", paramLabel = "native|java|auto", description = "MP3 encoder backend (default auto).")
+    String encoder;
+
+    @Option(names = "--burst-ms", paramLabel = "MS", description = "Audio a new listener gets at once (default 1000).")
+    Integer burstMillis;
+
+    @Option(names = "--queue-ms", paramLabel = "MS", description = "How far a listener may fall behind before it is dropped (default 10000).")
+    Integer queueMillis;
+
+    @Option(names = "--batch-ms", paramLabel = "MS", description = "Audio per write to each listener (default 100; 0 = every frame).")
+    Integer batchMillis;
+
+    @Option(names = "--max-streams", paramLabel = "N", description = "Per-request streams allowed at once; more get 503 (default 256).")
+    Integer maxStreams;
+
+    @Option(names = "--admin-password", paramLabel = "PASSWORD",
+            description = "Password for /admin calls, user admin (default: $MP3CAST_ADMIN_PASSWORD, else a random one, printed).")
+    String adminPassword;
+
+    @Option(names = "--source-password", paramLabel = "PASSWORD",
+            description = "Password sources push with, user source (default: $MP3CAST_SOURCE_PASSWORD; without one,"
+                    + " only this machine may push).")
+    String sourcePassword;
+
+    @Option(names = "--create-mounts", negatable = true, paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "Whether a source may push to a new path, creating its mount (default true).")
+    Boolean createMounts;
+
+    @Option(names = "--takeover", negatable = true, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Whether a second source on a mount replaces the first (default false: it gets 403).")
+    Boolean takeover;
+
+    @Option(names = "--buffer-ms", paramLabel = "MS",
+            description = "Audio a source may push ahead of real time before its upload is slowed (default 10000).")
+    Integer bufferMillis;
+
+    @Option(names = "--fallback-mount", paramLabel = "/PATH",
+            description = "What push mounts play while no source is connected (default: silence).")
+    String fallbackMount;
+
+    @Option(names = "--max-mounts", paramLabel = "N", description = "Mounts allowed in all, created ones included (default 64).")
+    Integer maxMounts;
+
+    @Option(names = "--max-body-kbps", paramLabel = "KBPS",
+            description = "The fastest a source's upload is read, kilobits per second (default 50000; 0: no limit).")
+    Integer maxBodyKbps;
+
+    @Override
+    public Integer call() throws Exception {
+        Mp3CastServer server;
+        try {
+            server = start();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("mp3cast serve: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "mp3cast-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Builds and starts the server from the options, prints where it listens, and returns it. */
+    public Mp3CastServer start() throws IOException {
+        Properties file = config == null ? new Properties() : load(config);
+        Settings s = Settings.from(this, file);
+        Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
+                .maxOpenStreams(s.maxStreams)
+                .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults);
+        List<MountSpecs.Spec> parsed = new ArrayList<>();
+        for (String m : s.mounts) {
+            parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
+        }
+        for (MountSpecs.Spec m : parsed) {
+            if (m.isPush()) {
+                builder.pushMount(m.config(), m.encoder(), m.fallback());
+            } else {
+                builder.mount(m.config(), m.source().source(), m.encoder(), m.source().description());
+            }
+        }
+        if (s.demoRoutes) {
+            builder.demoRoutes();
+        }
+        Mp3CastServer server = builder.start();
+        for (MountSpecs.Spec m : parsed) {
+            if (!m.title().isEmpty()) {
+                server.mount(m.config().path()).setTitle(m.title());
+            }
+        }
+        printBanner(server, s);
+        return server;
+    }
+
+    private void printBanner(Mp3CastServer server, Settings s) {
+        PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
+        String shown = s.host.equals("0.0.0.0") ? "localhost" : s.host;
+        out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
+        for (Mount m : server.mounts()) {
+            out.println((m.pushFeed().isPresent() ? "  push  " : "  live  ") + "http://" + shown + ":" + server.port() + m.path());
+        }
+        out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
+                + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
+        if (s.generatedPassword) {
+            out.println("  admin password (generated): " + s.adminPassword);
+        }
+        out.flush();
+    }
+
+    static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    /** The effective settings: a flag wins over the file, the file over the default. */
+    static final class Settings {
+        String host;
+        int port;
+        String adminPassword;
+        boolean generatedPassword;
+        boolean demoRoutes;
+        int maxStreams;
+        List<String> mounts = new ArrayList<>();
+        IngestSettings ingest;
+        MountConfig mountDefaults;
+        EncoderSettings encoderDefaults;
+
+        static Settings from(ServeCommand c, Properties file) {
+            Map<String, String> f = new LinkedHashMap<>();
+            file.stringPropertyNames().forEach(k -> f.put(k.trim(), file.getProperty(k).trim()));
+            Settings s = new Settings();
+            s.host = pick(c.host, f.remove("host"), "0.0.0.0");
+            s.port = number("port", pick(c.port, f.remove("port"), "8000"));
+            String password = pick(c.adminPassword, f.remove("admin-password"), System.getenv("MP3CAST_ADMIN_PASSWORD"));
+            s.generatedPassword = password == null;
+            s.adminPassword = password == null ? randomPassword() : password;
+            s.demoRoutes = Boolean.parseBoolean(pick(null, f.remove("demo-routes"), "true"));
+            s.maxStreams = number("max-streams", pick(c.maxStreams, f.remove("max-streams"), "256"));
+            EncoderBackend backend = EncoderBackend.parse(pick(c.encoder, f.remove("encoder"), "auto"));
+            s.encoderDefaults = EncoderSettings.DEFAULT.withBackend(backend);
+            MountConfig d = MountConfig.of("/default.mp3");
+            s.mountDefaults = d.withBurstMillis(number("burst-ms", pick(c.burstMillis, f.remove("burst-ms"), "" + d.burstMillis())))
+                    .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
+                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())));
+            s.ingest = ingest(c, f);
+            for (String key : List.copyOf(f.keySet())) {
+                if (key.startsWith("mount.")) {
+                    s.mounts.add(key.substring(6) + "=" + f.remove(key));
+                }
+            }
+            if (!f.isEmpty()) {
+                throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
+                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
+                        + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
+                        + " mount./PATH)");
+            }
+            s.mounts.addAll(c.mounts);
+            if (s.mounts.isEmpty()) {
+                s.mounts.add(DEMO_MOUNT);
+            }
+            return s;
+        }
+
+        private static IngestSettings ingest(ServeCommand c, Map<String, String> f) {
+            IngestSettings d = IngestSettings.DEFAULT;
+            return new IngestSettings(
+                    pick(c.sourcePassword, f.remove("source-password"), System.getenv("MP3CAST_SOURCE_PASSWORD")),
+                    bool("create-mounts", pick(c.createMounts, f.remove("create-mounts"), "" + d.createMounts())),
+                    bool("takeover", pick(c.takeover, f.remove("takeover"), "" + d.takeover())),
+                    number("buffer-ms", pick(c.bufferMillis, f.remove("buffer-ms"), "" + d.bufferMillis())),
+                    pick(c.fallbackMount, f.remove("fallback-mount"), null),
+                    number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
+                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())));
+        }
+
+        private static boolean bool(String name, String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> true;
+                case "false", "no", "off", "0" -> false;
+                default -> throw new IllegalArgumentException(name + ": not true or false: '" + value + "'");
+            };
+        }
+
+        private static String pick(Object flag, String fromFile, String fallback) {
+            return flag != null ? flag.toString() : fromFile != null ? fromFile : fallback;
+        }
+
+        private static int number(String name, String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
+            }
+        }
+
+        private static String randomPassword() {
+            SecureRandom r = new SecureRandom();
+            StringBuilder sb = new StringBuilder();
+            String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+            for (int i = 0; i < 16; i++) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            return sb.toString();
+        }
+    }
+}

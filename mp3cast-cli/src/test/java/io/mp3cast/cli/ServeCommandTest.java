@@ -1,0 +1,206 @@
+package io.mp3cast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mp3cast.server.Mount;
+import io.mp3cast.server.Mp3Bytes;
+import io.mp3cast.server.Mp3CastServer;
+import io.mp3cast.server.Pusher;
+import io.mp3cast.server.Put;
+import io.mp3cast.server.RawHttp;
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+    private final StringWriter out = new StringWriter();
+
+    private ServeCommand parse(String... args) {
+        ServeCommand cmd = new ServeCommand();
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(out));
+        cl.parseArgs(args);
+        return cmd;
+    }
+
+    @Test
+    void withoutMountsItServesTheDemoStreamAndPrintsThePortItPicked() throws Exception {
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1").start()) {
+            assertThat(server.mounts()).extracting(Mount::path).containsExactly("/stream.mp3");
+            assertThat(out.toString()).contains("http://127.0.0.1:" + server.port() + "/");
+            assertThat(out.toString()).contains("admin password (generated)");
+            try (RawHttp tone = RawHttp.get(server.port(), "/tone.mp3?seconds=0.5")) {
+                assertThat(Mp3Bytes.frames(tone.readAll())).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void mountFlagsConfigureSourceEncoderAndMountSettings() throws Exception {
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1", "--burst-ms", "300",
+                "--mount", "/tone.mp3=tone:hz=440,rate=24000,bitrate=32,name=Tone,title=A",
+                "--mount", "/hifi.mp3=chirp:rate=44100,channels=2,queue-ms=5000",
+                "--admin-password", "pw").start()) {
+            Mount tone = server.mount("/tone.mp3");
+            assertThat(tone.config().name()).isEqualTo("Tone");
+            assertThat(tone.config().burstMillis()).isEqualTo(300);
+            assertThat(tone.title()).isEqualTo("A");
+            Mount hifi = server.mount("/hifi.mp3");
+            assertThat(hifi.config().queueMillis()).isEqualTo(5000);
+            assertThat(server.mounts()).hasSize(2);
+            try (RawHttp listener = RawHttp.get(server.port(), "/tone.mp3")) {
+                byte[] firstFrame = listener.readExactly(4);
+                assertThat(io.mp3cast.mp3.FrameHeader.parse(firstFrame, 0).bitrateKbps()).isEqualTo(32);
+            }
+            assertThat(out.toString()).doesNotContain("generated");
+        }
+    }
+
+    @Test
+    void theConfigFileSetsWhatFlagsDoNotAndFlagsWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, String.join("\n",
+                "# a comment",
+                "host = 127.0.0.1",
+                "port = 1",
+                "queue-ms = 4000",
+                "admin-password = fromfile",
+                "demo-routes = false",
+                "mount./a.mp3 = tone:hz=220",
+                "mount./b.mp3 = silence:rate=16000,burst-ms=0"));
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0").start()) {
+            assertThat(server.mounts()).extracting(Mount::path).containsExactlyInAnyOrder("/a.mp3", "/b.mp3");
+            assertThat(server.mount("/a.mp3").config().queueMillis()).isEqualTo(4000);
+            assertThat(server.mount("/b.mp3").config().burstMillis()).isZero();
+            try (RawHttp demo = RawHttp.get(server.port(), "/tone.mp3")) {
+                assertThat(demo.status).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void maxStreamsLimitsPerRequestStreamsFromTheFlagOrTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, "max-streams = 1\n");
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0", "--host", "127.0.0.1").start();
+             RawHttp first = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime");
+             RawHttp second = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime")) {
+            assertThat(first.status).isEqualTo(200);
+            assertThat(second.status).isEqualTo(503);
+        }
+        try (Mp3CastServer server = parse("--config", file.toString(), "--max-streams", "2", "--port", "0",
+                "--host", "127.0.0.1").start();
+             RawHttp first = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime");
+             RawHttp second = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime")) {
+            assertThat(first.status).isEqualTo(200);
+            assertThat(second.status).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> parse("--port", "0", "--max-streams", "0").start()).hasMessageContaining("0");
+    }
+
+    @Test
+    void aFileMountPlaysTheWavAndEndsWhenItIsNotLooped(@TempDir Path dir) throws Exception {
+        float[] tone = io.mp3cast.testing.Signals.toneMix(24000, 12000, 0.5, 440);
+        short[] pcm = io.mp3cast.testing.Signals.toShorts(tone);
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(pcm.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (short v : pcm) {
+            data.putShort(v);
+        }
+        byte[] header = new io.mp3cast.pcm.WavHeader(io.mp3cast.pcm.PcmFormat.of(24000, 1,
+                io.mp3cast.pcm.SampleEncoding.INT16_LE), pcm.length * 2L).toBytes();
+        Path wav = dir.resolve("a440.wav");
+        Files.write(wav, header);
+        Files.write(wav, data.array(), java.nio.file.StandardOpenOption.APPEND);
+
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1",
+                "--mount", "/song.mp3=file:path=" + wav + ",loop=false").start()) {
+            try (RawHttp listener = RawHttp.get(server.port(), "/song.mp3")) {
+                byte[] body = listener.readAll();
+                io.mp3cast.testing.Decoded d = io.mp3cast.testing.Mp3Decoding.decode(body);
+                assertThat(d.length()).isGreaterThanOrEqualTo(12000);
+                assertThat(io.mp3cast.testing.AudioMath.dominantFrequencyHz(d.channel(0), 2000, 8000, 24000, 300, 600))
+                        .isEqualTo(440.0);
+            }
+            assertThat(server.mount("/song.mp3").feedState()).isEqualTo(io.mp3cast.live.FeedState.ENDED);
+        }
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=file:path=" + dir.resolve("none.wav")).start())
+                .hasMessageContaining("none.wav");
+    }
+
+    @Test
+    void badSpecsAreRejectedNamingTheMountAndTheValue(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=tone:hz=abc").start())
+                .hasMessageContaining("/x.mp3").hasMessageContaining("hz");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=tone:colour=red").start())
+                .hasMessageContaining("unknown key 'colour'");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=organ").start())
+                .hasMessageContaining("organ");
+        assertThatThrownBy(() -> parse("--port", "0", "--encoder", "fast").start())
+                .hasMessageContaining("fast");
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "prot = 80\n");
+        assertThatThrownBy(() -> parse("--config", file.toString()).start()).hasMessageContaining("prot");
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        String help = new CommandLine(new ServeCommand()).getUsageMessage();
+        List<String> options = List.of("--port", "--host", "--mount", "--config", "--encoder", "--burst-ms",
+                "--queue-ms", "--batch-ms", "--max-streams", "--admin-password", "--source-password", "--[no-]create-mounts",
+                "--[no-]takeover", "--buffer-ms", "--fallback-mount", "--max-mounts", "--max-body-kbps");
+        assertThat(options.stream().filter(help::contains).collect(Collectors.toList())).isEqualTo(options);
+    }
+
+    @Test
+    void ingestFlagsSetTheSourcePasswordMountCreationTakeoverBufferFallbackAndLimits() throws Exception {
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1", "--source-password", "pw",
+                "--no-create-mounts", "--takeover", "--buffer-ms", "3000", "--fallback-mount", "/stream.mp3",
+                "--max-mounts", "5", "--max-body-kbps", "1000",
+                "--mount", "/stream.mp3=tone", "--mount", "/live.mp3=push:bitrate=32,name=Live").start()) {
+            Mount live = server.mount("/live.mp3");
+            assertThat(live.pushFeed()).hasValueSatisfying(p -> assertThat(p.settings().bufferMillis()).isEqualTo(3000));
+            assertThat(live.config().name()).isEqualTo("Live");
+            assertThat(out.toString()).contains("push  http://127.0.0.1:" + server.port() + "/live.mp3",
+                    "live  http://127.0.0.1:" + server.port() + "/stream.mp3", "(user source)");
+
+            HttpClient http = HttpClient.newHttpClient();
+            byte[] pcm = Pusher.f32le(new float[24000]);
+            String query = "?format=f32le&rate=24000";
+            assertThat(Put.send(http, server.port(), "/live.mp3" + query, pcm).statusCode()).isEqualTo(401);
+            String auth = Put.basic("source", "pw");
+            assertThat(Put.send(http, server.port(), "/new.mp3" + query, pcm, "Authorization", auth).statusCode()).isEqualTo(404);
+            assertThat(Put.send(http, server.port(), "/live.mp3" + query, pcm, "Authorization", auth).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theConfigFileSetsIngestToo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, String.join("\n",
+                "host = 127.0.0.1",
+                "source-password = frommfile",
+                "create-mounts = false",
+                "takeover = true",
+                "buffer-ms = 4000",
+                "max-mounts = 3",
+                "max-body-kbps = 0",
+                "mount./live.mp3 = push"));
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0").start()) {
+            assertThat(server.mount("/live.mp3").pushFeed()).hasValueSatisfying(
+                    p -> assertThat(p.settings().bufferMillis()).isEqualTo(4000));
+        }
+        Files.writeString(file, "create-mounts = maybe\n");
+        assertThatThrownBy(() -> parse("--config", file.toString(), "--port", "0").start())
+                .hasMessageContaining("create-mounts: not true or false: 'maybe'");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=push:hz=3").start())
+                .hasMessageContaining("unknown key 'hz'");
+    }
+}

@@ -1,0 +1,37 @@
+package io.mp3cast.live.push;
+
+import io.mp3cast.live.LiveStreamSettings;
+import io.mp3cast.live.PacedSourceFeed;
+
+/**
+ * How a {@link PushFeed} buffers pushed audio.
+ *
+ * @param bufferMillis        audio a source may push ahead of real time before its writes report
+ *                            no room (and a network source stops being read); the feed's memory
+ *                            bound, about this much audio as MP3 frames
+ * @param underrunGraceMillis how long a connected source that has run dry may keep the stream
+ *                            waiting before silence fills in, so network jitter does not cut
+ *                            silence into a source's audio; the stream then catches up at once
+ */
+public record PushSettings(int bufferMillis, int underrunGraceMillis) {
+    public static final PushSettings DEFAULT = new PushSettings(10_000, 500);
+
+    public PushSettings {
+        if (bufferMillis < 100 || bufferMillis > LiveStreamSettings.MAX_RETAIN_MILLIS) {
+            throw new IllegalArgumentException("bufferMillis not supported: " + bufferMillis
+                    + " (100-" + LiveStreamSettings.MAX_RETAIN_MILLIS + ")");
+        }
+        if (underrunGraceMillis < 0 || underrunGraceMillis > PacedSourceFeed.MAX_CATCH_UP_MILLIS) {
+            throw new IllegalArgumentException("underrunGraceMillis not supported: " + underrunGraceMillis
+                    + " (0-" + PacedSourceFeed.MAX_CATCH_UP_MILLIS + ")");
+        }
+    }
+
+    public PushSettings withBufferMillis(int ms) {
+        return new PushSettings(ms, underrunGraceMillis);
+    }
+
+    public PushSettings withUnderrunGraceMillis(int ms) {
+        return new PushSettings(bufferMillis, ms);
+    }
+}

@@ -1,0 +1,431 @@
+package io.mp3cast.server.http;
+
+import io.mp3cast.server.ingest.SourceAuth;
+import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.live.LiveMount;
+import io.mp3cast.server.status.StatusPages;
+import io.mp3cast.server.streams.RequestStream;
+import io.mp3cast.server.web.WebResources;
+import io.mp3cast.spec.Params;
+import io.mp3cast.spec.SourceSpecs;
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.server.StreamRequest;
+import io.mp3cast.source.AudioSource;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each request: status pages, admin calls, live mounts, per-request routes; 404 for unknown
+ * paths, 405 for wrong methods, 400 naming the bad value. Streaming responses remove the HTTP codec
+ * and write raw bytes (see {@link HttpWire}); everything else is a small full response.
+ *
+ * <p>Threading: one instance per channel, on its event loop.
+ */
+public final class HttpRouter extends ChannelInboundHandlerAdapter {
+    public static final String CODEC = "http";
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
+    private static final AttributeKey<RequestStream> STREAM = AttributeKey.valueOf("mp3cast.stream");
+    /** The length a live stream claims in Content-Range, since it has none: 2^31 - 1 bytes. */
+    static final long LIVE_VIRTUAL_LENGTH = Integer.MAX_VALUE;
+    /** Bounded ranges up to this size get exactly those bytes; larger ones get the stream. */
+    static final long SMALL_RANGE_BYTES = 64 * 1024;
+
+    private final ServerState state;
+
+    public HttpRouter(ServerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest req) {
+                route(ctx, req);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        RequestStream s = ctx.channel().attr(STREAM).get();
+        if (s != null) {
+            s.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            LOG.warn("{}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+        }
+        ctx.close();
+    }
+
+    private void route(ChannelHandlerContext ctx, HttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            Throwable cause = req.decoderResult().cause();
+            HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : HttpResponseStatus.BAD_REQUEST;
+            error(ctx, req, status, "malformed request: " + cause.getMessage());
+            return;
+        }
+        QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        String path = query.path();
+        HttpMethod method = req.method();
+        boolean known = isKnown(path);
+        if (SourceRequests.isSourceRequest(req) && SourceRequests.pushable(state, path, known)) {
+            SourceRequests.accept(ctx, req, query, state);
+            return;
+        }
+        if (known && method.equals(HttpMethod.OPTIONS)) {
+            preflight(ctx, req);
+            return;
+        }
+        if (known && !method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            methodNotAllowed(ctx, req);
+            return;
+        }
+        try {
+            switch (path) {
+                case "/status.json" -> json(ctx, req, StatusPages.mp3cast(state));
+                case "/status-json.xsl" -> json(ctx, req, StatusPages.icecast(state, req.headers().get(HttpHeaderNames.HOST)));
+                case "/admin/metadata" -> adminMetadata(ctx, req, query);
+                default -> {
+                    LiveMount mount = state.mounts().get(path);
+                    ServerState.Route route = state.routes().get(path);
+                    if (mount != null) {
+                        listen(ctx, req, mount);
+                    } else if (route != null) {
+                        stream(ctx, req, query, route);
+                    } else if (WebResources.owns(path)) {
+                        send(ctx, req, WebResources.CLASSPATH.respond(req, path));
+                    } else {
+                        error(ctx, req, HttpResponseStatus.NOT_FOUND, "no mount or route at " + path);
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            error(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{} {}: {}", req.method(), path, e.toString(), e);
+            if (ctx.pipeline().get(CODEC) != null) {
+                error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+            } else {
+                ctx.close();
+            }
+        }
+    }
+
+    private boolean isKnown(String path) {
+        return path.equals("/status.json") || path.equals("/status-json.xsl") || path.equals("/admin/metadata")
+                || state.mounts().containsKey(path) || state.routes().containsKey(path) || WebResources.owns(path);
+    }
+
+    // ---- live mounts
+
+    private void listen(ChannelHandlerContext ctx, HttpRequest req, LiveMount mount) {
+        boolean icy = "1".equals(req.headers().get("Icy-MetaData"));
+        Range range = Range.parse(req.headers().get(HttpHeaderNames.RANGE));
+        HttpHeaders headers = audioHeaders();
+        mount.icyHeaders(headers);
+        if (icy) {
+            headers.set("icy-metaint", mount.config().icyMetaIntervalBytes());
+        }
+        if (range != null && range.isSmall()) {
+            smallRange(ctx, req, mount, range, headers);
+            return;
+        }
+        HttpResponseStatus status = HttpResponseStatus.OK;
+        if (range != null) {
+            status = HttpResponseStatus.PARTIAL_CONTENT;
+            long last = range.end() < 0 ? LIVE_VIRTUAL_LENGTH - 1 : range.end();
+            headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.start() + "-" + last + "/" + LIVE_VIRTUAL_LENGTH);
+            headers.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+        }
+        if (req.method().equals(HttpMethod.HEAD)) {
+            headOnly(ctx, req, status, headers);
+            return;
+        }
+        boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.pipeline().remove(CODEC);
+        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy);
+    }
+
+    /** Safari's {@code bytes=0-1} probe, and other small ranges: exactly those bytes of the burst. */
+    private void smallRange(ChannelHandlerContext ctx, HttpRequest req, LiveMount mount, Range range, HttpHeaders headers) {
+        ByteBuf body = mount.burstBytes(ctx.alloc(), (int) (range.end() - range.start() + 1));
+        if (!body.isReadable()) {
+            body.release();
+            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, mount.config().path() + " has no audio yet");
+            return;
+        }
+        headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.start() + "-"
+                + (range.start() + body.readableBytes() - 1) + "/" + LIVE_VIRTUAL_LENGTH);
+        headers.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+        headers.remove("icy-metaint");
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.PARTIAL_CONTENT,
+                req.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : body);
+        if (req.method().equals(HttpMethod.HEAD)) {
+            body.release();
+        }
+        res.headers().set(headers);
+        HttpUtil.setContentLength(res, body.writerIndex());
+        send(ctx, req, res);
+    }
+
+    static HttpHeaders audioHeaders() {
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "audio/mpeg");
+        h.set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store, must-revalidate");
+        h.set(HttpHeaderNames.PRAGMA, "no-cache");
+        h.set(HttpHeaderNames.EXPIRES, "0");
+        cors(h);
+        h.set("X-Content-Type-Options", "nosniff");
+        h.set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
+        return h;
+    }
+
+    static void cors(HttpHeaders h) {
+        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS,
+                "icy-metaint, icy-name, icy-description, icy-genre, icy-br, Content-Range, Accept-Ranges");
+    }
+
+    // ---- per-request streams
+
+    private void stream(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState.Route route) {
+        StreamRequest sr = new StreamRequest(route.path(), query.parameters(), lowerCaseHeaders(req),
+                String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""));
+        EncoderSettings settings = route.queryEncoderParams()
+                ? SourceSpecs.encoder(firstValues(query), route.settings()) : route.settings();
+        if (state.openStreams().get() >= state.maxOpenStreams()) {
+            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many open streams (" + state.maxOpenStreams() + ")");
+            return;
+        }
+        AudioSource source = route.factory().open(sr);
+        try {
+            settings.effectiveBitrateKbps(source.format());  // a bad bitrate gets its 400 here; the worker opens LAME
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        HttpHeaders headers = audioHeaders();
+        if (req.method().equals(HttpMethod.HEAD)) {
+            source.close();
+            headOnly(ctx, req, HttpResponseStatus.OK, headers);
+            return;
+        }
+        boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        headers.set(chunked ? HttpHeaderNames.TRANSFER_ENCODING : HttpHeaderNames.CONNECTION,
+                chunked ? HttpHeaderValues.CHUNKED : HttpHeaderValues.CLOSE);
+        ctx.pipeline().remove(CODEC);
+        ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
+                ctx.voidPromise());
+        RequestStream stream = new RequestStream(route.path(), ctx.channel(), source, settings, chunked,
+                state.metrics(), state.openStreams());
+        ctx.channel().attr(STREAM).set(stream);
+        stream.start(state.streamPool());
+    }
+
+    public static Params firstValues(QueryStringDecoder query) {
+        Map<String, String> m = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : query.parameters().entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                m.put(e.getKey(), e.getValue().get(0));
+            }
+        }
+        return new Params(m);
+    }
+
+    private static Map<String, String> lowerCaseHeaders(HttpRequest req) {
+        Map<String, String> m = new HashMap<>();
+        for (Map.Entry<String, String> h : req.headers()) {
+            m.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+        }
+        return m;
+    }
+
+    // ---- admin
+
+    private void adminMetadata(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query) {
+        if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            FullHttpResponse res = text(req, HttpResponseStatus.UNAUTHORIZED, "admin credentials required");
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast\"");
+            send(ctx, req, res);
+            return;
+        }
+        Params p = firstValues(query);
+        String mode = p.string("mode", null);
+        if (!"updinfo".equals(mode)) {
+            throw new IllegalArgumentException("mode: '" + mode + "' not supported (updinfo)");
+        }
+        String path = p.string("mount", null);
+        if (path == null) {
+            throw new IllegalArgumentException("mount: missing");
+        }
+        LiveMount mount = state.mounts().get(path);
+        if (mount == null) {
+            error(ctx, req, HttpResponseStatus.NOT_FOUND, "mount: no mount at " + path);
+            return;
+        }
+        String song = p.string("song", null);
+        if (song == null) {
+            String title = p.string("title", null);
+            String artist = p.string("artist", null);
+            if (title == null) {
+                throw new IllegalArgumentException("song: missing");
+            }
+            song = artist == null ? title : artist + " - " + title;
+        }
+        mount.setTitle(song);
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer("<?xml version=\"1.0\"?>\n<iceresponse><message>Metadata update successful"
+                        + "</message><return>1</return></iceresponse>\n", StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
+        send(ctx, req, res);
+    }
+
+    /** Admin credentials (user admin or source), or a source's (Icecast's clients update titles with those). */
+    private boolean authorized(String header) {
+        Optional<String[]> credentials = SourceAuth.basic(header);
+        if (credentials.isEmpty()) {
+            return false;
+        }
+        String user = credentials.get()[0];
+        String given = credentials.get()[1];
+        String admin = state.adminPassword();
+        String source = state.ingest().settings().sourcePassword();
+        boolean adminOk = admin != null && (user.equals("admin") || user.equals(SourceAuth.USER))
+                && SourceAuth.constantTimeEquals(given, admin);
+        boolean sourceOk = source != null && user.equals(SourceAuth.USER) && SourceAuth.constantTimeEquals(given, source);
+        return adminOk || sourceOk;
+    }
+
+    // ---- small responses
+
+    private void json(ChannelHandlerContext ctx, HttpRequest req, String body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        send(ctx, req, res);
+    }
+
+    private void headOnly(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, HttpHeaders headers) {
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status, Unpooled.EMPTY_BUFFER);
+        res.headers().set(headers);
+        send(ctx, req, res);
+    }
+
+    private void preflight(ChannelHandlerContext ctx, HttpRequest req) {
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.NO_CONTENT);
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, OPTIONS");
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Icy-MetaData, Range, Authorization");
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
+        send(ctx, req, res);
+    }
+
+    private void methodNotAllowed(ChannelHandlerContext ctx, HttpRequest req) {
+        FullHttpResponse res = text(req, HttpResponseStatus.METHOD_NOT_ALLOWED, req.method() + " not allowed here (GET, HEAD)");
+        res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
+        send(ctx, req, res);
+    }
+
+    private void error(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String message) {
+        state.metrics().requestRejected(status.code());
+        send(ctx, req, text(req, status, message));
+    }
+
+    private static FullHttpResponse text(HttpRequest req, HttpResponseStatus status, String message) {
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,
+                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        return res;
+    }
+
+    /** Sends a full response, keeping the connection when the client asked to and the body was read. */
+    private static void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+        cors(res.headers());
+        res.headers().set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
+        if (!res.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req) && !HttpUtil.isTransferEncodingChunked(req)
+                && HttpUtil.getContentLength(req, 0L) == 0;
+        HttpUtil.setKeepAlive(res, keepAlive);
+        var future = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** A parsed {@code Range: bytes=start-end} (end -1 when open); only the first range counts. */
+    record Range(long start, long end) {
+        static Range parse(String header) {
+            if (header == null || !header.trim().toLowerCase(Locale.ROOT).startsWith("bytes=")) {
+                return null;
+            }
+            String first = header.trim().substring(6).split(",")[0].trim();
+            int dash = first.indexOf('-');
+            if (dash <= 0) {
+                return null;  // suffix ranges (-500) mean nothing on a live stream: ignored, as RFC 9110 allows
+            }
+            try {
+                long start = Long.parseLong(first.substring(0, dash).trim());
+                String endText = first.substring(dash + 1).trim();
+                long end = endText.isEmpty() ? -1 : Long.parseLong(endText);
+                if (start < 0 || (end >= 0 && end < start)) {
+                    return null;
+                }
+                return new Range(start, end);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        boolean isSmall() {
+            return end >= 0 && end - start + 1 <= SMALL_RANGE_BYTES;
+        }
+    }
+}

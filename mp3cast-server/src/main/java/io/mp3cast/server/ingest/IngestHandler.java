@@ -1,0 +1,355 @@
+package io.mp3cast.server.ingest;
+
+import io.mp3cast.server.http.HttpRouter;
+import io.mp3cast.server.http.HttpWire;
+import io.mp3cast.server.http.Transport;
+import io.mp3cast.server.live.LiveMount;
+import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.status.StatusPages;
+import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.live.push.PushFeed;
+import io.mp3cast.live.push.PushSource;
+import io.mp3cast.live.push.SourceState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One source's connection once it is admitted: its body's bytes go to its {@link PushSource}, as
+ * HTTP content (a chunked or sized {@code PUT}), as raw bytes (Icecast's shape: no length, no
+ * chunking, until the connection closes; the HTTP codec is gone), or as binary WebSocket messages.
+ *
+ * <p><b>Backpressure.</b> When the mount's buffer is full ({@link PushSource#write} says so), this
+ * handler stops reading the socket ({@code autoRead} off) and asks the source to call back once
+ * the pacer has played the buffer down; TCP then slows the producer. The same switch enforces
+ * the body rate limit: a source that is ahead of {@code maxBytesPerSecond} is not read until its
+ * bytes are due. Messages already decoded when reading stops are still taken (at most one read's
+ * worth), so nothing is lost.
+ *
+ * <p><b>Endings.</b> A sized or chunked body ends with its last content: the source is closed and
+ * the producer gets {@code 200} with what was pushed. A raw body or a WebSocket ends when the
+ * connection or the socket closes. A source taken over by another, or a mount that stops, closes
+ * the connection. Undecodable bodies (a bad WAV header) get {@code 400} naming the field.
+ *
+ * <p>Threading: on the channel's event loop; the source's callbacks hop onto it.
+ */
+final class IngestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
+    /** A source this far ahead of its byte rate limit stops being read until it is not. */
+    private static final long RATE_SLACK_NANOS = 50_000_000;
+    /**
+     * A source that sends nothing for this long, while the server is reading, is disconnected, so a
+     * producer whose connection died without a FIN does not hold its mount until TCP gives up.
+     * Longer than Icecast's 10 s: a synthesizer may pause between utterances.
+     */
+    static final long SOURCE_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final long TIMEOUT_CHECK_SECONDS = 1;
+
+    enum Transport { HTTP_BODY, RAW, WEBSOCKET }
+
+    private final LiveMount mount;
+    private final PushSource source;
+    private final SourceBody body;
+    private final Transport transport;
+    private final HttpVersion version;
+    private final long maxBytesPerSecond;
+    private final ServerMetrics metrics;
+    /** Where the mount is registered, when this source created it: a refused first source takes it away again. */
+    private final MountRegistry createdIn;
+    private final long startNanos = System.nanoTime();
+    private long lastBytesNanos = startNanos;
+    private ChannelHandlerContext ctx;
+    private long bytes;
+    private long skippedLogged;
+    private boolean pausedForRoom;
+    private boolean pausedForRate;
+    private boolean finished;
+
+    IngestHandler(LiveMount mount, PushSource source, SourceBody body, Transport transport, HttpVersion version,
+                  int maxBodyKbps, ServerMetrics metrics, MountRegistry createdIn) {
+        this.mount = mount;
+        this.source = source;
+        this.body = body;
+        this.transport = transport;
+        this.version = version;
+        this.maxBytesPerSecond = maxBodyKbps * 1000L / 8;
+        this.metrics = metrics;
+        this.createdIn = createdIn;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+        source.onDetached(() -> context.executor().execute(this::detached));
+        checkTimeoutLater();
+    }
+
+    private void checkTimeoutLater() {
+        ctx.executor().schedule(this::checkTimeout, TIMEOUT_CHECK_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void checkTimeout() {
+        if (finished) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pausedForRoom || pausedForRate) {
+            lastBytesNanos = now;  // the server chose not to read: the source is not idle
+        } else if (now - lastBytesNanos > SOURCE_TIMEOUT_NANOS) {
+            refuse(HttpResponseStatus.REQUEST_TIMEOUT, WebSocketCloseStatus.POLICY_VIOLATION, "source timeout: nothing for "
+                    + SOURCE_TIMEOUT_NANOS / 1_000_000_000L + " s");
+            return;
+        }
+        checkTimeoutLater();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        try {
+            if (finished) {
+                return;
+            }
+            if (msg instanceof HttpContent c) {
+                consume(c.content());
+                if (msg instanceof LastHttpContent && transport == Transport.HTTP_BODY) {
+                    end();
+                }
+            } else if (msg instanceof ByteBuf b) {
+                consume(b);
+            } else if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
+                consume(((io.netty.buffer.ByteBufHolder) msg).content());
+            } else if (msg instanceof CloseWebSocketFrame) {
+                end();
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                context.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof TextWebSocketFrame) {
+                refuse(HttpResponseStatus.BAD_REQUEST, WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+                        "text messages not supported: send audio as binary messages");
+            }
+        } catch (IllegalArgumentException e) {
+            refuse(HttpResponseStatus.BAD_REQUEST, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, e.getMessage());
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        if (!finished) {
+            finished = true;
+            closeSource(transport == Transport.HTTP_BODY ? "connection closed before the body ended" : null);
+        }
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("{}: source {}: {}", mount.config().path(), source.origin(), cause.toString());
+        } else {
+            LOG.warn("{}: source {}: {}", mount.config().path(), source.origin(), cause.toString(), cause);
+        }
+        context.close();
+    }
+
+    private void consume(ByteBuf content) {
+        int n = content.readableBytes();
+        if (n == 0) {
+            return;
+        }
+        bytes += n;
+        lastBytesNanos = System.nanoTime();
+        boolean room = body.accept(content);
+        logGarbage();
+        if (!room && !pausedForRoom) {
+            pausedForRoom = true;
+            updateAutoRead();
+            source.whenRoom(() -> ctx.executor().execute(() -> {
+                pausedForRoom = false;
+                updateAutoRead();
+            }));
+        }
+        throttle();
+    }
+
+    private void throttle() {
+        if (maxBytesPerSecond <= 0 || pausedForRate) {
+            return;
+        }
+        long dueNanos = startNanos + bytes * 1_000_000_000L / maxBytesPerSecond;
+        long ahead = dueNanos - System.nanoTime();
+        if (ahead > RATE_SLACK_NANOS) {
+            pausedForRate = true;
+            updateAutoRead();
+            ctx.executor().schedule(() -> {
+                pausedForRate = false;
+                updateAutoRead();
+            }, ahead, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void updateAutoRead() {
+        if (!finished) {
+            ctx.channel().config().setAutoRead(!pausedForRoom && !pausedForRate);
+        }
+    }
+
+    private void logGarbage() {
+        long skipped = source.skippedBytes();
+        if (skipped > skippedLogged && skippedLogged == 0) {
+            LOG.warn("{}: source {} sent bytes that are no MP3 frame; skipping them (counted in status.json)",
+                    mount.config().path(), source.origin());
+        }
+        skippedLogged = skipped;
+    }
+
+    /** A sized or chunked body, or a WebSocket, ended normally. */
+    private void end() {
+        finished = true;
+        if (body.undecided() && bytes > 0) {
+            refuseAfterEnd("body ended inside the WAV header, after " + bytes + " bytes");
+            return;
+        }
+        closeSource(null);
+        if (transport == Transport.WEBSOCKET) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        respond(HttpResponseStatus.OK, summary());
+    }
+
+    private void refuseAfterEnd(String message) {
+        closeSource(message);
+        forgetCreatedMount();
+        respond(HttpResponseStatus.BAD_REQUEST, message);
+    }
+
+    /** The body cannot be played: tell the producer why and hang up. */
+    private void refuse(HttpResponseStatus status, WebSocketCloseStatus wsStatus, String message) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        closeSource(message);
+        forgetCreatedMount();
+        if (transport == Transport.WEBSOCKET) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(wsStatus.code(), truncate(message, 120))).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            respond(status, message);
+        }
+    }
+
+    /** Taken over by another source, or the mount stopped. */
+    private void detached() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        closeSource("detached: another source took over, or the mount stopped");
+        if (transport == Transport.WEBSOCKET) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
+                    "another source took over")).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            respond(HttpResponseStatus.CONFLICT, "another source took over " + mount.config().path()
+                    + ", or the mount stopped");
+        }
+    }
+
+    private void closeSource(String problem) {
+        source.close();
+        metrics.sourceDisconnected(mount.config().path(), bytes);
+        String path = mount.config().path();
+        String what = source.isMp3()
+                ? String.format(Locale.ROOT, "%d MP3 frames, %d bytes of garbage skipped, %d bytes of ID3 tags",
+                source.mp3FramesIn(), source.skippedBytes(), source.tagBytes())
+                : String.format(Locale.ROOT, "%.3f s of %s", seconds(), source.describe());
+        if (problem == null) {
+            LOG.info("{}: source {} ended after {} bytes: {}{}", path, source.origin(), bytes, what, dropped());
+        } else {
+            LOG.warn("{}: source {} ended after {} bytes: {}{}; {}", path, source.origin(), bytes, what, dropped(), problem);
+        }
+    }
+
+    /** A mount this source created and never fed (its body was refused) goes away, unless someone came meanwhile. */
+    private void forgetCreatedMount() {
+        PushFeed feed = mount.push().orElseThrow();
+        if (createdIn != null && feed.sourceState() == SourceState.IDLE && feed.sourcesConnected() == 1
+                && mount.listeners() == 0 && createdIn.remove(mount.config().path(), mount)) {
+            mount.stop();
+            LOG.info("{}: removed: its first source was refused", mount.config().path());
+        }
+    }
+
+    private String summary() {
+        String what = source.isMp3()
+                ? source.mp3FramesIn() + " MP3 frames" + (source.skippedBytes() > 0
+                ? " (" + source.skippedBytes() + " bytes of garbage skipped)" : "")
+                : String.format(Locale.ROOT, "%.3f s of %s", seconds(), source.describe());
+        return "pushed " + what + " to " + mount.config().path() + dropped()
+                + (body.ignoredBytes() > 0 ? "; " + body.ignoredBytes() + " bytes after the WAV data ignored" : "");
+    }
+
+    private String dropped() {
+        long n = source.droppedBytes();
+        String what = source.isMp3() ? " of a last frame cut short" : " of an incomplete last sample frame";
+        return n > 0 ? "; " + n + (n == 1 ? " byte" : " bytes") + what + " dropped" : "";
+    }
+
+    private double seconds() {
+        PcmFormat f = source.pcmFormat().orElse(null);
+        return f == null ? 0 : (double) source.sampleFramesIn() / f.sampleRateHz();
+    }
+
+    /** A final response, then the connection closes: through the HTTP codec if it is there, else as raw bytes. */
+    private void respond(HttpResponseStatus status, String message) {
+        ctx.channel().config().setAutoRead(true);
+        byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
+        HttpHeaders headers = new DefaultHttpHeaders();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, text.length);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        headers.set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
+        if (ctx.pipeline().get(HttpRouter.CODEC) != null) {
+            FullHttpResponse res = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(text));
+            res.headers().set(headers);
+            HttpUtil.setKeepAlive(res, false);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.write(HttpWire.head(ctx.alloc(), version, status, headers));
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(text)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}
