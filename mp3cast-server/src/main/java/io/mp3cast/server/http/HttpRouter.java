@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     static final long LIVE_VIRTUAL_LENGTH = Integer.MAX_VALUE;
     /** Bounded ranges up to this size get exactly those bytes; larger ones get the stream. */
     static final long SMALL_RANGE_BYTES = 64 * 1024;
+    /** A live listener's own burst, in milliseconds. */
+    static final String BURST_PARAM = "burst-ms";
 
     private final ServerState state;
 
@@ -130,7 +133,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                     LiveMount mount = state.mounts().get(path);
                     ServerState.Route route = state.routes().get(path);
                     if (mount != null) {
-                        listen(ctx, req, mount);
+                        listen(ctx, req, query, mount);
                     } else if (route != null) {
                         stream(ctx, req, query, route);
                     } else if (WebResources.owns(path)) {
@@ -159,7 +162,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     // ---- live mounts
 
-    private void listen(ChannelHandlerContext ctx, HttpRequest req, LiveMount mount) {
+    private void listen(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, LiveMount mount) {
+        OptionalInt burstMillis = burstMillis(query, mount);
         boolean icy = "1".equals(req.headers().get("Icy-MetaData"));
         Range range = Range.parse(req.headers().get(HttpHeaderNames.RANGE));
         HttpHeaders headers = audioHeaders();
@@ -189,7 +193,18 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ctx.pipeline().remove(CODEC);
-        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy);
+        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy, burstMillis);
+    }
+
+    /**
+     * {@code ?burst-ms=N}: this listener's own burst, in whole frames, with no byte floor (a player
+     * that decodes for itself needs no 32 KiB to start); the mount's burst when absent.
+     */
+    private static OptionalInt burstMillis(QueryStringDecoder query, LiveMount mount) {
+        Params p = firstValues(query);
+        return p.has(BURST_PARAM)
+                ? OptionalInt.of(p.integer(BURST_PARAM, 0, 0, mount.maxBurstMillis()))
+                : OptionalInt.empty();
     }
 
     /** Safari's {@code bytes=0-1} probe, and other small ranges: exactly those bytes of the burst. */

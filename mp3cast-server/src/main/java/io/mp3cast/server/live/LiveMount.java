@@ -15,12 +15,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.concurrent.EventExecutor;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,9 +30,17 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threading.</b> The feed's thread publishes frames; this class, observing the stream on
  * that thread, gathers {@link MountConfig#batchMillis()} of audio, copies it once into a shared
  * {@link Batch} and hands one task per event loop to the loops that hold listeners; a loop writes
- * it to its listeners in slices, serving its sockets in between. Each listener is touched only on
- * its own channel's event loop, so per-listener state needs no lock; the feed thread never waits
- * for a loop and a loop never waits for the feed.
+ * it to its listeners in slices, serving its sockets in between (see {@link Fanout}). Each listener
+ * is touched only on its own channel's event loop, so per-listener state needs no lock; the feed
+ * thread never waits for a loop and a loop never waits for the feed.
+ *
+ * <p><b>Bursts and low-latency listeners.</b> A new listener gets the mount's burst
+ * ({@link MountConfig#burstMillis()}, at least {@link LiveStreamSettings#BROWSER_START_BYTES} so a
+ * browser's {@code <audio>} starts at once), or the burst it asks for ({@code ?burst-ms=N}: the
+ * newest N ms, whole frames, no byte floor). A listener that asks for at most
+ * {@link #LOW_LATENCY_BURST_MILLIS} holds little audio, and a batch's wait would eat into it: it
+ * gets every frame as it is published instead, at the cost of one write per frame (about four
+ * times a batched listener's CPU at the default 100 ms batches).
  *
  * <p><b>Slow listeners.</b> A listener whose channel is not writable (Netty's outbound buffer is
  * past its high watermark, set from the queue bound, over a small socket send buffer) is skipped:
@@ -49,8 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveMount implements StreamObserver {
     private static final Logger LOG = LoggerFactory.getLogger(LiveMount.class);
-    /** Listeners written to before the event loop gets to serve its other sockets again. */
-    static final int SLICE_LISTENERS = 512;
+    /** A listener asking for a burst of at most this many milliseconds gets every frame as it is published. */
+    public static final int LOW_LATENCY_BURST_MILLIS = 1000;
 
     /** Replaced when a source names the mount (its {@code ice-*} headers); read on any thread. */
     volatile MountConfig config;
@@ -60,14 +64,13 @@ public final class LiveMount implements StreamObserver {
     final ServerMetrics metrics;
     final ByteBufAllocator alloc;
     private final long startedAtMillis = System.currentTimeMillis();
-    private final Map<EventExecutor, LoopListeners> loops = new ConcurrentHashMap<>();
+    private final Fanout batched;
+    private final Fanout immediate;
     private final AtomicInteger listeners = new AtomicInteger();
     private final AtomicInteger peakListeners = new AtomicInteger();
     private final LongAdder bytesSent = new LongAdder();
     private final AtomicLong titleVersion = new AtomicLong();
     private volatile String title = "";
-    /** Publisher thread only: the first frame of the batch being gathered. */
-    private long batchFrom;
 
     public LiveMount(MountConfig config, FrameFeed feed, ServerMetrics metrics, ByteBufAllocator alloc) {
         this.config = config;
@@ -77,6 +80,8 @@ public final class LiveMount implements StreamObserver {
         int retain = Math.max(config.burstMillis(), config.queueMillis()) + config.batchMillis() + 2000;
         this.stream = new LiveStream(config.path(), new LiveStreamSettings(config.burstMillis(),
                 Math.min(retain, LiveStreamSettings.MAX_RETAIN_MILLIS), LiveStreamSettings.BROWSER_START_BYTES));
+        this.batched = new Fanout(this, () -> this.config.batchMillis());
+        this.immediate = new Fanout(this, () -> 0);
         stream.addObserver(this);
     }
 
@@ -195,30 +200,50 @@ public final class LiveMount implements StreamObserver {
         return stream.lastHeader().map(FrameHeader::bitrateKbps).orElse(fallback);
     }
 
+    /** The most a listener may ask for with {@code ?burst-ms=N}: what the stream keeps. */
+    public int maxBurstMillis() {
+        return stream.settings().retainMillis();
+    }
+
     /**
-     * Starts a listener on {@code ch}: writes the head, the burst, and registers it for batches.
-     * Runs on the channel's event loop.
+     * Starts a listener on {@code ch}: writes the head, the burst (the mount's, or
+     * {@code burstMillis} when the listener asked for its own), and registers it for batches, or for
+     * every frame when it asked for at most {@link #LOW_LATENCY_BURST_MILLIS}. Runs on the channel's
+     * event loop.
+     *
+     * @throws IllegalArgumentException when {@code burstMillis} is over {@link #maxBurstMillis()}
      */
     public void join(Channel ch, HttpVersion version, HttpResponseStatus status, HttpHeaders headers,
-                     boolean chunked, boolean icy) {
+                     boolean chunked, boolean icy, OptionalInt burstMillis) {
+        if (burstMillis.isPresent() && (burstMillis.getAsInt() < 0 || burstMillis.getAsInt() > maxBurstMillis())) {
+            throw new IllegalArgumentException("burst-ms: " + burstMillis.getAsInt() + " out of range (0-"
+                    + maxBurstMillis() + ")");
+        }
         ch.write(HttpWire.head(alloc, version, status, headers), ch.voidPromise());
         ListenerSession session = new ListenerSession(this, ch, chunked,
                 icy ? new IcyWriter(config.icyMetaIntervalBytes(), this) : null);
-        session.start(stream.burstStart(), stream.head());
-        LoopListeners group = loops.computeIfAbsent(ch.eventLoop(), loop -> new LoopListeners(stream.head()));
-        group.add(session);
+        long from = burstMillis.isPresent() ? stream.startBefore(burstMillis.getAsInt() * 1000L) : stream.burstStart();
+        session.start(from, stream.head());
+        Fanout fanout = burstMillis.isPresent() && burstMillis.getAsInt() <= LOW_LATENCY_BURST_MILLIS ? immediate : batched;
+        LoopListeners group = fanout.add(session, ch.eventLoop());
         int now = listeners.incrementAndGet();
         peakListeners.accumulateAndGet(now, Math::max);
         metrics.listenerJoined(config.path());
-        LOG.debug("{}: listener {} joined, {} listening", config.path(), session.remote, now);
-        ch.closeFuture().addListener(f -> leave(group, session));
+        LOG.debug("{}: listener {} joined{}, {} listening", config.path(), session.remote,
+                fanout == immediate ? " (every frame)" : "", now);
+        ch.closeFuture().addListener(f -> leave(fanout, group, session));
         if (stream.isEnded()) {
             session.end();
         }
     }
 
-    private void leave(LoopListeners group, ListenerSession session) {
-        group.remove(session);
+    /** Listeners that get every frame as it is published (they asked for a small burst). */
+    public int lowLatencyListeners() {
+        return immediate.size();
+    }
+
+    private void leave(Fanout fanout, LoopListeners group, ListenerSession session) {
+        fanout.remove(group, session);
         int now = listeners.decrementAndGet();
         metrics.listenerLeft(config.path(), session.secondsConnected(), session.dropped);
         LOG.debug("{}: listener {} left after {} s, {} listening", config.path(), session.remote,
@@ -232,106 +257,13 @@ public final class LiveMount implements StreamObserver {
 
     @Override
     public void onFrames(LiveStream s, long head) {
-        if (s.microsBehind(batchFrom) >= config.batchMillis() * 1000L) {
-            dispatch(head);
-        }
+        immediate.onFrames(head);
+        batched.onFrames(head);
     }
 
     @Override
     public void onEnd(LiveStream s) {
-        dispatch(s.head());
-        for (Map.Entry<EventExecutor, LoopListeners> e : loops.entrySet()) {
-            LoopListeners group = e.getValue();
-            execute(e.getKey(), group::endAll);
-        }
-    }
-
-    /**
-     * Hands frames up to {@code to} to every loop with listeners. A loop still busy with its previous
-     * batch is skipped, and gets the frames it missed merged into its next batch: an overloaded loop
-     * sees fewer, larger batches rather than a growing queue of tasks.
-     */
-    private void dispatch(long to) {
-        long from = batchFrom;
-        batchFrom = to;
-        if (listeners.get() == 0 || from >= to) {
-            return;
-        }
-        Batch shared = null;
-        int kbps = bitrateKbps(128);
-        try {
-            for (Map.Entry<EventExecutor, LoopListeners> e : loops.entrySet()) {
-                LoopListeners group = e.getValue();
-                if (group.isEmpty() || !group.tryBeginDelivery()) {
-                    continue;
-                }
-                long groupFrom = Math.max(Math.min(group.nextFrom, from), stream.oldest());
-                Batch batch;
-                if (groupFrom == from) {
-                    shared = shared == null ? Batch.build(alloc, stream, from, to) : shared;
-                    batch = shared;
-                    batch.retain();
-                } else {
-                    batch = Batch.build(alloc, stream, groupFrom, to);
-                }
-                group.nextFrom = to;
-                EventExecutor loop = e.getKey();
-                if (!execute(loop, () -> deliver(loop, group, batch, kbps))) {
-                    group.endDelivery();
-                    batch.release();
-                }
-            }
-        } finally {
-            if (shared != null) {
-                shared.release();
-            }
-        }
-    }
-
-    private void deliver(EventExecutor loop, LoopListeners group, Batch batch, int kbps) {
-        // A copy: a delivery may close a channel, and closing removes it from the group.
-        deliverSlice(loop, group, batch, Lag.at(stream, batch.from, kbps), group.snapshot(), 0);
-    }
-
-    /**
-     * Delivers to {@link #SLICE_LISTENERS} listeners, then lets the loop serve its sockets (new
-     * listeners, requests) before the next slice: at 10,000 listeners one batch is about 70 ms of
-     * writes, which a joining listener would otherwise wait behind. The batch is released, and the
-     * group free for the next one, after the last slice.
-     */
-    private void deliverSlice(EventExecutor loop, LoopListeners group, Batch batch, Lag lag,
-                              ListenerSession[] sessions, int from) {
-        int to = Math.min(sessions.length, from + SLICE_LISTENERS);
-        boolean more = false;
-        try {
-            for (int i = from; i < to; i++) {
-                sessions[i].deliver(batch, lag);
-            }
-            more = to < sessions.length && schedule(loop, () -> deliverSlice(loop, group, batch, lag, sessions, to));
-        } finally {
-            if (!more) {
-                group.endDelivery();
-                batch.release();
-            }
-        }
-    }
-
-    /** Runs {@code task} on {@code loop} after the I/O it has waiting (a task scheduled now waits for that). */
-    private static boolean schedule(EventExecutor loop, Runnable task) {
-        try {
-            loop.schedule(task, 0, TimeUnit.NANOSECONDS);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
-    }
-
-    private boolean execute(EventExecutor loop, Runnable task) {
-        try {
-            loop.execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;  // the loop is shutting down with its channels
-        }
+        immediate.onEnd(s.head());
+        batched.onEnd(s.head());
     }
 }
