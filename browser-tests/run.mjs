@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // Drives a real, headless Debian browser against a running mp3cast server and prints one JSON
 // object with the result of each check:
-//   1. pageLoads     the page loads with no console errors and lists the demo mount
-//   2. livePlayback  Play on the demo mount: audio.currentTime advances >= 2 s within 5 s, no `error`
-//   3. tonePlayback  /tone.mp3?seconds=3 from the form plays to `ended`, duration within 0.2 s of 3 s
-//   4. screenshots   the page while playing (desktop and phone width), written to --out
+//   1. pageLoads       the page loads with no console errors, lists the demo mount, and has the
+//                      low-latency player switched on
+//   then with the switch off (plain <audio>):
+//   2. livePlayback    Play on the demo mount: audio.currentTime advances >= 2 s within 5 s, no `error`
+//   3. tonePlayback    /tone.mp3?seconds=3 from the form plays to `ended`, duration within 0.2 s of 3 s
+//   then with the switch on (mp3cast's player, /web/player.js):
+//   4. playerPlayback  Play on the demo mount: the card shows how far behind live it plays within
+//                      5 s, and the meter draws the sound
+//   5. screenshots     the page while the player plays (desktop and phone width), written to --out
 //
 //   node run.mjs --browser chromium|firefox --url http://127.0.0.1:8000/ --out DIR
 //                [--executable PATH] [--mount /stream.mp3] [--timeout-ms 60000]
@@ -13,73 +18,25 @@
 // puppeteer-core drives Chromium over CDP and Firefox over WebDriver BiDi. Exit code 0 when every
 // check passed, 1 when one failed, 2 when the run itself broke (the JSON then has `fatal`).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { findExecutable, launch, parseArgs, quietHome, shutDown, sleep } from './lib/browser.mjs';
 
-const EXECUTABLES = {
-  chromium: ['/usr/bin/chromium', '/usr/bin/chromium-browser'],
-  firefox: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
-};
 const LIVE_WINDOW_MS = 5000;
 const LIVE_MIN_ADVANCE_S = 2;
 const TONE_SECONDS = 3;
 const TONE_TOLERANCE_S = 0.2;
+const PLAYER_WINDOW_MS = 5000;
 // Only the width changes: switching isMobile or hasTouch would make puppeteer reload the page.
 const PHONE = { width: 390, height: 844, deviceScaleFactor: 1 };
-const DESKTOP = { width: 1280, height: 900, deviceScaleFactor: 1 };
 
-function parseArgs(argv) {
-  const opts = { mount: '/stream.mp3', timeoutMs: 60000 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-    opts[key] = argv[i + 1];
-  }
+function options() {
+  const opts = parseArgs(process.argv.slice(2), { mount: '/stream.mp3', timeoutMs: 60000 });
   opts.timeoutMs = Number(opts.timeoutMs);
-  if (!EXECUTABLES[opts.browser] || !opts.url || !opts.out) {
+  if (!opts.url || !opts.out) {
     throw new Error('usage: run.mjs --browser chromium|firefox --url URL --out DIR [--executable PATH]');
   }
-  opts.executable = opts.executable || EXECUTABLES[opts.browser].find(p => fs.existsSync(p));
-  if (!opts.executable) throw new Error(`${opts.browser}: none of ${EXECUTABLES[opts.browser]} exists`);
+  opts.executable = findExecutable(opts.browser, opts.executable);
   return opts;
-}
-
-// A HOME of its own for the browser. Its ALSA null sink gives Chromium an audio output that is
-// silent (Chromium still paces playback by its own clock). Firefox writes to that sink as fast as
-// it accepts data, so its media clock races ahead of real time: it gets cubeb's mock context
-// instead (see launch).
-function quietHome() {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mp3cast-browser-'));
-  fs.writeFileSync(path.join(home, '.asoundrc'), 'pcm.!default { type null }\n');
-  return home;
-}
-
-async function launch(opts, home) {
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_CACHE_HOME: path.join(home, '.cache') };
-  delete env.DISPLAY;
-  const common = { executablePath: opts.executable, headless: true, env, protocolTimeout: 20000,
-    timeout: 20000, defaultViewport: DESKTOP, dumpio: false };
-  if (opts.browser === 'chromium') {
-    const args = ['--autoplay-policy=no-user-gesture-required', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--disable-gpu', '--no-first-run',
-      '--no-default-browser-check', '--disable-features=Translate,MediaRouter,OptimizationHints',
-      `--user-data-dir=${path.join(home, 'chromium')}`];
-    if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
-    return puppeteer.launch({ ...common, browser: 'chrome', args });
-  }
-  return puppeteer.launch({ ...common, browser: 'firefox', extraPrefsFirefox: {
-    // A mock audio device, paced in real time: media and Web Audio run as with a sound card.
-    // (An ALSA null sink with media.cubeb.backend=alsa plays too, but faster than real time.)
-    'media.cubeb.force_mock_context': true,
-    'media.autoplay.default': 0,
-    'media.autoplay.blocking_policy': 0,
-    'app.update.enabled': false,
-    'network.captive-portal-service.enabled': false,
-    'network.connectivity-service.enabled': false,
-    'browser.safebrowsing.update.enabled': false,
-    'extensions.update.enabled': false,
-  } });
 }
 
 // Installed in the page: records every media event of interest on every <audio>, present or later.
@@ -99,8 +56,6 @@ function recordMediaEvents() {
     }, true);  // media events do not bubble: listen in the capture phase
   }
 }
-
-const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 async function checkPageLoads(page, opts, problems) {
   const started = Date.now();
@@ -122,15 +77,48 @@ async function checkPageLoads(page, opts, problems) {
     preload: el.querySelector('audio')?.getAttribute('preload'),
   })));
   const errors = problems.slice();
+  const playerSwitchOn = await page.$eval('#low-latency', el => el.checked).catch(() => null);
   return {
-    ok: res.status() === 200 && listed && errors.length === 0,
-    status: res.status(), title: await page.title(), mounts, consoleErrors: errors,
+    ok: res.status() === 200 && listed && errors.length === 0 && playerSwitchOn === true,
+    status: res.status(), title: await page.title(), mounts, consoleErrors: errors, playerSwitchOn,
     millis: Date.now() - started,
+  };
+}
+
+/** Turns the low-latency player on or off with the page's switch. */
+async function usePlayer(page, on) {
+  if (await page.$eval('#low-latency', el => el.checked) !== on) await page.click('#low-latency');
+  return page.$eval('#low-latency', el => el.checked);
+}
+
+async function checkPlayerPlayback(page, opts) {
+  const card = `.mount[data-mount="${opts.mount}"]`;
+  const switchedOn = await usePlayer(page, true);
+  const clickedAt = Date.now();
+  await page.click(`${card} button.play`);
+  const samples = [];
+  let shownAfterMs = null, meterPeak = 0;
+  while (Date.now() - clickedAt <= PLAYER_WINDOW_MS) {
+    const [text, behind, level] = await page.$eval(card, c => [c.querySelector('.clock').textContent,
+      c.querySelector('.clock').dataset.behindMs, Number(c.querySelector('canvas.meter').dataset.level || 0)]);
+    const ms = Date.now() - clickedAt;
+    meterPeak = Math.max(meterPeak, level);
+    samples.push([ms, text, behind === undefined || behind === '' ? null : Number(behind)]);
+    if (shownAfterMs === null && behind) shownAfterMs = ms;
+    if (shownAfterMs !== null && ms - shownAfterMs > 1500) break;
+    await sleep(250);
+  }
+  const shown = samples.filter(x => x[2] !== null).map(x => x[2]);
+  return {
+    ok: switchedOn && shownAfterMs !== null && meterPeak > 0.05,
+    switchedOn, shownAfterMs, behindLiveMs: shown.length ? shown[shown.length - 1] : null,
+    figure: samples.length ? samples[samples.length - 1][1] : null, meterPeakLevel: meterPeak, samples,
   };
 }
 
 async function checkLivePlayback(page, opts) {
   const card = `.mount[data-mount="${opts.mount}"]`;
+  await usePlayer(page, false);
   const clickedPerf = await page.evaluate(() => performance.now());
   const clickedAt = Date.now();
   await page.click(`${card} button.play`);
@@ -181,6 +169,7 @@ async function inkPixels(page, selector) {
 }
 
 async function startTone(page) {
+  await usePlayer(page, false);
   const startedPerf = await page.evaluate(() => performance.now());
   await page.$eval('#tone-form [name=hz]', el => { el.value = '440'; });
   await page.$eval('#tone-form [name=seconds]', (el, s) => { el.value = String(s); }, TONE_SECONDS);
@@ -224,7 +213,7 @@ async function screenshot(page, file) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = options();
   fs.mkdirSync(opts.out, { recursive: true });
   const result = { browser: opts.browser, executable: opts.executable, url: opts.url, checks: {} };
   const home = quietHome();
@@ -234,7 +223,7 @@ async function main() {
     finish(result, 2, browser, home);
   }, opts.timeoutMs);
   try {
-    browser = await launch(opts, home);
+    browser = await launch(opts.browser, opts.executable, home);
     result.version = await browser.version();
     const page = await browser.newPage();
     const problems = [];
@@ -246,16 +235,19 @@ async function main() {
     const problemsBeforePlay = problems.length;
     result.checks.livePlayback = await checkLivePlayback(page, opts);
     const toneStartedAt = await startTone(page);
-    await sleep(1500);  // both players running: the picture shows two moving meters
+    result.checks.tonePlayback = await checkTonePlayback(page, toneStartedAt);
+    result.checks.playerPlayback = await checkPlayerPlayback(page, opts);
+    await page.click('#tone-form button[type=submit]');  // the tone too, through the player
+    await sleep(1500);  // both playing: the picture shows two moving meters and the latency figure
     const shots = { ok: false, files: [] };
     result.checks.screenshots = shots;
     shots.files.push(await screenshot(page, path.join(opts.out, `${opts.browser}-playing.png`)));
-    result.checks.tonePlayback = await checkTonePlayback(page, toneStartedAt);
     await page.setViewport(PHONE);
     await sleep(700);
     shots.files.push(await screenshot(page, path.join(opts.out, `${opts.browser}-phone.png`)));
-    shots.livePlayingDuringShots = await page.$eval(`.mount[data-mount="${opts.mount}"] audio`, a => !a.paused);
-    shots.ok = shots.files.every(f => f.bytes > 10000) && shots.livePlayingDuringShots;
+    shots.livePlayingDuringShots = await page.$eval(`.mount[data-mount="${opts.mount}"]`, c => c.classList.contains('playing'));
+    shots.latencyFigure = await page.$eval(`.mount[data-mount="${opts.mount}"] .clock`, c => c.textContent);
+    shots.ok = shots.files.every(f => f.bytes > 10000) && shots.livePlayingDuringShots && /ms behind/.test(shots.latencyFigure);
     result.laterConsoleErrors = problems.slice(problemsBeforePlay);
     result.ok = Object.values(result.checks).every(c => c.ok) && result.laterConsoleErrors.length === 0;
   } catch (e) {
@@ -270,12 +262,7 @@ async function finish(result, code, browser, home) {
   if (finished) return;
   finished = true;
   process.stdout.write(JSON.stringify(result) + '\n');
-  if (browser) {
-    await Promise.race([browser.close().catch(() => {}), sleep(5000)]);
-    const proc = browser.process();
-    if (proc && proc.exitCode === null) proc.kill('SIGKILL');
-  }
-  fs.rmSync(home, { recursive: true, force: true });
+  await shutDown(browser, home);
   process.exit(code);
 }
 

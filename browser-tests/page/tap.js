@@ -126,6 +126,7 @@ function toneFit(x, rate) {
   }
   const win = Math.round(rate * 0.05);
   let dot = 0, xx = 0, ff = 0, minWindow = 1, quiet = 0;
+  const bad = [];
   const w = 2 * Math.PI * best.hz / rate;
   for (let at = 0; at + win <= x.length; at += win) {
     let a = 0, b = 0;
@@ -139,10 +140,11 @@ function toneFit(x, rate) {
     dot += d; xx += e; ff += f;
     const c = e > 0 && f > 0 ? d / Math.sqrt(e * f) : 0;
     minWindow = Math.min(minWindow, c);
+    if (c < 0.99) bad.push({ atMs: Math.round(at / rate * 1000), correlation: Math.round(c * 1000) / 1000 });
     if (Math.sqrt(e / win) < 0.01) quiet++;
   }
   return { seconds: x.length / rate, hz: best.hz, correlation: xx > 0 && ff > 0 ? dot / Math.sqrt(xx * ff) : 0,
-    minWindow, quietWindows: quiet, windowMs: 50 };
+    minWindow, quietWindows: quiet, windowMs: 50, badWindows: bad.slice(0, 10) };
 }
 
 function power(x, hz, rate, from, to) {

@@ -1,7 +1,6 @@
 package io.mp3cast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.pcm.PcmFormat;
@@ -9,20 +8,14 @@ import io.mp3cast.pcm.SampleEncoding;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.LiveStreamSettings;
-import java.io.File;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,21 +24,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The page in real, headless browsers from Debian ({@code chromium}, {@code firefox-esr}), driven by
  * the Node harness in {@code browser-tests/} (puppeteer-core: CDP for Chromium, WebDriver BiDi for
  * Firefox; no browser is ever downloaded). Against {@code mp3cast serve} on 127.0.0.1 with its demo mount,
- * each browser must: load the page with no console errors and list the mount; play it with
- * {@code currentTime} advancing 2 s within 5 s and no {@code error} event; play
- * {@code /tone.mp3?seconds=3} to {@code ended} with a duration within 0.2 s of 3 s; leave
- * screenshots of the page while playing in {@code target/browser/}.
+ * each browser must: load the page with no console errors, list the mount and have its low-latency
+ * player switched on; with the switch off (plain {@code <audio>}), play the mount with
+ * {@code currentTime} advancing 2 s within 5 s and no {@code error} event, and play
+ * {@code /tone.mp3?seconds=3} to {@code ended} with a duration within 0.2 s of 3 s; with the switch
+ * on ({@code /web/player.js}), play the mount and show how far behind live it plays; leave
+ * screenshots of the page while the player plays in {@code target/browser/}. How fast the player
+ * is, is {@link PlayerLatencyTest}'s business.
  *
  * <p>Needs {@code node}, {@code npm ci} in {@code browser-tests/}, and the browsers ({@code .ci/run}
  * installs all three). Without them it fails when {@code CI=true} and is skipped otherwise, saying
  * what is missing.
  */
 class BrowserPlaybackTest {
-    private static final Map<String, List<String>> EXECUTABLES = Map.of(
-            "chromium", List.of("/usr/bin/chromium", "/usr/bin/chromium-browser"),
-            "firefox", List.of("/usr/bin/firefox-esr", "/usr/bin/firefox"));
     private static final long HARNESS_LIMIT_SECONDS = 75;
-    private static final Path OUT = Path.of("target", "browser").toAbsolutePath();
+    private static final Path OUT = BrowserHarness.OUT;
     /** The demo mount is 64 kbps: its burst floor of {@link LiveStreamSettings#BROWSER_START_BYTES} is 5 s of audio. */
     private static final long BURST_FLOOR_MICROS = LiveStreamSettings.BROWSER_START_BYTES * 8L * 1000 / 64;
 
@@ -81,15 +74,17 @@ class BrowserPlaybackTest {
     @ValueSource(strings = {"chromium", "firefox"})
     void aHeadlessBrowserLoadsThePagePlaysTheLiveMountAndAToneToItsEndAndLeavesScreenshots(String browser)
             throws Exception {
-        Path harness = requireHarness();
-        String executable = requireBrowser(browser);
-        Object report = runHarness(harness, browser, executable);
+        Object report = BrowserHarness.forBrowser(browser).start("run.mjs", browser, List.of(
+                "--url", "http://127.0.0.1:" + server.port() + "/", "--mount", "/stream.mp3",
+                "--out", OUT.toString(), "--timeout-ms", String.valueOf((HARNESS_LIMIT_SECONDS - 10) * 1000)))
+                .report(HARNESS_LIMIT_SECONDS);
 
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(MiniJson.at(report, "fatal")).as("harness failure").isNull();
         soft.assertThat(MiniJson.at(report, "checks.pageLoads.status")).as("1. page status").isEqualTo(200.0);
         soft.assertThat(list(report, "checks.pageLoads.consoleErrors")).as("1. console errors").isEmpty();
         soft.assertThat(mountPaths(report)).as("1. mounts listed").contains("/stream.mp3");
+        soft.assertThat(MiniJson.at(report, "checks.pageLoads.playerSwitchOn")).as("1. the player is on by default").isEqualTo(true);
 
         soft.assertThat(MiniJson.at(report, "checks.livePlayback.reached2sAfterMs"))
                 .as("2. ms until currentTime reached 2 s (samples: %s)", MiniJson.at(report, "checks.livePlayback.samples"))
@@ -109,90 +104,28 @@ class BrowserPlaybackTest {
                 .isInstanceOfSatisfying(Double.class, d -> assertThat(d).isBetween(2.8, 3.2));
         soft.assertThat(list(report, "checks.tonePlayback.errorEvents")).as("3. error events on the tone player").isEmpty();
 
+        soft.assertThat(MiniJson.at(report, "checks.playerPlayback.shownAfterMs"))
+                .as("4. ms until the player's card showed how far behind live it plays (samples: %s)",
+                        MiniJson.at(report, "checks.playerPlayback.samples"))
+                .isInstanceOfSatisfying(Double.class, ms -> assertThat(ms).isLessThanOrEqualTo(5000.0));
+        soft.assertThat((Double) MiniJson.at(report, "checks.playerPlayback.meterPeakLevel"))
+                .as("4. peak level the meter drew from the player's sound").isGreaterThan(0.05);
+
         for (String shot : List.of(browser + "-playing.png", browser + "-phone.png")) {
             Path file = OUT.resolve(shot);
-            soft.assertThat(file).as("4. screenshot").exists();
+            soft.assertThat(file).as("5. screenshot").exists();
             if (Files.exists(file)) {
                 byte[] png = Files.readAllBytes(file);
-                soft.assertThat(png.length).as("4. %s size", shot).isGreaterThan(10_000);
-                soft.assertThat(new String(png, 1, 3, StandardCharsets.ISO_8859_1)).as("4. %s is a PNG", shot).isEqualTo("PNG");
+                soft.assertThat(png.length).as("5. %s size", shot).isGreaterThan(10_000);
+                soft.assertThat(new String(png, 1, 3, StandardCharsets.ISO_8859_1)).as("5. %s is a PNG", shot).isEqualTo("PNG");
             }
         }
         soft.assertThat(MiniJson.at(report, "checks.screenshots.livePlayingDuringShots"))
-                .as("4. the live mount was playing during the screenshots").isEqualTo(true);
+                .as("5. the live mount was playing during the screenshots").isEqualTo(true);
+        soft.assertThat((String) MiniJson.at(report, "checks.screenshots.latencyFigure"))
+                .as("5. the latency figure in the screenshots").matches("live · \\d+:\\d\\d · \\d+ ms behind");
         soft.assertThat(list(report, "laterConsoleErrors")).as("console errors while playing").isEmpty();
         soft.assertAll();
-    }
-
-    private static Object runHarness(Path harness, String browser, String executable) throws Exception {
-        Files.createDirectories(OUT);
-        File log = OUT.resolve(browser + ".log").toFile();
-        List<String> command = List.of("node", harness.resolve("run.mjs").toString(),
-                "--browser", browser, "--executable", executable,
-                "--url", "http://127.0.0.1:" + server.port() + "/", "--mount", "/stream.mp3",
-                "--out", OUT.toString(), "--timeout-ms", String.valueOf((HARNESS_LIMIT_SECONDS - 10) * 1000));
-        Path report = OUT.resolve(browser + ".json");
-        Process p = new ProcessBuilder(command).directory(harness.toFile())
-                .redirectOutput(report.toFile()).redirectError(log)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        if (!p.waitFor(HARNESS_LIMIT_SECONDS, TimeUnit.SECONDS)) {  // it stops itself well before
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            fail(browser + ": harness still running after " + HARNESS_LIMIT_SECONDS + " s; see " + log);
-        }
-        String json = Files.readString(report).trim();
-        if (json.isEmpty()) {
-            fail(browser + ": harness printed nothing (exit " + p.exitValue() + "); see " + log + ":\n"
-                    + tail(log.toPath()));
-        }
-        return MiniJson.parse(json.substring(json.lastIndexOf("\n{") + 1));
-    }
-
-    private static Path requireHarness() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("browser-tests/run.mjs"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            return missing("browser-tests/run.mjs not found above " + Path.of("").toAbsolutePath());
-        }
-        Path harness = dir.resolve("browser-tests");
-        if (!Files.isDirectory(harness.resolve("node_modules/puppeteer-core"))) {
-            return missing("browser-tests/node_modules is missing: run `npm ci` in " + harness);
-        }
-        if (!onPath("node")) {
-            return missing("node is not on the PATH (apt-get install nodejs)");
-        }
-        return harness;
-    }
-
-    private static String requireBrowser(String browser) {
-        for (String candidate : EXECUTABLES.get(browser)) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return missing(browser + " is not installed (none of " + EXECUTABLES.get(browser) + "; apt-get install "
-                + (browser.equals("firefox") ? "firefox-esr" : "chromium") + ")");
-    }
-
-    /** In CI a missing prerequisite is a failure; on a developer's machine the test is skipped. */
-    private static <T> T missing(String what) {
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("CI=true but " + what);
-        }
-        Assumptions.abort("skipped: " + what);
-        return null;
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static List<?> list(Object report, String path) {
@@ -206,10 +139,5 @@ class BrowserPlaybackTest {
             paths.add(MiniJson.at(m, "mount"));
         }
         return paths;
-    }
-
-    private static String tail(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 }

@@ -72,6 +72,16 @@ class WebPageTest {
     }
 
     @Test
+    void thePlayerModuleIsServedAsJavaScriptThatAnyOriginMayImport() throws Exception {
+        HttpResponse<String> res = send("GET", "/web/player.js", "Origin", "http://example.org");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(res.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(res.body()).contains("export class Mp3castPlayer");
+        assertThat(send("GET", "/web/app.js").body()).contains("from './player.js'");
+    }
+
+    @Test
     void headGivesTheLengthWithoutTheBodyAndAnEtagRevalidatesTo304() throws Exception {
         HttpResponse<String> get = send("GET", "/web/app.js");
         HttpResponse<String> head = send("HEAD", "/web/app.js");

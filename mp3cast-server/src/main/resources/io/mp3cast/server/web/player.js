@@ -41,6 +41,8 @@ const CLOCK_WINDOW_MS = 6000;
 /** Speed added per ms behind the cushion (0.5 % per 100 ms), and its bound. */
 const PULL_PER_MS = 0.00005;
 const MAX_PULL = 0.01;
+/** An element's playbackRate is changed only by more than this (0.2 %). */
+const MSE_RATE_STEP = 0.002;
 /** MSE keeps this much played audio before removing it. */
 const MSE_KEEP_S = 10;
 
@@ -537,8 +539,9 @@ const MSE_TYPES = { 'mse-mpeg': 'audio/mpeg', 'mse-fmp4': 'audio/mp4; codecs="mp
  * Media Source Extensions: frames appended to a SourceBuffer of an <audio> element (raw, or in
  * fragmented MP4), the element routed into the AudioContext. The element's own clock plays them;
  * the player starts it a cushion behind the live edge, sets its playbackRate (pitch not kept: a
- * resampling, as on the WebCodecs path) to absorb its clock's skew, and seeks forward when it
- * falls more than latencyMs behind.
+ * resampling, as on the WebCodecs path) to absorb its clock's skew when that moved by over 0.2 %
+ * (each change is a small glitch in Chromium), and seeks forward when it falls more than
+ * latencyMs behind.
  */
 class MsePath {
   static supports(kind) {
@@ -589,6 +592,7 @@ class MsePath {
       if (this.heard && !this.waiting && !session.bodyEnded) session.underran();
       this.waiting = true;
       this.lastTime = undefined;
+      this.clock.restart();  // the clock stood still: no skew to learn from that
     });
     this.el.addEventListener('playing', () => {
       this.waiting = false;
@@ -678,10 +682,11 @@ class MsePath {
   }
 
   tick(now) {
-    if (!this.started || this.el.paused) return;
+    if (!this.started || this.el.paused || this.waiting) return;
     this.noteClock(now);
-    const want = this.s.playbackRate(this.clock.rate, Math.max(this.s.cushionMs, this.floorMs));
-    if (Math.abs(this.el.playbackRate - want) > 0.0005) this.el.playbackRate = want;
+    // Only the skew, and only when it moved: each change of an element's rate is a small glitch.
+    const want = 1 / this.clock.rate;
+    if (Math.abs(this.el.playbackRate - want) > MSE_RATE_STEP) this.el.playbackRate = want;
     if (this.heard && !this.waiting) this.catchUp(now);
   }
 
@@ -714,6 +719,7 @@ class MsePath {
       s.skippedMs += target - pos;
       this.el.currentTime = target / 1000;
       this.lastTime = undefined;  // a seek is no clock
+      this.clock.restart();
     }
   }
 

@@ -1,0 +1,124 @@
+package io.mp3cast.server;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs a Node script of {@code browser-tests/} (puppeteer-core driving Debian's headless
+ * {@code chromium} or {@code firefox-esr}) and reads the one JSON object it prints. Needs
+ * {@code node}, {@code npm ci} in {@code browser-tests/} and the browser ({@code .ci/run} installs
+ * them); without them a test fails when {@code CI=true} and is skipped otherwise, saying what is
+ * missing.
+ */
+final class BrowserHarness {
+    static final Path OUT = Path.of("target", "browser").toAbsolutePath();
+    private static final Map<String, List<String>> EXECUTABLES = Map.of(
+            "chromium", List.of("/usr/bin/chromium", "/usr/bin/chromium-browser"),
+            "firefox", List.of("/usr/bin/firefox-esr", "/usr/bin/firefox"));
+
+    private final Path dir;
+    private final String browser;
+    private final String executable;
+
+    private BrowserHarness(Path dir, String browser, String executable) {
+        this.dir = dir;
+        this.browser = browser;
+        this.executable = executable;
+    }
+
+    /** The harness for {@code browser}, or a skip (a failure in CI) saying what is missing. */
+    static BrowserHarness forBrowser(String browser) {
+        return new BrowserHarness(requireHarness(), browser, requireBrowser(browser));
+    }
+
+    /** Starts {@code script} with {@code args} (after --browser and --executable); its output goes to {@code OUT/name.json}. */
+    Run start(String script, String name, List<String> args) throws IOException {
+        Files.createDirectories(OUT);
+        List<String> command = new ArrayList<>(List.of("node", dir.resolve(script).toString(),
+                "--browser", browser, "--executable", executable));
+        command.addAll(args);
+        Path report = OUT.resolve(name + ".json");
+        File log = OUT.resolve(name + ".log").toFile();
+        Process p = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(report.toFile()).redirectError(log)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        return new Run(name, p, report, log.toPath());
+    }
+
+    /** A running harness: {@link #report} waits for it and parses what it printed. */
+    record Run(String name, Process process, Path report, Path log) {
+        Object report(long limitSeconds) throws Exception {
+            if (!process.waitFor(limitSeconds, TimeUnit.SECONDS)) {  // it stops itself well before
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                fail(name + ": harness still running after " + limitSeconds + " s; see " + log);
+            }
+            String json = Files.readString(report).trim();
+            if (json.isEmpty()) {
+                fail(name + ": harness printed nothing (exit " + process.exitValue() + "); see " + log + ":\n" + tail(log));
+            }
+            return MiniJson.parse(json.substring(json.lastIndexOf("\n{") + 1));
+        }
+    }
+
+    private static Path requireHarness() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("browser-tests/run.mjs"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            return missing("browser-tests/run.mjs not found above " + Path.of("").toAbsolutePath());
+        }
+        Path harness = dir.resolve("browser-tests");
+        if (!Files.isDirectory(harness.resolve("node_modules/puppeteer-core"))) {
+            return missing("browser-tests/node_modules is missing: run `npm ci` in " + harness);
+        }
+        if (!onPath("node")) {
+            return missing("node is not on the PATH (apt-get install nodejs)");
+        }
+        return harness;
+    }
+
+    private static String requireBrowser(String browser) {
+        for (String candidate : EXECUTABLES.get(browser)) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return missing(browser + " is not installed (none of " + EXECUTABLES.get(browser) + "; apt-get install "
+                + (browser.equals("firefox") ? "firefox-esr" : "chromium") + ")");
+    }
+
+    /** In CI a missing prerequisite is a failure; on a developer's machine the test is skipped. */
+    private static <T> T missing(String what) {
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail("CI=true but " + what);
+        }
+        Assumptions.abort("skipped: " + what);
+        return null;
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String d : path.split(File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+}
