@@ -1,22 +1,29 @@
 #!/usr/bin/env node
 // Measures mp3cast's browser player (/web/player.js) in a real headless browser, from its audio
-// graph (see page/tap.js), on every decoder path the browser offers, against a running mp3cast
-// server, and prints one JSON object:
+// graph (page/tap.js: an AnalyserNode and a ScriptProcessorNode on the player's output, timed with
+// performance.timeOrigin + performance.now(), which is this process's clock too), on each decoder
+// path, against a running mp3cast server, and prints one JSON object. Checks:
 //   ttfs      time to first sound: play() to the first sound of a paced 24 kHz 64 kbps
-//             /tone.mp3?pace=realtime, --ttfs-runs times per path
+//             /tone.mp3?pace=realtime, --runs times per path
+//   join      the same, joining the live mount --join-url (a mount that always sounds)
 //   gapless   a 440 Hz tone pushed as float32 in chunks of 20, 37 and 1000 ms into a push mount,
 //             5 s of the output fitted to a pure tone (correlation), and the player's underruns
 //   g2g       glass to glass: clicks pushed into a push mount 1 s apart (wall time noted after
-//             each write), and when the page hears each; --long-clicks on the first path, with
-//             behindLiveMs sampled every 250 ms (the drift check), --clicks on the others
+//             each write), and when the page hears each. --long-clicks on the first path, with
+//             behindLiveMs sampled every 250 ms (the drift check), --clicks on the others.
+//             With --icecast, the clicks go into Icecast through ffmpeg instead.
 //   fallback  WebCodecs and MSE hidden from the page: the player falls back to <audio> and plays
-//             the demo mount /stream.mp3
+//             the demo mount /stream.mp3 (run last: the page keeps them hidden)
+// Decoder paths: webcodecs, mse-mpeg, mse-fmp4 (the player's), and audio (a plain <audio> element,
+// routed into the same graph); by default every path of the player the browser offers.
 //
-//   node latency.mjs --browser chromium|firefox --server http://127.0.0.1:8000/ [--out DIR]
-//        [--checks ttfs,gapless,g2g,fallback] [--decoders webcodecs,mse-mpeg,...] [--latency-ms 300]
-//        [--ttfs-runs 5] [--clicks 12] [--long-clicks 60] [--executable PATH] [--timeout-ms 300000]
-//        [--player local]   (this checkout's player.js instead of the server's)
-//        [--stream URL --label NAME]   (g2g/ttfs against another server's URL, e.g. Icecast; see bench/)
+//   node latency.mjs --browser chromium|firefox --server http://127.0.0.1:8000/
+//        [--checks ttfs,gapless,g2g,fallback] [--decoders webcodecs,mse-mpeg,audio] [--latency-ms 300]
+//        [--runs 5] [--clicks 12] [--long-clicks 60] [--join-url URL] [--label TEXT]
+//        [--icecast icecast://source:PW@127.0.0.1:PORT] [--player local] [--executable PATH]
+//        [--timeout-ms 300000]
+// Streams on another origin (Icecast) are relayed by this script's page server, so the page can
+// read them (CORS). --player local loads this checkout's player.js instead of the server's.
 //
 // Exit code 0 when it ran (the caller judges the figures), 2 when the run itself broke (`fatal`).
 import fs from 'node:fs';
@@ -24,28 +31,38 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable, launch, parseArgs, quietHome, shutDown, sleep } from './lib/browser.mjs';
-import { pushClicks, pushTone, wall } from './lib/producer.mjs';
+import { openIcecastPush, openPush, pushClicks, pushTone, wall } from './lib/producer.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The player in this checkout, for `--player local` (no server rebuild between edits). */
 const LOCAL_PLAYER = path.join(HERE, '../mp3cast-server/src/main/resources/io/mp3cast/server/web/player.js');
-const TONE_QUERY = 'pace=realtime&rate=24000&channels=1&bitrate=64&hz=440&seconds=4';
+const TONE_QUERY = 'pace=realtime&rate=24000&channels=1&bitrate=64&hz=440';
+const CLICK_LEAD_IN_MS = 2000;
 
 function options() {
   const o = parseArgs(process.argv.slice(2), { checks: 'ttfs,gapless,g2g,fallback', latencyMs: '300',
-    ttfsRuns: '5', clicks: '12', longClicks: '60', timeoutMs: '300000' });
+    runs: '5', clicks: '12', longClicks: '60', timeoutMs: '300000' });
   if (!o.server) throw new Error('--server http://127.0.0.1:PORT/ is required');
   o.executable = findExecutable(o.browser, o.executable);
   o.checks = o.checks.split(',');
-  for (const k of ['latencyMs', 'ttfsRuns', 'clicks', 'longClicks', 'timeoutMs']) o[k] = Number(o[k]);
+  for (const k of ['latencyMs', 'runs', 'clicks', 'longClicks', 'timeoutMs']) o[k] = Number(o[k]);
+  o.joinUrl = o.joinUrl || new URL('/stream.mp3', o.server).href;
   return o;
 }
 
-/** Serves page/ on 127.0.0.1: a page of its own, so the server's page and its CSP stay as they are. */
+// ---- the page, and a relay for streams on other origins
+
+/** Serves page/ (and player.js for --player local) on 127.0.0.1, and relays /relay/PORT/PATH. */
 function servePage() {
   const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
   const server = http.createServer((req, res) => {
-    const name = new URL(req.url, 'http://x').pathname === '/' ? 'tap.html' : path.basename(req.url.split('?')[0]);
+    const url = new URL(req.url, 'http://x');
+    const relay = url.pathname.match(/^\/relay\/(\d+)(\/.*)$/);
+    if (relay) {
+      relayTo(Number(relay[1]), relay[2] + url.search, req, res);
+      return;
+    }
+    const name = url.pathname === '/' ? 'tap.html' : path.basename(url.pathname);
     const file = name === 'player.js' ? LOCAL_PLAYER : path.join(HERE, 'page', name);
     if (!fs.existsSync(file)) {
       res.writeHead(404).end();
@@ -57,13 +74,34 @@ function servePage() {
   return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+function relayTo(port, pathAndQuery, req, res) {
+  const upstream = http.get({ host: '127.0.0.1', port, path: pathAndQuery, headers: { 'Icy-MetaData': '0' } }, up => {
+    res.writeHead(up.statusCode, { 'Content-Type': up.headers['content-type'] || 'audio/mpeg', 'Cache-Control': 'no-store' });
+    up.socket.setNoDelay(true);
+    up.pipe(res);
+  });
+  upstream.on('error', () => res.destroy());
+  req.on('close', () => upstream.destroy());
+}
+
+/** A stream URL the page may read: same-origin with the page when it is on another server. */
+function readable(url, o, pageBase) {
+  const u = new URL(url);
+  return u.origin === new URL(o.server).origin ? u.href : `${pageBase}relay/${u.port}${u.pathname}${u.search}`;
+}
+
+// ---- figures
+
 const percentile = (xs, p) => {
   if (!xs.length) return null;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)];
 };
 const round = x => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
+const spread = xs => ({ n: xs.length, p50: round(percentile(xs, 50)), p99: round(percentile(xs, 99)),
+  max: xs.length ? round(Math.max(...xs)) : null });
 
+/** Polls the run until `done` or `untilMs`, then stops it and returns its record. */
 async function runFor(page, id, untilMs, done) {
   const deadline = Date.now() + untilMs;
   while (Date.now() < deadline) {
@@ -74,36 +112,23 @@ async function runFor(page, id, untilMs, done) {
   return page.evaluate(i => window.tap.stop(i), id);
 }
 
-async function timeToFirstSound(page, o, decoder, streamUrl) {
+const start = (page, url, options, measure) =>
+  page.evaluate((u, opts, m) => window.tap.start(u, opts, m), url, options, measure);
+
+// ---- checks
+
+/** play() to the first sound, `runs` times: a paced tone (ttfs) or a live mount (join). */
+async function firstSound(page, o, decoder, streamUrl) {
   const runs = [];
-  for (let i = 0; i < o.ttfsRuns; i++) {
-    const id = await page.evaluate((u, opts) => window.tap.start(u, opts, { threshold: 0.02 }), streamUrl,
-      { decoder, latencyMs: o.latencyMs });
+  for (let i = 0; i < o.runs; i++) {
+    const id = await start(page, streamUrl, { decoder, latencyMs: o.latencyMs }, { threshold: 0.02 });
     const r = await runFor(page, id, decoder === 'audio' ? 12000 : 4000, p => p.firstOnset !== null);
     runs.push({ ms: r.onsets.length ? round(r.onsets[0] - r.playAt) : null, decoder: r.final.decoder,
       firstSoundMs: r.final.firstSoundMs, error: r.final.error, events: r.events.map(e => e.type) });
     await sleep(300);
   }
   const heard = runs.map(r => r.ms).filter(x => x !== null);
-  return { url: streamUrl, runs, medianMs: heard.length === runs.length ? percentile(heard, 50) : null };
-}
-
-/** Development aid: the player's figures every 50 ms for a few seconds of the tone (`--checks trace`). */
-async function trace(page, o, decoder, streamUrl) {
-  const id = await page.evaluate((u, opts) => window.tap.start(u, opts, { threshold: 0.02 }), streamUrl,
-    { decoder, latencyMs: o.latencyMs });
-  const rows = [];
-  const t0 = Date.now();
-  while (Date.now() - t0 < (o.traceMs ? Number(o.traceMs) : 3000)) {
-    const p = await page.evaluate(i => window.tap.peek(i), id);
-    const s = p.stats;
-    rows.push([Math.round(wall() - p.playAt), p.firstOnset === null ? null : Math.round(p.firstOnset - p.playAt),
-      s.positionMs, s.bufferedMs, s.behindLiveMs, s.underruns, s.skippedMs, Math.round(s.clockRate * 10000) / 10000, s.debug,
-      p.events.map(e => e.type[0]).join('')]);
-    await sleep(50);
-  }
-  await page.evaluate(i => window.tap.stop(i), id);
-  return { columns: 'ms heard pos buffered behind underruns skipped clock debug events', rows };
+  return { url: streamUrl, runs, ...spread(heard), medianMs: heard.length === runs.length ? percentile(heard, 50) : null };
 }
 
 async function gapless(page, o, decoder) {
@@ -111,39 +136,52 @@ async function gapless(page, o, decoder) {
   const pushing = pushTone(o.server, mount, { seconds: 12 });
   pushing.catch(() => {});
   await sleep(700);
-  const id = await page.evaluate((u, opts) => window.tap.start(u, opts, { threshold: 0.05, captureMs: 5000,
-    captureAfterMs: 1000 }), new URL(mount, o.server).href, { decoder, latencyMs: o.latencyMs });
+  const id = await start(page, new URL(mount, o.server).href, { decoder, latencyMs: o.latencyMs },
+    { threshold: 0.05, captureMs: 5000, captureAfterMs: 1000 });
   const r = await runFor(page, id, 10000, p => p.captured >= 5);
   const pushed = await pushing.catch(e => String(e));
   return { mount, pushed, tone: r.tone, underruns: r.final.underruns, skippedMs: r.final.skippedMs,
     decoder: r.final.decoder, clockRate: r.final.clockRate, error: r.final.error };
 }
 
-async function glassToGlass(page, o, decoder, clicks, base, mountOverride) {
-  const mount = mountOverride || `/g2g-${decoder}-${Date.now() % 100000}.mp3`;
-  const leadInMs = 2000;
-  const pushing = pushClicks(base, mount, { clicks, leadInMs });
-  pushing.catch(() => {});
-  await sleep(600);
-  const streamUrl = o.stream || new URL(mount, base).href;
-  const id = await page.evaluate((u, opts) => window.tap.start(u, opts, { threshold: 0.1, quietMs: 400 }),
-    streamUrl, { decoder, latencyMs: o.latencyMs });
-  const pushedAt = await pushing;
-  const r = await runFor(page, id, 2500, () => false);
-  const latencies = [];
-  for (const p of pushedAt) {
-    const heard = r.onsets.find(t => t >= p && t < p + 3000);
-    latencies.push(heard === undefined ? null : heard - p);
+/**
+ * Each heard click's latency: the first onset belongs to the first click (the lead-in is silent),
+ * later ones to the click pushed nearest their time less that first latency.
+ */
+function matchClicks(pushedAt, onsets) {
+  const heard = onsets.filter(t => t >= pushedAt[0]);
+  const latencies = pushedAt.map(() => null);
+  if (!heard.length) return latencies;
+  const first = heard[0] - pushedAt[0];
+  for (const t of heard) {
+    let best = 0;
+    for (let i = 1; i < pushedAt.length; i++) if (Math.abs(t - first - pushedAt[i]) < Math.abs(t - first - pushedAt[best])) best = i;
+    if (latencies[best] === null && t >= pushedAt[best]) latencies[best] = t - pushedAt[best];
   }
+  return latencies;
+}
+
+async function glassToGlass(page, o, decoder, clicks, pageBase) {
+  const name = `/g2g-${decoder}-${Date.now() % 100000}.mp3`;
+  const push = o.icecast ? openIcecastPush(o.icecast + name) : openPush(o.server, name);
+  const listenAt = o.icecast ? new URL(name, o.icecast.replace(/^icecast:\/\/[^@]*@/, 'http://')).href : new URL(name, o.server).href;
+  const pushing = pushClicks(push, { clicks, leadInMs: CLICK_LEAD_IN_MS });
+  pushing.catch(() => {});
+  await sleep(decoder === 'audio' && o.icecast ? 1000 : 600);  // the mount exists once its source has sent
+  const streamUrl = readable(listenAt, o, pageBase);
+  const id = await start(page, streamUrl, { decoder, latencyMs: o.latencyMs }, { threshold: 0.1, quietMs: 400 });
+  const pushedAt = await pushing;
+  const r = await runFor(page, id, 15000, p => p.onsets >= pushedAt.length && wall() > pushedAt[pushedAt.length - 1] + 1500);
+  await push.end().catch(() => {});
+  const latencies = matchClicks(pushedAt, r.onsets);
   const got = latencies.filter(x => x !== null);
   const playing = r.stats.filter(s => s.behindLiveMs !== null && s.at > pushedAt[0] - 500);
   const behind = playing.map(s => s.behindLiveMs);
-  const firstTen = got.slice(0, 10), lastTen = got.slice(-10);
   return {
-    url: streamUrl, clicks: pushedAt.length, heard: got.length, missed: latencies.length - got.length,
-    p50Ms: round(percentile(got, 50)), p99Ms: round(percentile(got, 99)), maxMs: round(Math.max(...got)),
+    url: listenAt, clicks: pushedAt.length, heard: got.length, missed: latencies.length - got.length,
+    ...spread(got), p50Ms: round(percentile(got, 50)), p99Ms: round(percentile(got, 99)),
     latenciesMs: latencies.map(round),
-    driftMs: got.length >= 20 ? round(percentile(lastTen, 50) - percentile(firstTen, 50)) : null,
+    driftMs: got.length >= 20 ? round(percentile(got.slice(-10), 50) - percentile(got.slice(0, 10), 50)) : null,
     behindLiveMs: behind.length ? { p50: percentile(behind, 50), max: Math.max(...behind), min: Math.min(...behind),
       samples: behind.length, seconds: round((playing[playing.length - 1].at - playing[0].at) / 1000) } : null,
     underruns: r.final.underruns, skippedMs: r.final.skippedMs, decoder: r.final.decoder,
@@ -153,18 +191,63 @@ async function glassToGlass(page, o, decoder, clicks, base, mountOverride) {
 
 async function fallback(page, o) {
   await page.evaluate(() => window.tap.hideDecoders());
-  const id = await page.evaluate((u, opts) => window.tap.start(u, opts, { threshold: 0.05 }),
-    new URL('/stream.mp3', o.server).href, { latencyMs: o.latencyMs });
-  const r = await runFor(page, id, 12000, p => p.firstOnset !== null && performance.now() > 0);
+  const id = await start(page, new URL('/stream.mp3', o.server).href, { latencyMs: o.latencyMs }, { threshold: 0.05 });
+  const r = await runFor(page, id, 12000, p => p.firstOnset !== null);
   return { decoder: r.final.decoder, heardAfterMs: r.onsets.length ? round(r.onsets[0] - r.playAt) : null,
     peak: round(r.peak * 1000) / 1000, behindLiveMs: r.final.behindLiveMs, error: r.final.error,
     events: r.events.map(e => e.type) };
 }
 
+/** Development aid (`--checks trace`): the player's figures every 50 ms for --trace-ms of a long tone. */
+async function trace(page, o, decoder, streamUrl) {
+  const id = await start(page, streamUrl, { decoder, latencyMs: o.latencyMs }, { threshold: 0.02 });
+  const rows = [];
+  const t0 = Date.now();
+  while (Date.now() - t0 < (o.traceMs ? Number(o.traceMs) : 3000)) {
+    const p = await page.evaluate(i => window.tap.peek(i), id);
+    const s = p.stats;
+    rows.push([Math.round(wall() - p.playAt), p.firstOnset === null ? null : Math.round(p.firstOnset - p.playAt),
+      s.positionMs, s.bufferedMs, s.behindLiveMs, s.underruns, s.skippedMs, Math.round(s.clockRate * 10000) / 10000,
+      s.debug, p.events.map(e => e.type[0]).join('')]);
+    await sleep(50);
+  }
+  await page.evaluate(i => window.tap.stop(i), id);
+  return { columns: 'ms heard pos buffered behind underruns skipped clock debug events', rows };
+}
+
+// ---- the run
+
+async function openTap(browser, o, pageBase, problems) {
+  const page = await browser.newPage();
+  page.on('console', m => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', e => problems.push(`page error: ${e.message || e}`));
+  const playerUrl = o.player === 'local' ? pageBase + 'player.js' : new URL('/web/player.js', o.server).href;
+  await page.goto(`${pageBase}?player=${encodeURIComponent(playerUrl)}`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.tapReady === true, { timeout: 10000 });
+  return { page, playerUrl };
+}
+
+async function measure(page, o, decoders, pageBase) {
+  const c = {};
+  const tone = seconds => new URL(`/tone.mp3?${TONE_QUERY}&seconds=${seconds}`, o.server).href;
+  const each = async (name, fn) => {
+    c[name] = {};
+    for (const [i, d] of decoders.entries()) c[name][d] = await fn(d, i);
+  };
+  if (o.checks.includes('ttfs')) await each('ttfs', d => firstSound(page, o, d, tone(d === 'audio' ? 10 : 4)));
+  if (o.checks.includes('join')) await each('join', d => firstSound(page, o, d, readable(o.joinUrl, o, pageBase)));
+  if (o.checks.includes('trace')) await each('trace', d => trace(page, o, d, tone(60)));
+  if (o.checks.includes('gapless')) await each('gapless', d => gapless(page, o, d));
+  if (o.checks.includes('g2g')) await each('g2g', (d, i) => glassToGlass(page, o, d, i === 0 ? o.longClicks : o.clicks, pageBase));
+  if (o.checks.includes('fallback')) c.fallback = await fallback(page, o);
+  return c;
+}
+
 async function main() {
   const o = options();
-  if (o.out) fs.mkdirSync(o.out, { recursive: true });
-  const result = { browser: o.browser, executable: o.executable, server: o.server, latencyMs: o.latencyMs, checks: {} };
+  const result = { label: o.label || null, browser: o.browser, executable: o.executable, server: o.server,
+    icecast: o.icecast ? o.icecast.replace(/:[^:@/]*@/, ':***@') : null, latencyMs: o.latencyMs,
+    load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '), checks: {} };
   const home = quietHome();
   const pageServer = await servePage();
   let browser;
@@ -175,40 +258,14 @@ async function main() {
   try {
     browser = await launch(o.browser, o.executable, home);
     result.version = await browser.version();
-    const page = await browser.newPage();
     const problems = [];
-    page.on('console', m => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-    page.on('pageerror', e => problems.push(`page error: ${e.message || e}`));
     const pageBase = `http://127.0.0.1:${pageServer.address().port}/`;
-    const playerUrl = o.player === 'local' ? pageBase + 'player.js' : new URL('/web/player.js', o.server).href;
+    const { page, playerUrl } = await openTap(browser, o, pageBase, problems);
     result.player = playerUrl;
-    const tapUrl = `${pageBase}?player=${encodeURIComponent(playerUrl)}`;
-    await page.goto(tapUrl, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.tapReady === true, { timeout: 10000 });
     result.supported = await page.evaluate(() => window.tap.decoders({ sampleRate: 24000, channels: 1 }));
     result.secureContext = await page.evaluate(() => isSecureContext);
-    const decoders = o.decoders ? o.decoders.split(',') : result.supported.filter(d => d !== 'audio');
-    result.decoders = decoders;
-    const c = result.checks;
-    if (o.checks.includes('ttfs')) {
-      c.ttfs = {};
-      const url = o.stream || new URL('/tone.mp3?' + TONE_QUERY, o.server).href;
-      for (const d of decoders) c.ttfs[d] = await timeToFirstSound(page, o, d, url);
-    }
-    if (o.checks.includes('trace')) {
-      c.trace = {};
-      const url = o.stream || new URL('/tone.mp3?' + TONE_QUERY.replace('seconds=4', 'seconds=60'), o.server).href;
-      for (const d of decoders) c.trace[d] = await trace(page, o, d, url);
-    }
-    if (o.checks.includes('gapless')) {
-      c.gapless = {};
-      for (const d of decoders) c.gapless[d] = await gapless(page, o, d);
-    }
-    if (o.checks.includes('g2g')) {
-      c.g2g = {};
-      for (const [i, d] of decoders.entries()) c.g2g[d] = await glassToGlass(page, o, d, i === 0 ? o.longClicks : o.clicks, o.server);
-    }
-    if (o.checks.includes('fallback')) c.fallback = await fallback(page, o);
+    result.decoders = o.decoders ? o.decoders.split(',') : result.supported.filter(d => d !== 'audio');
+    result.checks = await measure(page, o, result.decoders, pageBase);
     result.problems = problems;
   } catch (e) {
     result.fatal = String(e && e.stack || e);

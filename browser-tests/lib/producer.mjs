@@ -1,6 +1,7 @@
 // A producer pushing PCM into an mp3cast push mount, as README's "Push audio into a mount" shows:
 // one long chunked PUT of 24 kHz mono float32 (f32le). Times are wall-clock milliseconds
 // (performance.timeOrigin + performance.now(), the page's clock too on this machine).
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 
 export const RATE = 24000;
@@ -39,10 +40,10 @@ const sleepUntil = t => new Promise(r => setTimeout(r, Math.max(0, t - wall())))
 
 /**
  * Silence with a click (10 ms of 1 kHz at 0.8) every `everyMs`, pushed in 20 ms chunks at real
- * time by an absolute schedule. Resolves to the wall time at which each click's chunk was written.
+ * time by an absolute schedule into `push` (openPush or openIcecastPush). Resolves to the wall time
+ * at which each click's chunk was written.
  */
-export async function pushClicks(base, mountPath, { clicks, everyMs = 1000, leadInMs = 1000 }) {
-  const push = openPush(base, mountPath);
+export async function pushClicks(push, { clicks, everyMs = 1000, leadInMs = 1000 }) {
   const chunk = RATE / 50;
   const total = Math.ceil((leadInMs + clicks * everyMs) / 20);
   const clickEvery = everyMs / 20;
@@ -77,4 +78,30 @@ export async function pushTone(base, mountPath, { seconds, hz = 440, chunkMs = [
     at += n;
   }
   return push.end();
+}
+
+/**
+ * The same pushes into an Icecast server: ffmpeg encodes the PCM it reads on stdin (MP3, 64 kbps)
+ * and sends it as a source to `icecastUrl` (icecast://source:PASSWORD@HOST:PORT/MOUNT), flushing
+ * every frame. A write returns once ffmpeg has the bytes, as a PUT's does once the socket has them.
+ */
+export function openIcecastPush(icecastUrl) {
+  const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'f32le', '-ar', String(RATE),
+    '-ac', '1', '-i', 'pipe:0', '-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3', '-flush_packets', '1',
+    '-content_type', 'audio/mpeg', icecastUrl], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let errors = '';
+  ffmpeg.stderr.on('data', d => { errors += d; });
+  const exited = new Promise(resolve => ffmpeg.on('exit', code => resolve(code)));
+  return {
+    write(samples) {
+      const bytes = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+      return new Promise(resolve => { if (ffmpeg.stdin.write(bytes)) resolve(); else ffmpeg.stdin.once('drain', resolve); });
+    },
+    async end() {
+      ffmpeg.stdin.end();
+      const code = await exited;
+      if (code !== 0) throw new Error('ffmpeg to ' + icecastUrl.replace(/:[^:@/]*@/, ':***@') + ' exited ' + code + ': ' + errors.trim());
+      return 'pushed through ffmpeg';
+    },
+  };
 }

@@ -110,28 +110,46 @@ class Run {
 
 /**
  * How well `x` matches a pure tone: its frequency (the strongest near the zero-crossing estimate),
- * then per 50 ms window the best amplitude and phase at that frequency. `correlation` is of the
- * whole signal with that piecewise tone; a gap, click or dropout lowers its window's figure
- * (`minWindow`), a slow drift of pitch (a resampling rate being corrected) does not.
+ * then in 50 ms windows (overlapping by half) a tone of that frequency, the signal's median
+ * amplitude and the window's best phase. `correlation` is of the whole signal with that tone; a
+ * gap, click or dropout lowers it and its window's figure (`minWindow`), a slow drift of pitch (a
+ * resampling rate being corrected) does not.
  */
 function toneFit(x, rate) {
   if (x.length < rate) return { seconds: x.length / rate, correlation: 0, minWindow: 0, hz: 0 };
-  let crossings = 0;
-  for (let i = 1; i < x.length; i++) if (x[i - 1] < 0 && x[i] >= 0) crossings++;
-  const rough = crossings * rate / x.length;
+  // Rough frequency from zero crossings in the loud 50 ms stretches only (a gap would lower it).
+  const win = Math.round(rate * 0.05);
+  let crossings = 0, loud = 0;
+  for (let at = 0; at + win <= x.length; at += win) {
+    let e = 0, c = 0;
+    for (let i = at; i < at + win; i++) {
+      e += x[i] * x[i];
+      if (i > 0 && x[i - 1] < 0 && x[i] >= 0) c++;
+    }
+    if (Math.sqrt(e / win) >= 0.01) { crossings += c; loud += win; }
+  }
+  const rough = loud ? crossings * rate / loud : 440;
   let best = { hz: rough, power: -1 };
   for (let hz = rough * 0.99; hz <= rough * 1.01; hz += rough * 0.0002) {
     const p = power(x, hz, rate, 0, x.length);
     if (p > best.power) best = { hz, power: p };
   }
-  const win = Math.round(rate * 0.05);
-  let dot = 0, xx = 0, ff = 0, minWindow = 1, quiet = 0;
-  const bad = [];
+  // Per window the tone's phase is free, its amplitude is the signal's typical one: a gap or a
+  // dropout then counts against the figure as it would against the ear.
   const w = 2 * Math.PI * best.hz / rate;
-  for (let at = 0; at + win <= x.length; at += win) {
+  const hop = win >> 1;  // overlapping windows: a cut anywhere falls inside one
+  const fits = [];
+  for (let at = 0; at + win <= x.length; at += hop) {
     let a = 0, b = 0;
     for (let i = at; i < at + win; i++) { a += x[i] * Math.cos(w * i); b += x[i] * Math.sin(w * i); }
-    a *= 2 / win; b *= 2 / win;
+    fits.push([a * 2 / win, b * 2 / win]);
+  }
+  const amplitude = fits.map(([a, b]) => Math.hypot(a, b)).sort((p, q) => p - q)[fits.length >> 1];
+  let dot = 0, xx = 0, ff = 0, minWindow = 1, quiet = 0;
+  const bad = [];
+  for (let k = 0, at = 0; at + win <= x.length; k++, at += hop) {
+    const phase = Math.atan2(fits[k][1], fits[k][0]);
+    const a = Math.cos(phase) * amplitude, b = Math.sin(phase) * amplitude;
     let d = 0, e = 0, f = 0;
     for (let i = at; i < at + win; i++) {
       const fit = a * Math.cos(w * i) + b * Math.sin(w * i);
@@ -143,7 +161,7 @@ function toneFit(x, rate) {
     if (c < 0.99) bad.push({ atMs: Math.round(at / rate * 1000), correlation: Math.round(c * 1000) / 1000 });
     if (Math.sqrt(e / win) < 0.01) quiet++;
   }
-  return { seconds: x.length / rate, hz: best.hz, correlation: xx > 0 && ff > 0 ? dot / Math.sqrt(xx * ff) : 0,
+  return { seconds: x.length / rate, hz: best.hz, amplitude, correlation: xx > 0 && ff > 0 ? dot / Math.sqrt(xx * ff) : 0,
     minWindow, quietWindows: quiet, windowMs: 50, badWindows: bad.slice(0, 10) };
 }
 

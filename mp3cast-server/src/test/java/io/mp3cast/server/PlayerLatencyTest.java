@@ -75,7 +75,7 @@ class PlayerLatencyTest {
             try {
                 runs.put(browser, BrowserHarness.forBrowser(browser).start("latency.mjs", "latency-" + browser, List.of(
                         "--server", "http://127.0.0.1:" + server.port() + "/", "--latency-ms", String.valueOf(LATENCY_MS),
-                        "--ttfs-runs", "5", "--clicks", "12", "--long-clicks", "60",
+                        "--runs", "5", "--clicks", "12", "--long-clicks", "60",
                         "--timeout-ms", String.valueOf((HARNESS_LIMIT_SECONDS - 20) * 1000))));
             } catch (org.opentest4j.TestAbortedException e) {
                 // no harness or no browser here: that browser's test says so
