@@ -135,13 +135,26 @@ async function gapless(page, o, decoder) {
   const mount = `/gapless-${decoder}-${Date.now() % 100000}.mp3`;
   const pushing = pushTone(o.server, mount, { seconds: 12 });
   pushing.catch(() => {});
-  await sleep(700);
+  await mountUp(new URL(mount, o.server).href);
   const id = await start(page, new URL(mount, o.server).href, { decoder, latencyMs: o.latencyMs },
     { threshold: 0.05, captureMs: 5000, captureAfterMs: 1000 });
   const r = await runFor(page, id, 10000, p => p.captured >= 5);
   const pushed = await pushing.catch(e => String(e));
   return { mount, pushed, tone: r.tone, underruns: r.final.underruns, skippedMs: r.final.skippedMs,
     decoder: r.final.decoder, clockRate: r.final.clockRate, error: r.final.error };
+}
+
+/** Waits (up to 10 s) until a GET of `url` answers 200: a push mount is made by its first source. */
+async function mountUp(url) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const status = await new Promise(resolve => {
+      const req = http.get(url, res => { resolve(res.statusCode); req.destroy(); });
+      req.on('error', () => resolve(0));
+    });
+    if (status === 200 || Date.now() > deadline) return status;
+    await sleep(100);
+  }
 }
 
 /**
@@ -167,7 +180,7 @@ async function glassToGlass(page, o, decoder, clicks, pageBase) {
   const listenAt = o.icecast ? new URL(name, o.icecast.replace(/^icecast:\/\/[^@]*@/, 'http://')).href : new URL(name, o.server).href;
   const pushing = pushClicks(push, { clicks, leadInMs: CLICK_LEAD_IN_MS });
   pushing.catch(() => {});
-  await sleep(decoder === 'audio' && o.icecast ? 1000 : 600);  // the mount exists once its source has sent
+  await mountUp(listenAt);  // the mount exists once its source has connected
   const streamUrl = readable(listenAt, o, pageBase);
   const id = await start(page, streamUrl, { decoder, latencyMs: o.latencyMs }, { threshold: 0.1, quietMs: 400 });
   const pushedAt = await pushing;

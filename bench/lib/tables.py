@@ -2,7 +2,7 @@
 """Markdown tables from the load client's JSON lines (one per run): bench/lib/tables.py KIND FILE.
 
 KIND: live (listener capacity), requests (time to first byte / frame), streams (unique streams),
-glass (glass to glass).
+glass (glass to glass), browser (browser-tests/latency.mjs: first sound and glass to glass in a browser).
 """
 import json
 import sys
@@ -111,11 +111,43 @@ def glass(results):
                   "load avg at end"], rows)
 
 
+PATHS = {"audio": "<audio>", "webcodecs": "player: WebCodecs", "mse-mpeg": "player: MSE audio/mpeg",
+         "mse-fmp4": "player: MSE fMP4"}
+
+
+def spread_ms(d):
+    if not d or not d.get("n"):
+        return "-"
+    return f"{d['p50']:.0f} / {d['p99']:.0f}"
+
+
+def browser(results):
+    """One row per server, browser and decoder path; results are latency.mjs's JSON objects."""
+    rows = []
+    for r in results:
+        if r.get("fatal"):
+            rows.append([r.get("label") or r.get("server"), r.get("browser", "?"), "run failed: " + r["fatal"][:80],
+                         "", "", "", "", "", r.get("load", "?")])
+            continue
+        c = r["checks"]
+        version = (r.get("version") or "").replace("HeadlessChrome/", "Chromium ").replace("Chrome/", "Chromium ").replace("firefox/", "Firefox ESR ")
+        for path in r["decoders"]:
+            g2g = (c.get("g2g") or {}).get(path) or {}
+            behind = (g2g.get("behindLiveMs") or {}).get("p50")
+            rows.append([r.get("label") or "mp3cast", version or r["browser"], PATHS.get(path, path),
+                         spread_ms((c.get("ttfs") or {}).get(path)), spread_ms((c.get("join") or {}).get(path)),
+                         spread_ms(g2g), "-" if behind is None else behind,
+                         g2g.get("underruns", "-") if g2g else "-", r.get("load", "?")])
+    return table(["server", "browser", "played by", "first sound, paced /tone.mp3: p50 / p99 ms",
+                  "first sound, joining a live mount: p50 / p99 ms", "glass to glass p50 / p99 ms",
+                  "behindLiveMs p50", "underruns", "load avg at start"], rows)
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
     with open(path) as f:
         results = [json.loads(line) for line in f if line.strip()]
-    print({"live": live, "requests": requests, "streams": streams, "glass": glass}[kind](results))
+    print({"live": live, "requests": requests, "streams": streams, "glass": glass, "browser": browser}[kind](results))
 
 
 if __name__ == "__main__":

@@ -43,9 +43,9 @@ const sleepUntil = t => new Promise(r => setTimeout(r, Math.max(0, t - wall())))
  * time by an absolute schedule into `push` (openPush or openIcecastPush). Resolves to the wall time
  * at which each click's chunk was written.
  */
-export async function pushClicks(push, { clicks, everyMs = 1000, leadInMs = 1000 }) {
+export async function pushClicks(push, { clicks, everyMs = 1000, leadInMs = 1000, tailMs = 2000 }) {
   const chunk = RATE / 50;
-  const total = Math.ceil((leadInMs + clicks * everyMs) / 20);
+  const total = Math.ceil((leadInMs + (clicks - 1) * everyMs + tailMs) / 20);
   const clickEvery = everyMs / 20;
   const pushedAt = [];
   const start = wall();
@@ -53,7 +53,7 @@ export async function pushClicks(push, { clicks, everyMs = 1000, leadInMs = 1000
     await sleepUntil(start + i * 20);
     const samples = new Float32Array(chunk);
     const k = i - leadInMs / 20;
-    const isClick = k >= 0 && k % clickEvery === 0;
+    const isClick = k >= 0 && k % clickEvery === 0 && k / clickEvery < clicks;
     if (isClick) for (let j = 0; j < RATE / 100; j++) samples[j] = 0.8 * Math.sin(2 * Math.PI * 1000 * j / RATE);
     await push.write(samples);
     if (isClick) pushedAt.push(wall());
