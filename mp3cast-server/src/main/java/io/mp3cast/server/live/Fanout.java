@@ -26,16 +26,23 @@ final class Fanout {
     private final LiveMount mount;
     private final LiveStream stream;
     private final IntSupplier intervalMillis;
+    private final boolean catchUp;
     private final Map<EventExecutor, LoopListeners> loops = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     /** Publisher thread only: the first frame of the batch being gathered. */
     private long batchFrom;
 
-    /** @param intervalMillis audio gathered per write, read at each frame (0: every frame) */
-    Fanout(LiveMount mount, IntSupplier intervalMillis) {
+    /**
+     * @param intervalMillis audio gathered per write, read at each frame (0: every frame)
+     * @param catchUp        whether a loop that was busy when frames came sends them as soon as it is
+     *                       done, rather than with the next batch: for every-frame listeners, where
+     *                       the next batch is the next frame and the last frames would wait for it
+     */
+    Fanout(LiveMount mount, IntSupplier intervalMillis, boolean catchUp) {
         this.mount = mount;
         this.stream = mount.stream;
         this.intervalMillis = intervalMillis;
+        this.catchUp = catchUp;
     }
 
     /** Registers a listener that has had its burst; on its channel's event loop. */
@@ -133,10 +140,32 @@ final class Fanout {
             more = to < sessions.length && schedule(loop, () -> deliverSlice(loop, group, batch, lag, sessions, to));
         } finally {
             if (!more) {
-                group.endDelivery();
                 batch.release();
+                group.endDelivery();
+                if (catchUp) {
+                    catchUp(loop, group, lag.bitrateKbps());
+                }
             }
         }
+    }
+
+    /**
+     * Sends a loop the frames it missed while busy. Whoever holds the group's delivery flag owns its
+     * {@code nextFrom}, so this and the publisher's {@link #dispatch} never both move it.
+     */
+    private void catchUp(EventExecutor loop, LoopListeners group, int kbps) {
+        long head = stream.head();
+        if (group.nextFrom >= head || group.isEmpty() || !group.tryBeginDelivery()) {
+            return;
+        }
+        long from = Math.max(group.nextFrom, stream.oldest());
+        if (from >= head) {
+            group.endDelivery();
+            return;
+        }
+        Batch batch = Batch.build(mount.alloc, stream, from, head);
+        group.nextFrom = head;
+        deliver(loop, group, batch, kbps);
     }
 
     /** Runs {@code task} on {@code loop} after the I/O it has waiting (a task scheduled now waits for that). */

@@ -80,8 +80,8 @@ public final class LiveMount implements StreamObserver {
         int retain = Math.max(config.burstMillis(), config.queueMillis()) + config.batchMillis() + 2000;
         this.stream = new LiveStream(config.path(), new LiveStreamSettings(config.burstMillis(),
                 Math.min(retain, LiveStreamSettings.MAX_RETAIN_MILLIS), LiveStreamSettings.BROWSER_START_BYTES));
-        this.batched = new Fanout(this, () -> this.config.batchMillis());
-        this.immediate = new Fanout(this, () -> 0);
+        this.batched = new Fanout(this, () -> this.config.batchMillis(), false);
+        this.immediate = new Fanout(this, () -> 0, true);
         stream.addObserver(this);
     }
 
