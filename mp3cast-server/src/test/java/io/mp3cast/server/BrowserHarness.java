@@ -2,6 +2,11 @@ package io.mp3cast.server;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.mp3cast.live.LiveStream;
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.pcm.SampleEncoding;
+import io.mp3cast.source.AudioSources;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +38,27 @@ final class BrowserHarness {
         this.dir = dir;
         this.browser = browser;
         this.executable = executable;
+    }
+
+    /**
+     * What {@code mp3cast serve} starts with default settings on 127.0.0.1, port 0: the demo chirp
+     * mount {@code /stream.mp3} (24 kHz mono 64 kbps) and the per-request routes; push mounts are
+     * made by the first producer. Returns once the demo mount has published {@code warmMillis}
+     * of audio (at most 15 s), so a joining listener gets a burst that long.
+     */
+    static Mp3CastServer demoServer(long warmMillis) throws IOException, InterruptedException {
+        Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).adminPassword("unused")
+                .mount(MountConfig.of("/stream.mp3").withName("mp3cast demo"),
+                        AudioSources.chirp(new PcmFormat(24000, 1, SampleEncoding.FLOAT32_LE), 200, 2000, 5),
+                        EncoderSettings.DEFAULT, "chirp 200-2000 Hz every 5 s")
+                .demoRoutes()
+                .start();
+        LiveStream demo = server.mount("/stream.mp3").stream();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (demo.publishedMicros() < warmMillis * 1000 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return server;
     }
 
     /** The harness for {@code browser}, or a skip (a failure in CI) saying what is missing. */

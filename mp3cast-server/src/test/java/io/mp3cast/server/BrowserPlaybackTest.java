@@ -2,18 +2,12 @@ package io.mp3cast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mp3cast.mp3.EncoderSettings;
-import io.mp3cast.pcm.PcmFormat;
-import io.mp3cast.pcm.SampleEncoding;
-import io.mp3cast.source.AudioSources;
-import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.LiveStreamSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,21 +40,10 @@ class BrowserPlaybackTest {
 
     @BeforeAll
     static void startDemoServer() throws Exception {
-        // What `mp3cast serve` starts with default settings: the demo chirp mount and the per-request
-        // routes. Both browsers fill their media cache in 32 KiB blocks and start playing only once
-        // the first block is in; the server's burst floor (40 KiB) is what lets them start at once.
-        server = Mp3CastServer.builder().host("127.0.0.1").port(0).adminPassword("unused")
-                .mount(MountConfig.of("/stream.mp3").withName("mp3cast demo"),
-                        AudioSources.chirp(new PcmFormat(24000, 1, SampleEncoding.FLOAT32_LE), 200, 2000, 5),
-                        EncoderSettings.DEFAULT, "chirp 200-2000 Hz every 5 s")
-                .demoRoutes()
-                .start();
-        // A server that has just started has less than a burst to give; one up for a while has it all.
-        LiveStream demo = server.mount("/stream.mp3").stream();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (demo.publishedMicros() < BURST_FLOOR_MICROS && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        // Both browsers' <audio> fill their media cache in 32 KiB blocks and start playing only once
+        // the first block is in; the server's burst floor (40 KiB) lets them start at once, if the
+        // demo mount has published that much.
+        server = BrowserHarness.demoServer(BURST_FLOOR_MICROS / 1000);
     }
 
     @AfterAll

@@ -2,15 +2,9 @@ package io.mp3cast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mp3cast.live.LiveStream;
-import io.mp3cast.mp3.EncoderSettings;
-import io.mp3cast.pcm.PcmFormat;
-import io.mp3cast.pcm.SampleEncoding;
-import io.mp3cast.source.AudioSources;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,19 +52,7 @@ class PlayerLatencyTest {
 
     @BeforeAll
     static void startServerAndBothBrowsers() throws Exception {
-        // The demo mount (for the fallback), the per-request routes (the paced tone) and push
-        // mounts made by the harness's producers, as `mp3cast serve` offers them.
-        server = Mp3CastServer.builder().host("127.0.0.1").port(0).adminPassword("unused")
-                .mount(MountConfig.of("/stream.mp3").withName("mp3cast demo"),
-                        AudioSources.chirp(new PcmFormat(24000, 1, SampleEncoding.FLOAT32_LE), 200, 2000, 5),
-                        EncoderSettings.DEFAULT, "chirp 200-2000 Hz every 5 s")
-                .demoRoutes()
-                .start();
-        LiveStream demo = server.mount("/stream.mp3").stream();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (demo.publishedMicros() < 2_000_000 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        server = BrowserHarness.demoServer(2000);  // the fallback plays the demo mount; push mounts come with their producers
         for (String browser : PATHS.keySet()) {
             try {
                 runs.put(browser, BrowserHarness.forBrowser(browser).start("latency.mjs", "latency-" + browser, List.of(

@@ -334,11 +334,33 @@ export async function supportedDecoders(format = { sampleRate: 24000, channels: 
   return found;
 }
 
+/** What the paths that play the frames the player fetched share: how far they reach, their clock. */
+class FramePath {
+  constructor(session) {
+    this.s = session;
+    this.sentMs = 0;        // media time (ms) at the end of the frames handed on
+    this.clock = new ClockRate();
+  }
+
+  sent(frame) {
+    this.sentMs = (frame.startSample + frame.header.samples) * 1000 / frame.sampleRate;
+  }
+
+  bufferedMs() {
+    const pos = this.position();
+    return pos === null ? 0 : Math.max(0, this.sentMs - pos);
+  }
+
+  clockRate() {
+    return this.clock.rate;
+  }
+}
+
 /**
  * WebCodecs: frames decoded by an AudioDecoder, each decoded block played by its own
  * AudioBufferSourceNode starting where the previous one ends (sample-exact on one AudioContext).
  */
-class WebCodecsPath {
+class WebCodecsPath extends FramePath {
   static async supports(format) {
     if (!globalThis.AudioDecoder || !globalThis.EncodedAudioChunk || !globalThis.AudioContext) return false;
     try {
@@ -351,7 +373,7 @@ class WebCodecsPath {
   }
 
   constructor(session) {
-    this.s = session;
+    super(session);
     this.ctx = session.ctx;
     this.gain = this.ctx.createGain();  // fades at cuts and restarts
     this.gain.connect(session.out);
@@ -361,10 +383,8 @@ class WebCodecsPath {
     this.skipping = false;
     this.nextTime = 0;      // context time where the next block starts
     this.scheduled = [];    // { start, end, mediaMs, rate, node }: playing or waiting to play
-    this.sentMs = 0;        // media time (ms) sent to the decoder
     this.sentAt = new Map();  // chunk timestamp -> when it went to the decoder
     this.decodeMs = 0;      // how long the decoder takes, smoothed
-    this.clock = new ClockRate();
   }
 
   get name() {
@@ -378,7 +398,7 @@ class WebCodecsPath {
       this.sentAt.set(ts, performance.now());
       this.decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: ts,
         duration: Math.round(f.header.samples * 1e6 / f.sampleRate), data: f.data }));
-      this.sentMs = (f.startSample + f.header.samples) * 1000 / f.sampleRate;
+      this.sent(f);
     }
   }
 
@@ -504,15 +524,6 @@ class WebCodecsPath {
     return b ? b.mediaMs + (t - b.start) * b.rate * 1000 : null;
   }
 
-  bufferedMs() {
-    const pos = this.position();
-    return pos === null ? 0 : Math.max(0, this.sentMs - pos);
-  }
-
-  clockRate() {
-    return this.clock.rate;
-  }
-
   debug() {
     return { decodeMs: Math.round(this.decodeMs), aheadMs: this.started
       ? Math.round((this.nextTime - this.ctx.currentTime) * 1000) : null };
@@ -543,24 +554,22 @@ const MSE_TYPES = { 'mse-mpeg': 'audio/mpeg', 'mse-fmp4': 'audio/mp4; codecs="mp
  * (each change is a small glitch in Chromium), and seeks forward when it falls more than
  * latencyMs behind.
  */
-class MsePath {
+class MsePath extends FramePath {
   static supports(kind) {
     const MS = mediaSourceClass();
     return !!(MS && globalThis.AudioContext && MS.isTypeSupported(MSE_TYPES[kind]));
   }
 
   constructor(session, kind) {
-    this.s = session;
+    super(session);
     this.kind = kind;
     this.queue = [];
     this.muxer = null;
-    this.sentMs = 0;
     this.started = false;
     this.heard = false;
     this.waiting = false;
     this.pending = null;
     this.floorMs = 0;       // how far behind the element was when it started playing: its least
-    this.clock = new ClockRate();
     this.clockS = 0;
     this.el = document.createElement('audio');
     this.el.preload = 'auto';
@@ -613,8 +622,7 @@ class MsePath {
     } else {
       this.queue.push(join(...frames.map(f => f.data)));
     }
-    const last = frames[frames.length - 1];
-    this.sentMs = (last.startSample + last.header.samples) * 1000 / last.sampleRate;
+    this.sent(frames[frames.length - 1]);
     this.ready.then(() => this.drain(), e => this.s.fail(e));
   }
 
@@ -725,15 +733,6 @@ class MsePath {
 
   position() {
     return this.started && !this.el.paused ? this.el.currentTime * 1000 : null;
-  }
-
-  bufferedMs() {
-    const pos = this.position();
-    return pos === null ? 0 : Math.max(0, this.sentMs - pos);
-  }
-
-  clockRate() {
-    return this.clock.rate;
   }
 
   debug() {
