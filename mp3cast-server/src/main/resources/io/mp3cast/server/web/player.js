@@ -23,8 +23,9 @@
 // Firefox's headless mock device) is measured and absorbed by resampling (playbackRate), and what
 // is left of the drift is pulled back by at most 1 % of speed. When it falls more than `latencyMs`
 // behind (a network hiccup delivered a flood), it drops audio back to the cushion, with a 5 ms
-// fade each side of the cut; when it runs dry (an underrun, a `stalled` event), it waits for a
-// cushion again and resumes there, and the cushion grows by 50 ms (up to 0.8 x latencyMs). On a mp3cast live mount the player asks for
+// fade each side of the cut; when it runs dry (an underrun, a `stalled` event), it waits until a
+// cushion of audio is in again and plays on from where it stopped (nothing skipped), and the
+// cushion grows by 50 ms (up to latencyMs - 100 ms). On a mp3cast live mount the player asks for
 // `?burst-ms=<cushion>`: the server then sends that much recent audio at once and every frame as
 // it is published, so the first sound comes right after the first bytes.
 
@@ -312,6 +313,21 @@ class ClockRate {
   }
 }
 
+/**
+ * One clock estimate per AudioContext, kept between players and plays: a page that plays again
+ * (or plays another stream) starts with its context's skew already known.
+ */
+const contextClocks = new WeakMap();
+
+function contextClock(ctx) {
+  let clock = contextClocks.get(ctx);
+  if (!clock) {
+    clock = new ClockRate();
+    contextClocks.set(ctx, clock);
+  }
+  return clock;
+}
+
 function fitSlope(points) {
   const n = points.length;
   let sx = 0, sy = 0;
@@ -375,11 +391,13 @@ class WebCodecsPath extends FramePath {
   constructor(session) {
     super(session);
     this.ctx = session.ctx;
+    this.clock = contextClock(this.ctx);
     this.gain = this.ctx.createGain();  // fades at cuts and restarts
     this.gain.connect(session.out);
     this.decoder = null;
     this.format = null;
     this.started = false;
+    this.restarting = false;
     this.skipping = false;
     this.nextTime = 0;      // context time where the next block starts
     this.scheduled = [];    // { start, end, mediaMs, rate, node }: playing or waiting to play
@@ -436,9 +454,10 @@ class WebCodecsPath extends FramePath {
     const durMs = buffer.duration * 1000;
     if (this.started && this.nextTime < ctx.currentTime) this.underrun();
     if (!this.started) {
-      // Due when it is a cushion behind the live edge; a block already past that is skipped.
-      const due = s.edge.wallOf(mediaMs) + s.cushionMs;
-      if (due + durMs < now + LEAD_MS) {
+      // At first, due when it is a cushion behind the live edge: a burst's blocks already past that
+      // are skipped. After an underrun nothing is skipped: it plays on once a cushion is in again.
+      const due = this.restarting ? now + s.cushionMs - (this.sentMs - mediaMs) : s.edge.wallOf(mediaMs) + s.cushionMs;
+      if (!this.restarting && due + durMs < now + LEAD_MS) {
         s.skippedMs += durMs;
         return;
       }
@@ -473,6 +492,7 @@ class WebCodecsPath extends FramePath {
 
   underrun() {
     this.started = false;
+    this.restarting = true;
     this.skipping = false;
     this.s.underran();
   }
@@ -571,6 +591,9 @@ class MsePath extends FramePath {
     this.pending = null;
     this.floorMs = 0;       // how far behind the element was when it started playing: its least
     this.clockS = 0;
+    // Routed into the context, the element plays by its clock too (Firefox) or close to it: a
+    // first guess until its own readings say otherwise.
+    this.clock.rate = contextClock(session.ctx).rate;
     this.el = document.createElement('audio');
     this.el.preload = 'auto';
     this.el.preservesPitch = this.el.mozPreservesPitch = this.el.webkitPreservesPitch = false;
@@ -1024,7 +1047,7 @@ class Session {
     if (this.bodyEnded) return;
     this.underruns++;
     this.edge.reset();
-    this.cushionMs = Math.min(this.latencyMs * 0.8, this.cushionMs + 50);
+    this.cushionMs = Math.min(Math.max(this.latencyMs / 2, this.latencyMs - 100), this.cushionMs + 50);
     this.player.emit('stalled');
   }
 
