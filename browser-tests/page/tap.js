@@ -134,25 +134,22 @@ function toneFit(x, rate) {
     const p = power(x, hz, rate, 0, x.length);
     if (p > best.power) best = { hz, power: p };
   }
-  // Per window the tone's phase is free, its amplitude is the signal's typical one: a gap or a
-  // dropout then counts against the figure as it would against the ear.
-  const w = 2 * Math.PI * best.hz / rate;
+  // Per window the tone's phase (and its pitch, within 0.6 %: a resampling rate being corrected)
+  // is free, its amplitude is the signal's typical one: a gap or a dropout then counts against
+  // the figure as it would against the ear.
   const hop = win >> 1;  // overlapping windows: a cut anywhere falls inside one
   const fits = [];
-  for (let at = 0; at + win <= x.length; at += hop) {
-    let a = 0, b = 0;
-    for (let i = at; i < at + win; i++) { a += x[i] * Math.cos(w * i); b += x[i] * Math.sin(w * i); }
-    fits.push([a * 2 / win, b * 2 / win]);
-  }
+  for (let at = 0; at + win <= x.length; at += hop) fits.push(windowFit(x, at, win, best.hz, rate));
   const amplitude = fits.map(([a, b]) => Math.hypot(a, b)).sort((p, q) => p - q)[fits.length >> 1];
   let dot = 0, xx = 0, ff = 0, minWindow = 1, quiet = 0;
   const bad = [];
   for (let k = 0, at = 0; at + win <= x.length; k++, at += hop) {
-    const phase = Math.atan2(fits[k][1], fits[k][0]);
+    const [fa, fb, fw] = fits[k];
+    const phase = Math.atan2(fb, fa);
     const a = Math.cos(phase) * amplitude, b = Math.sin(phase) * amplitude;
     let d = 0, e = 0, f = 0;
     for (let i = at; i < at + win; i++) {
-      const fit = a * Math.cos(w * i) + b * Math.sin(w * i);
+      const fit = a * Math.cos(fw * (i - at)) + b * Math.sin(fw * (i - at));
       d += x[i] * fit; e += x[i] * x[i]; f += fit * fit;
     }
     dot += d; xx += e; ff += f;
@@ -163,6 +160,19 @@ function toneFit(x, rate) {
   }
   return { seconds: x.length / rate, hz: best.hz, amplitude, correlation: xx > 0 && ff > 0 ? dot / Math.sqrt(xx * ff) : 0,
     minWindow, quietWindows: quiet, windowMs: 50, badWindows: bad.slice(0, 10) };
+}
+
+/** The best pure tone for x[at, at + win): [cos, sin] amplitudes and its angular frequency, within 0.6 % of `hz`. */
+function windowFit(x, at, win, hz, rate) {
+  let best = null;
+  for (let k = -6; k <= 6; k++) {
+    const w = 2 * Math.PI * hz * (1 + k * 0.001) / rate;
+    let a = 0, b = 0;
+    for (let i = 0; i < win; i++) { a += x[at + i] * Math.cos(w * i); b += x[at + i] * Math.sin(w * i); }
+    const p = a * a + b * b;
+    if (!best || p > best.p) best = { p, fit: [a * 2 / win, b * 2 / win, w] };
+  }
+  return best.fit;
 }
 
 function power(x, hz, rate, from, to) {

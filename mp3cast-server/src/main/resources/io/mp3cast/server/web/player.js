@@ -21,7 +21,7 @@
 // to the audio they carry, over the last 10 s), starts `latencyMs / 2` behind it (the cushion) and
 // keeps there: the audio clock's skew against the wall clock (a sound card's crystal, 0.975 in
 // Firefox's headless mock device) is measured and absorbed by resampling (playbackRate), and what
-// is left of the drift is pulled back by at most 1 % of speed. When it falls more than `latencyMs`
+// is left of the drift is pulled back by at most 0.5 % of speed. When it falls more than `latencyMs`
 // behind (a network hiccup delivered a flood), it drops audio back to the cushion, with a 5 ms
 // fade each side of the cut; when it runs dry (an underrun, a `stalled` event), it waits until a
 // cushion of audio is in again and plays on from where it stopped (nothing skipped), and the
@@ -39,9 +39,9 @@ const FADE_MS = 5;
 const TICK_MS = 100;
 const EDGE_WINDOW_MS = 10000;
 const CLOCK_WINDOW_MS = 6000;
-/** Speed added per ms behind the cushion (0.5 % per 100 ms), and its bound. */
-const PULL_PER_MS = 0.00005;
-const MAX_PULL = 0.01;
+/** Speed added per ms behind the cushion (0.1 % per 100 ms), and its bound (a pitch change of 9 cents). */
+const PULL_PER_MS = 0.00001;
+const MAX_PULL = 0.005;
 /** An element's playbackRate is changed only by more than this (0.2 %). */
 const MSE_RATE_STEP = 0.002;
 /** MSE keeps this much played audio before removing it. */
@@ -1083,7 +1083,7 @@ class Session {
   /**
    * The playback rate for a path whose audio clock runs at `clockRate` wall seconds per second and
    * that should play `targetMs` behind the live edge: the skew absorbed, and any drift left pulled
-   * back at up to 1 % of speed.
+   * back at up to 0.5 % of speed.
    */
   playbackRate(clockRate, targetMs) {
     const off = this.smoothBehind === null ? 0 : this.smoothBehind - targetMs;
