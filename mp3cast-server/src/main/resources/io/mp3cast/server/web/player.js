@@ -977,6 +977,12 @@ class Session {
       }
       const res = await fetch(this.streamUrl(), { signal: this.abort.signal, cache: 'no-store' });
       if (!res.ok) throw new Error(this.player.url + ': HTTP ' + res.status);
+      if (!res.body && choices.includes('audio')) {  // a browser that cannot stream a fetch
+        res.arrayBuffer().catch(() => {});
+        this.abort.abort();
+        this.path = new ElementPath(this, this.player.url);
+        return;
+      }
       if (!res.body) throw new Error(this.player.url + ': no streaming body in this browser');
       await this.read(res.body.getReader(), choices);
     } catch (e) {
