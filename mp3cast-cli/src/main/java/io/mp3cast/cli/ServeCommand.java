@@ -95,14 +95,19 @@ final class ServeCommand implements Callable<Integer> {
     Integer bufferMillis;
 
     @Option(names = "--fallback-mount", paramLabel = "/PATH",
-            description = "What push mounts play while no source is connected (default: silence).")
+            description = "What push mounts play while no producer is connected (default: silence).")
     String fallbackMount;
 
     @Option(names = "--max-mounts", paramLabel = "N", description = "Mounts allowed in all, created ones included (default 64).")
     Integer maxMounts;
 
+    @Option(names = "--idle-mount-ms", paramLabel = "MS",
+            description = "A mount a producer created goes away after this long with no producer and no listener"
+                    + " (default 60000); configured mounts stay.")
+    Integer idleMountMillis;
+
     @Option(names = "--max-body-kbps", paramLabel = "KBPS",
-            description = "The fastest a source's upload is read, kilobits per second (default 50000; 0: no limit).")
+            description = "The fastest a producer's upload is read, kilobits per second (default 50000; 0: no limit).")
     Integer maxBodyKbps;
 
     @Override
@@ -161,9 +166,9 @@ final class ServeCommand implements Callable<Integer> {
         String shown = s.host.equals("0.0.0.0") ? "localhost" : s.host;
         out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
         for (Mount m : server.mounts()) {
-            out.println((m.pushFeed().isPresent() ? "  push  " : "  live  ") + "http://" + shown + ":" + server.port() + m.path());
+            out.println((m.playoutState().isPresent() ? "  push  " : "  live  ") + "http://" + shown + ":" + server.port() + m.path());
         }
-        out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
+        out.println("  producers push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
         if (s.generatedPassword) {
             out.println("  admin password (generated): " + s.adminPassword);
@@ -219,7 +224,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " mount./PATH)");
+                        + " idle-mount-ms, mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
             if (s.mounts.isEmpty()) {
@@ -237,7 +242,8 @@ final class ServeCommand implements Callable<Integer> {
                     number("buffer-ms", pick(c.bufferMillis, f.remove("buffer-ms"), "" + d.bufferMillis())),
                     pick(c.fallbackMount, f.remove("fallback-mount"), null),
                     number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
-                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())));
+                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())),
+                    number("idle-mount-ms", pick(c.idleMountMillis, f.remove("idle-mount-ms"), "" + d.idleMountMillis())));
         }
 
         private static boolean bool(String name, String value) {

@@ -188,8 +188,8 @@ class SchedulerTest {
                     int c = count.incrementAndGet();
                     inside.decrementAndGet();
                     if (c == runsEach) {
-                        done.countDown();
                         self[0].cancel();
+                        done.countDown();
                     }
                     return 0;
                 });
