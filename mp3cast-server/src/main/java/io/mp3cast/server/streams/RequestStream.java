@@ -72,9 +72,12 @@ public final class RequestStream {
         this.openStreams = openStreams;
     }
 
-    /** Counts the stream open and starts its worker; the response head must already be written. */
+    /**
+     * Starts the worker; the response head must already be written, and the stream counted open
+     * in {@code openStreams} by the caller (which checks the limit and counts in one step). The
+     * stream counts itself closed when it ends.
+     */
     public void start(ExecutorService pool) {
-        openStreams.incrementAndGet();
         metrics.streamOpened(route);
         ch.closeFuture().addListener(f -> cancel());
         try {
