@@ -8,6 +8,11 @@ import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.ingest.SourceRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.ops.AccessLog;
+import io.mp3cast.server.ops.Drain;
+import io.mp3cast.server.ops.Health;
+import io.mp3cast.server.ops.LoopLag;
+import io.mp3cast.server.ops.Ops;
 import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
@@ -25,8 +30,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link Builder} is single-threaded; the running server is thread-safe. Mount
  * feeds run on their own threads, sockets on a few event loops, per-request sources on a pool of
  * stream threads. {@link #close()} stops the feeds, ends the listeners' bodies, closes the
- * per-request streams (their sources and encoders) and the event loops.
+ * per-request streams (their sources and encoders) and the event loops; {@link #drain} stops
+ * gracefully first.
  */
 public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
@@ -114,6 +126,60 @@ public final class Mp3CastServer implements AutoCloseable {
         return state.openStreams().get();
     }
 
+    /**
+     * Stops gracefully, within {@code limit}, then {@link #close()}s: stops accepting connections
+     * ({@code /readyz} answers 503 at once, new requests on open connections get 503); tells each
+     * connected producer to stop (it is read no more, and answered once its mount has played what it
+     * pushed); lets push mounts play out their buffers and per-request streams run to their end; then
+     * ends every listener's response after the last frame and waits for the bytes to leave. Whatever
+     * is still running at the limit is cut by {@link #close()}.
+     *
+     * @return whether everything finished within the limit (a clean drain)
+     */
+    public boolean drain(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            state.ops().health().draining();
+            serverChannel.close().syncUninterruptibly();
+        }
+        LOG.info("mp3cast on port {} draining: at most {} ms", port, limit.toMillis());
+        state.ops().channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(Drain.START));
+        List<CompletableFuture<Void>> feeds = new ArrayList<>();
+        state.mounts().values().forEach(m -> m.push().ifPresent(p -> feeds.add(p.drain())));
+        boolean clean = awaitUntil(deadline, () -> feeds.stream().allMatch(CompletableFuture::isDone)
+                && state.openStreams().get() == 0);
+        for (LiveMount m : state.registry().close().values()) {
+            m.stop();
+        }
+        state.ops().channels().forEach(ch -> {
+            if (ch.pipeline().get(HttpRouter.CODEC) != null && ch.pipeline().get("ingest") == null) {
+                ch.close();  // an idle keep-alive connection
+            }
+        });
+        clean &= awaitUntil(deadline, () -> state.ops().channels().isEmpty());
+        LOG.info("mp3cast on port {} drained {}", port, clean ? "cleanly" : "until the limit: cutting what is left");
+        close();
+        return clean;
+    }
+
+    private static boolean awaitUntil(long deadlineNanos, java.util.function.BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Stops everything; idempotent. Returns within a few seconds even with stuck listeners. */
     @Override
     public synchronized void close() {
@@ -121,6 +187,7 @@ public final class Mp3CastServer implements AutoCloseable {
             return;
         }
         closed = true;
+        state.ops().health().draining();
         serverChannel.close().syncUninterruptibly();
         for (LiveMount m : state.registry().close().values()) {
             m.stop();
@@ -132,6 +199,7 @@ public final class Mp3CastServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        state.ops().accessLog().close();
         LOG.info("mp3cast on port {} stopped", port);
     }
 
@@ -151,6 +219,7 @@ public final class Mp3CastServer implements AutoCloseable {
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private int maxOpenStreams = 256;
         private int backlog = 4096;
+        private AccessLog accessLog = AccessLog.OFF;
 
         /** A mount to start: its feed is made at start, when the registry a push mount's fallback lives in exists. */
         private record MountPlan(MountConfig config, FrameFeed feed, Function<MountRegistry, LiveMount> push) {}
@@ -309,6 +378,18 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /** An access log (Icecast's combined format) appended to {@code fileOrDash}, or standard output for {@code -}. */
+        public Builder accessLog(String fileOrDash) {
+            this.accessLog = AccessLog.open(Objects.requireNonNull(fileOrDash, "fileOrDash"));
+            return this;
+        }
+
+        /** An access log written to {@code out} (left open when the server stops). */
+        public Builder accessLog(OutputStream out) {
+            this.accessLog = AccessLog.to(Objects.requireNonNull(out, "out"), false);
+            return this;
+        }
+
         /** Binds, starts the mounts' feeds, and returns the running server. */
         public Mp3CastServer start() throws IOException {
             if (mounts.size() > ingest.maxMounts()) {
@@ -316,6 +397,8 @@ public final class Mp3CastServer implements AutoCloseable {
                         + mounts.size() + " mounts configured)");
             }
             MountRegistry registry = new MountRegistry(ingest.maxMounts());
+            ServerMetrics hooks = metrics;
+            registry.onChange(added -> hooks.mountAdded(new Mount(added)), gone -> hooks.mountRemoved(new Mount(gone)));
             mounts.forEach((path, plan) -> registry.create(path, () -> plan.push() != null ? plan.push().apply(registry)
                     : new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
             Map<String, LiveMount> live = registry.snapshot();
@@ -324,7 +407,8 @@ public final class Mp3CastServer implements AutoCloseable {
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults));
+                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults),
+                    new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE)));
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
@@ -337,6 +421,9 @@ public final class Mp3CastServer implements AutoCloseable {
                 throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }
             live.values().forEach(LiveMount::start);
+            routes.keySet().forEach(metrics::routeAdded);
+            state.ops().health().started(group);
+            LoopLag.start(group, metrics);
             Mp3CastServer server = new Mp3CastServer(state, group, channel);
             LOG.info("mp3cast listening on http://{}:{}/ ({}, {} io threads); mounts {}, routes {}", host, server.port(),
                     transport.name().toLowerCase(), ioThreads, live.keySet(), routes.keySet());
@@ -354,6 +441,7 @@ public final class Mp3CastServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            state.ops().channels().add(ch);
                             ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
                             ch.pipeline().addLast("router", new HttpRouter(state));
                         }
@@ -368,7 +456,8 @@ public final class Mp3CastServer implements AutoCloseable {
             if (mounts.containsKey(path) || routes.containsKey(path)) {
                 throw new IllegalArgumentException("path already taken: " + path);
             }
-            if (List.of("/status.json", "/status-json.xsl", "/admin/metadata").contains(path)) {
+            if (List.of("/status.json", "/status-json.xsl", "/metrics", Health.LIVE, Health.READY).contains(path)
+                    || path.startsWith("/admin/")) {
                 throw new IllegalArgumentException("path reserved: " + path);
             }
         }

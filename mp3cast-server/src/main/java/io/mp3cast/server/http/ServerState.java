@@ -3,6 +3,7 @@ package io.mp3cast.server.http;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.ops.Ops;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.server.StreamRoute;
@@ -20,10 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param adminPassword  the admin password, or null when admin calls are refused
  * @param maxOpenStreams per-request streams allowed at once; more get 503
  * @param ingest         how sources push, and what mounts they create get
+ * @param ops            health, access log, open connections
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
-                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest) {
+                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest, Ops ops) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {

@@ -220,7 +220,7 @@ public final class SourceRequests {
         IngestHandler.Transport transport = isWebSocket(req) ? IngestHandler.Transport.WEBSOCKET
                 : isRaw(req) ? IngestHandler.Transport.RAW : IngestHandler.Transport.HTTP_BODY;
         IngestHandler handler = new IngestHandler(mount, source, body, transport, req.protocolVersion(),
-                state.ingest().settings().maxBodyKbps(), state.metrics(), createdIn);
+                state.ingest().settings().maxBodyKbps(), state.metrics(), createdIn, state.ops().accessLog());
         state.metrics().sourceConnected(mount.config().path());
         LOG.info("{}: source {} pushing {} ({}, {})", mount.config().path(), source.origin(), what(format),
                 transport.name().toLowerCase(Locale.ROOT).replace('_', ' '), source.pacing() == Pacing.NONE ? "unpaced" : "paced");
@@ -277,6 +277,8 @@ public final class SourceRequests {
     static void refuse(ChannelHandlerContext ctx, HttpRequest req, ServerState state, HttpResponseStatus status,
                        String message) {
         state.metrics().requestRejected(status.code());
+        state.metrics().sourceRefused(status.code());
+        state.ops().accessLog().end(ctx.channel(), status.code(), 0);
         LOG.info("{} {} from {}: {} {}", req.method(), new QueryStringDecoder(req.uri()).path(),
                 ctx.channel().remoteAddress(), status.code(), message);
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,

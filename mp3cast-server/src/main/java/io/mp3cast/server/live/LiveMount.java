@@ -4,6 +4,7 @@ import io.mp3cast.server.http.HttpWire;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.live.FrameFeed;
 import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.LiveStreamSettings;
@@ -200,7 +201,7 @@ public final class LiveMount implements StreamObserver {
      * Runs on the channel's event loop.
      */
     public void join(Channel ch, HttpVersion version, HttpResponseStatus status, HttpHeaders headers,
-                     boolean chunked, boolean icy) {
+                     boolean chunked, boolean icy, AccessLog accessLog) {
         ch.write(HttpWire.head(alloc, version, status, headers), ch.voidPromise());
         ListenerSession session = new ListenerSession(this, ch, chunked,
                 icy ? new IcyWriter(config.icyMetaIntervalBytes(), this) : null);
@@ -211,7 +212,10 @@ public final class LiveMount implements StreamObserver {
         peakListeners.accumulateAndGet(now, Math::max);
         metrics.listenerJoined(config.path());
         LOG.debug("{}: listener {} joined, {} listening", config.path(), session.remote, now);
-        ch.closeFuture().addListener(f -> leave(group, session));
+        ch.closeFuture().addListener(f -> {
+            leave(group, session);
+            accessLog.end(ch, status.code(), session.bytes);
+        });
         if (stream.isEnded()) {
             session.end();
         }
@@ -220,7 +224,7 @@ public final class LiveMount implements StreamObserver {
     private void leave(LoopListeners group, ListenerSession session) {
         group.remove(session);
         int now = listeners.decrementAndGet();
-        metrics.listenerLeft(config.path(), session.secondsConnected(), session.dropped);
+        metrics.listenerLeft(config.path(), session.secondsConnected(), session.disconnect());
         LOG.debug("{}: listener {} left after {} s, {} listening", config.path(), session.remote,
                 session.secondsConnected(), now);
     }
