@@ -76,7 +76,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
         FunctionCounter.builder("mp3cast.encoder.cpu", this, m -> EncoderCpu.totalNanos() / 1e9)
                 .description("CPU time spent in the MP3 encoder (LAME), all mounts and streams").baseUnit("seconds")
                 .register(registry);
-        TimeGauge.builder("mp3cast.event.loop.lag", worstLoopLagNanos, TimeUnit.NANOSECONDS, l -> l.getAndSet(0))
+        TimeGauge.builder("mp3cast.event.loop.lag", worstLoopLagNanos, TimeUnit.NANOSECONDS, l -> l.getAndSet(0)).strongReference(true)
                 .description("Worst delay of a task on any event loop since the previous scrape (sampled every 100 ms)")
                 .register(registry);
     }
@@ -235,6 +235,8 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
     /** The meters of one mount, made when it is added and removed with it. */
     private final class MountMeters {
         final List<Meter> meters = new ArrayList<>();
+        /** Held here: function meters keep only a weak reference. */
+        final Mount mount;
         final Counter connects;
         final Map<Disconnect, Counter> disconnects = new ConcurrentHashMap<>();
         final Counter sourceConnects;
@@ -242,8 +244,9 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
         final Counter receivedSeconds;
 
         MountMeters(Mount mount) {
+            this.mount = mount;
             Tags tags = Tags.of("mount", mount.path());
-            add(Gauge.builder("mp3cast.listeners", mount, Mount::listeners).tags(tags)
+            add(Gauge.builder("mp3cast.listeners", mount, Mount::listeners).strongReference(true).tags(tags)
                     .description("Listeners connected now").register(registry));
             connects = add(Counter.builder("mp3cast.listener.connects").tags(tags)
                     .description("Listeners that connected").register(registry));
@@ -256,7 +259,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
             add(FunctionCounter.builder("mp3cast.listener.sent", mount, Mount::bytesSent).tags(tags).baseUnit("bytes")
                     .description("Audio bytes written to listeners").register(registry));
             for (String state : SOURCE_STATES) {
-                add(Gauge.builder("mp3cast.source.state", mount, m -> state.equals(sourceState(m)) ? 1 : 0)
+                add(Gauge.builder("mp3cast.source.state", mount, m -> state.equals(sourceState(m)) ? 1 : 0).strongReference(true)
                         .tags(tags).tag("state", state)
                         .description("1 for the state the mount's source is in, 0 for the others").register(registry));
             }
@@ -268,7 +271,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
                     .description("Seconds of audio read from sources").register(registry));
             add(TimeGauge.builder("mp3cast.source.buffer", mount,
                             TimeUnit.MILLISECONDS, m -> m.pushFeed().map(p -> p.bufferedMillis()).orElse(0L))
-                    .tags(tags).description("Pushed audio buffered ahead of the stream").register(registry));
+                    .strongReference(true).tags(tags).description("Pushed audio buffered ahead of the stream").register(registry));
         }
 
         private <M extends Meter> M add(M meter) {
@@ -287,7 +290,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
 
         RouteMeters(String route) {
             Tags tags = Tags.of("route", route);
-            Gauge.builder("mp3cast.streams.open", open, AtomicInteger::get).tags(tags)
+            Gauge.builder("mp3cast.streams.open", open, AtomicInteger::get).strongReference(true).tags(tags)
                     .description("Per-request streams open now").register(registry);
             started = Counter.builder("mp3cast.streams.started").tags(tags)
                     .description("Per-request streams started").register(registry);
