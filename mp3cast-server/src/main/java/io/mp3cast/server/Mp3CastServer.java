@@ -13,6 +13,7 @@ import io.mp3cast.server.ops.Drain;
 import io.mp3cast.server.ops.Health;
 import io.mp3cast.server.ops.LoopLag;
 import io.mp3cast.server.ops.Ops;
+import io.mp3cast.server.ops.Tally;
 import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
@@ -408,7 +409,8 @@ public final class Mp3CastServer implements AutoCloseable {
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
                     new IngestContext(ingest, clock, mountDefaults, encoderDefaults),
-                    new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE)));
+                    new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
+                            new Tally()));
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
@@ -442,6 +444,7 @@ public final class Mp3CastServer implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             state.ops().channels().add(ch);
+                            state.ops().tally().connections.increment();
                             ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
                             ch.pipeline().addLast("router", new HttpRouter(state));
                         }

@@ -5,6 +5,7 @@ import io.mp3cast.server.ingest.SourceRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.server.ops.Health;
+import io.mp3cast.server.status.IcecastStatus;
 import io.mp3cast.server.status.StatusPages;
 import io.mp3cast.server.streams.RequestStream;
 import io.mp3cast.server.web.WebResources;
@@ -136,8 +137,12 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         try {
             switch (path) {
                 case "/status.json" -> json(ctx, req, StatusPages.mp3cast(state));
-                case "/status-json.xsl" -> json(ctx, req, StatusPages.icecast(state, req.headers().get(HttpHeaderNames.HOST)));
+                case "/status-json.xsl" -> json(ctx, req, IcecastStatus.json(state, req.headers().get(HttpHeaderNames.HOST),
+                        isTls(ctx)));
                 case "/admin/metadata" -> adminMetadata(ctx, req, query);
+                case "/admin/stats", "/admin/stats.xml" -> adminXml(ctx, req, () -> IcecastStatus.statsXml(state,
+                        req.headers().get(HttpHeaderNames.HOST), isTls(ctx)));
+                case "/admin/listclients", "/admin/listclients.xml" -> adminXml(ctx, req, () -> listClients(query));
                 case "/metrics" -> metrics(ctx, req);
                 default -> {
                     LiveMount mount = state.mounts().get(path);
@@ -147,6 +152,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                     } else if (route != null) {
                         stream(ctx, req, query, route, requestNanos);
                     } else if (WebResources.owns(path)) {
+                        state.ops().tally().fileConnections.increment();
                         send(ctx, req, WebResources.CLASSPATH.respond(req, path));
                     } else {
                         error(ctx, req, HttpResponseStatus.NOT_FOUND, "no mount or route at " + path);
@@ -207,7 +213,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ctx.pipeline().remove(CODEC);
-        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy, state.ops().accessLog());
+        state.ops().tally().listenerConnections.increment();
+        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy,
+                req.headers().get(HttpHeaderNames.USER_AGENT, ""), state.ops().accessLog());
     }
 
     /** Safari's {@code bytes=0-1} probe, and other small ranges: exactly those bytes of the burst. */
@@ -342,6 +350,36 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         + "</message><return>1</return></iceresponse>\n", StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
         send(ctx, req, res);
+    }
+
+    /** Icecast's admin XML documents, for admin credentials. */
+    private void adminXml(ChannelHandlerContext ctx, HttpRequest req, java.util.function.Supplier<String> body) {
+        if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            unauthorized(ctx, req, "admin credentials required");
+            return;
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(body.get(), StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        send(ctx, req, res);
+    }
+
+    private String listClients(QueryStringDecoder query) {
+        String path = firstValues(query).string("mount", null);
+        if (path == null) {
+            throw new IllegalArgumentException("mount: missing (listclients?mount=/stream.mp3)");
+        }
+        LiveMount mount = state.mounts().get(path);
+        if (mount == null) {
+            throw new IllegalArgumentException("mount: no mount at " + path);
+        }
+        return IcecastStatus.listClientsXml(mount);
+    }
+
+    /** Whether the connection is encrypted (TLS on this port, sniffed, or a TLS port). */
+    static boolean isTls(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     }
 
     /** Admin credentials (user admin or source), or a source's (Icecast's clients update titles with those). */

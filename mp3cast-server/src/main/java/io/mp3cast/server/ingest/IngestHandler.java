@@ -254,6 +254,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private void reportReceived() {
         double seconds = audioSeconds();
         if (bytes > reportedBytes || seconds > reportedSeconds) {
+            mount.countRead(bytes - reportedBytes);
             metrics.sourceReceived(mount.config().path(), bytes - reportedBytes, Math.max(0, seconds - reportedSeconds));
             reportedBytes = bytes;
             reportedSeconds = Math.max(seconds, reportedSeconds);

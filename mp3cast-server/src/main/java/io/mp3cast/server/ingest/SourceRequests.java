@@ -213,6 +213,7 @@ public final class SourceRequests {
         String pub = h.get("ice-public", h.get("icy-pub"));
         mount.describe(h.get("ice-name", h.get("icy-name")), h.get("ice-description", h.get("icy-description")),
                 h.get("ice-genre", h.get("icy-genre")), pub == null ? null : pub.trim().equals("1"));
+        mount.sourceAgent(h.get(HttpHeaderNames.USER_AGENT));
     }
 
     private static void start(ChannelHandlerContext ctx, HttpRequest req, ServerState state, LiveMount mount,

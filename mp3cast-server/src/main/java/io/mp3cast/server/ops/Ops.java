@@ -7,5 +7,6 @@ import io.netty.channel.group.ChannelGroup;
  * connection (for a graceful stop).
  *
  * @param channels every accepted connection until it closes
+ * @param tally    connections counted since start
  */
-public record Ops(Health health, AccessLog accessLog, ChannelGroup channels) {}
+public record Ops(Health health, AccessLog accessLog, ChannelGroup channels, Tally tally) {}
