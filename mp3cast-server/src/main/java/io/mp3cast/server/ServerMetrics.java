@@ -54,17 +54,17 @@ public interface ServerMetrics {
     /** Any request answered with an error status. */
     default void requestRejected(int status) {}
 
-    /** A source (producer) was refused, or cut, with {@code status} (401, 403, 400, 413, 429, ...). */
-    default void sourceRefused(int status) {}
+    /** A producer was refused, or cut, with {@code status} (401, 403, 400, 413, 429, ...). */
+    default void producerRefused(int status) {}
 
     /** A source started pushing to a mount. */
-    default void sourceConnected(String mount) {}
+    default void producerConnected(String mount) {}
 
-    /** Bytes read from a source, and the seconds of audio they held (0 until a format is known). */
-    default void sourceReceived(String mount, long bytes, double audioSeconds) {}
+    /** Bytes read from a producer, and the seconds of audio they held (0 until a format is known). */
+    default void producerReceived(String mount, long bytes, double audioSeconds) {}
 
     /** A source stopped pushing; {@code bytes} it sent in all. */
-    default void sourceDisconnected(String mount, long bytes) {}
+    default void producerDisconnected(String mount, long bytes) {}
 
     /** How late an event loop ran a task scheduled on it: sampled a few times a second per loop. */
     default void eventLoopLag(long nanos) {}

@@ -78,7 +78,7 @@ class MetricsScrapeTest {
                 }
                 assertThat(push(port, "/live1.mp3?format=f32le&rate=24000", SOURCE_PASSWORD).statusCode()).isEqualTo(403);
                 PrometheusText scrape = awaitScrape(port, t ->
-                        assertThat(t.sum("mp3cast_source_received_bytes_total")).isEqualTo(2.0 * pcm.length));
+                        assertThat(t.sum("mp3cast_producer_received_bytes_total")).isEqualTo(2.0 * pcm.length));
                 long sentAfter = server.mount("/radio.mp3").bytesSent();
 
                 SoftAssertions soft = new SoftAssertions();
@@ -108,8 +108,8 @@ class MetricsScrapeTest {
     /** The metrics the README's table documents, each checked below. */
     static final List<String> DOCUMENTED = List.of(
             "mp3cast_listeners", "mp3cast_listener_connects_total", "mp3cast_listener_disconnects_total",
-            "mp3cast_listener_sent_bytes_total", "mp3cast_source_state", "mp3cast_source_connects_total",
-            "mp3cast_source_received_bytes_total", "mp3cast_source_audio_seconds_total", "mp3cast_source_buffer_seconds",
+            "mp3cast_listener_sent_bytes_total", "mp3cast_playout_state", "mp3cast_producer_connects_total",
+            "mp3cast_producer_received_bytes_total", "mp3cast_producer_audio_seconds_total", "mp3cast_playout_buffer_seconds",
             "mp3cast_streams_open", "mp3cast_streams_started_total", "mp3cast_streams_refused_total",
             "mp3cast_streams_failed_total", "mp3cast_stream_first_byte_seconds", "mp3cast_ingest_refused_total",
             "mp3cast_http_errors_total", "mp3cast_event_loop_lag_seconds", "mp3cast_encoder_cpu_seconds_total",
@@ -129,22 +129,22 @@ class MetricsScrapeTest {
         check("mp3cast_listener_sent_bytes_total", soft, t.value("mp3cast_listener_sent_bytes_total", "mount", radio))
                 .isBetween(LISTENERS * 1000.0, (double) sentAfter);
         for (String mount : List.of(radio, "/live1.mp3", "/live2.mp3")) {
-            check("mp3cast_source_state", soft, t.value("mp3cast_source_state", "mount", mount, "state", "live"))
+            check("mp3cast_playout_state", soft, t.value("mp3cast_playout_state", "mount", mount, "state", "live"))
                     .as(mount).isEqualTo(1);
-            soft.assertThat(t.sum("mp3cast_source_state", "mount", mount)).as(mount + ": one state").isEqualTo(1);
-            soft.assertThat(t.find("mp3cast_source_state", "mount", mount)).hasSize(5);
+            soft.assertThat(t.sum("mp3cast_playout_state", "mount", mount)).as(mount + ": one state").isEqualTo(1);
+            soft.assertThat(t.find("mp3cast_playout_state", "mount", mount)).hasSize(5);
         }
         for (String mount : List.of("/live1.mp3", "/live2.mp3")) {
-            check("mp3cast_source_connects_total", soft, t.value("mp3cast_source_connects_total", "mount", mount))
+            check("mp3cast_producer_connects_total", soft, t.value("mp3cast_producer_connects_total", "mount", mount))
                     .as(mount).isEqualTo(1);
-            check("mp3cast_source_received_bytes_total", soft, t.value("mp3cast_source_received_bytes_total", "mount", mount))
+            check("mp3cast_producer_received_bytes_total", soft, t.value("mp3cast_producer_received_bytes_total", "mount", mount))
                     .as(mount).isEqualTo(pcmBytes);
-            check("mp3cast_source_audio_seconds_total", soft, t.value("mp3cast_source_audio_seconds_total", "mount", mount))
+            check("mp3cast_producer_audio_seconds_total", soft, t.value("mp3cast_producer_audio_seconds_total", "mount", mount))
                     .as(mount).isCloseTo(PUSH_SECONDS, org.assertj.core.data.Offset.offset(1e-9));
-            check("mp3cast_source_buffer_seconds", soft, t.value("mp3cast_source_buffer_seconds", "mount", mount))
+            check("mp3cast_playout_buffer_seconds", soft, t.value("mp3cast_playout_buffer_seconds", "mount", mount))
                     .as(mount + ": pushed 8 s ahead, some played").isBetween(1.0, (double) PUSH_SECONDS);
         }
-        soft.assertThat(t.value("mp3cast_source_received_bytes_total", "mount", radio)).isZero();
+        soft.assertThat(t.value("mp3cast_producer_received_bytes_total", "mount", radio)).isZero();
         String tone = "/tone.mp3";
         check("mp3cast_streams_open", soft, t.value("mp3cast_streams_open", "route", tone)).isEqualTo(STREAMS);
         check("mp3cast_streams_started_total", soft, t.value("mp3cast_streams_started_total", "route", tone)).isEqualTo(STREAMS);

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Feeds a live stream from producers that push audio: PCM, encoded by one continuous encoder, or
- * MP3, passed through frame by frame. One producer ({@link PushSource}) at a time; the stream
+ * MP3, passed through frame by frame. One producer ({@link Producer}) at a time; the stream
  * outlives them and never breaks.
  *
  * <p><b>Pacing and backpressure.</b> Pushed audio goes into a buffer of whole MP3 frames (PCM is
@@ -46,16 +46,16 @@ import org.slf4j.LoggerFactory;
  * (version, rate, bitrate, channel mode). When a connected source falls behind (network jitter, a
  * synthesizer thinking), the stream waits up to {@link PushSettings#underrunGraceMillis()} and then
  * catches up at once; only a longer gap is filled with silence. A stream that has never had a
- * source publishes nothing ({@link SourceState#IDLE}): its format is not known yet.
+ * source publishes nothing ({@link PlayoutState#IDLE}): its format is not known yet.
  *
  * <p><b>Fallback.</b> With a fallback stream, the silence is replaced by relaying that stream's
- * frames as they are published ({@link SourceState#FALLBACK}); a PCM stream's encoder is flushed
+ * frames as they are published ({@link PlayoutState#FALLBACK}); a PCM stream's encoder is flushed
  * first. The first relayed frame may lean on a bit reservoir this stream never carried, which
  * decoders play as a short glitch, as on any stream switch.
  *
  * <p><b>Sources.</b> {@link #connect} admits one source at a time: a second one is refused unless
  * it asks to take over, which detaches the first (its writes are then ignored and its
- * {@link PushSource#onDetached} callback closes its connection). Audio the first one buffered
+ * {@link Producer#onDetached} callback closes its connection). Audio the first one buffered
  * still plays, then the new source's.
  *
  * <p><b>Format changes.</b> A PCM source with another sample encoding (int16 after float) changes
@@ -96,7 +96,7 @@ public final class PushFeed implements FrameFeed {
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private long queuedNanos;
     private long peakQueuedNanos;
-    private PushSource source;
+    private Producer source;
     private Runnable roomTask;
     private Mode mode = Mode.NONE;
     private Mp3Encoder encoder;
@@ -110,10 +110,10 @@ public final class PushFeed implements FrameFeed {
     /** Pacer thread only: the fallback stream being relayed, and the next of its frames to relay. */
     private LiveStream relayStream;
     private long relayNext;
-    private long sourcesConnected;
+    private long producersConnected;
 
     private volatile FeedState state = FeedState.IDLE;
-    private volatile SourceState sourceState = SourceState.IDLE;
+    private volatile PlayoutState sourceState = PlayoutState.IDLE;
     private volatile boolean closing;
     /** Set once by {@link #drain()}, under the lock. */
     private boolean draining;
@@ -158,11 +158,11 @@ public final class PushFeed implements FrameFeed {
      * @param origin who pushes, for logs and status pages (an address)
      * @throws IllegalStateException when the feed is closed
      */
-    public Optional<PushSource> connect(String origin, Pacing pacing, boolean takeover) {
+    public Optional<Producer> connect(String origin, Pacing pacing, boolean takeover) {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(pacing, "pacing");
-        PushSource previous;
-        PushSource next = new PushSource(this, origin, pacing);
+        Producer previous;
+        Producer next = new Producer(this, origin, pacing);
         synchronized (lock) {
             if (closing || draining) {
                 throw new IllegalStateException(name + ": feed is " + (closing ? "closed" : "draining"));
@@ -176,7 +176,7 @@ public final class PushFeed implements FrameFeed {
             }
             source = next;
             roomTask = null;
-            sourcesConnected++;
+            producersConnected++;
             updateSourceState();
             lock.notifyAll();
         }
@@ -190,13 +190,13 @@ public final class PushFeed implements FrameFeed {
     }
 
     /** The connected source, if any. */
-    public Optional<PushSource> source() {
+    public Optional<Producer> producer() {
         synchronized (lock) {
             return Optional.ofNullable(source);
         }
     }
 
-    public SourceState sourceState() {
+    public PlayoutState playoutState() {
         return sourceState;
     }
 
@@ -214,10 +214,10 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    /** Sources admitted so far. */
-    public long sourcesConnected() {
+    /** Producers admitted so far. */
+    public long producersConnected() {
         synchronized (lock) {
-            return sourcesConnected;
+            return producersConnected;
         }
     }
 
@@ -241,7 +241,7 @@ public final class PushFeed implements FrameFeed {
 
     @Override
     public String description() {
-        PushSource s;
+        Producer s;
         synchronized (lock) {
             s = source;
         }
@@ -258,7 +258,7 @@ public final class PushFeed implements FrameFeed {
 
     @Override
     public void close() {
-        PushSource detached;
+        Producer detached;
         Thread t;
         synchronized (this) {
             synchronized (lock) {
@@ -290,9 +290,9 @@ public final class PushFeed implements FrameFeed {
     }
 
     /**
-     * Ends the feed gracefully: no source is admitted from now on; the connected one, if any, goes
+     * Ends the feed gracefully: no producer is admitted from now on; the connected one, if any, goes
      * on until it closes (a network producer is told to stop by the server; an in-process one should
-     * close its source); then the PCM encoder's tail is flushed, everything buffered is published at
+     * close its producer); then the PCM encoder's tail is flushed, everything buffered is published at
      * the normal pace, and the stream ends. Idempotent.
      *
      * @return completes when the stream has ended: at once for a feed that never started, or that
@@ -311,9 +311,9 @@ public final class PushFeed implements FrameFeed {
         return ended;
     }
 
-    // ---- producer side, called by PushSource on the producer's thread
+    // ---- producer side, called by Producer on the producer's thread
 
-    void beginPcm(PushSource s, PcmFormat format) {
+    void beginPcm(Producer s, PcmFormat format) {
         synchronized (lock) {
             if (s != source) {
                 return;
@@ -333,7 +333,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void beginMp3(PushSource s) {
+    void beginMp3(Producer s) {
         synchronized (lock) {
             if (s == source) {
                 endEncoder();
@@ -341,7 +341,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void encode(PushSource s, float[] samples, int n) {
+    void encode(Producer s, float[] samples, int n) {
         synchronized (lock) {
             if (s != source || encoder == null) {
                 return;
@@ -353,7 +353,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void passThrough(PushSource s, FrameSplitter splitter, ByteBuffer bytes) {
+    void passThrough(Producer s, FrameSplitter splitter, ByteBuffer bytes) {
         synchronized (lock) {
             if (s != source) {
                 bytes.position(bytes.limit());
@@ -371,7 +371,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void endPassThrough(PushSource s, FrameSplitter splitter) {
+    void endPassThrough(Producer s, FrameSplitter splitter) {
         synchronized (lock) {
             if (s == source) {
                 splitter.end(this::enqueuePassed);
@@ -386,7 +386,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void whenRoom(PushSource s, Runnable task) {
+    void whenRoom(Producer s, Runnable task) {
         synchronized (lock) {
             if (s == source && queuedNanos >= bufferNanos) {
                 roomTask = task;
@@ -396,7 +396,7 @@ public final class PushFeed implements FrameFeed {
         task.run();
     }
 
-    void disconnect(PushSource s) {
+    void disconnect(Producer s) {
         synchronized (lock) {
             if (s != source) {
                 return;
@@ -445,15 +445,15 @@ public final class PushFeed implements FrameFeed {
 
     /** Under the lock. */
     private void updateSourceState() {
-        SourceState next;
+        PlayoutState next;
         if (source != null || !queue.isEmpty()) {
-            next = SourceState.LIVE;
+            next = PlayoutState.LIVE;
         } else if (relaying) {
-            next = SourceState.FALLBACK;
+            next = PlayoutState.FALLBACK;
         } else if (mode != Mode.NONE) {
-            next = SourceState.SILENCE;
+            next = PlayoutState.SILENCE;
         } else {
-            next = SourceState.IDLE;
+            next = PlayoutState.IDLE;
         }
         if (next != sourceState) {
             sourceState = next;

@@ -1,7 +1,7 @@
 package io.mp3cast.server.http;
 
-import io.mp3cast.server.ingest.SourceAuth;
-import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.ingest.IngestAuth;
+import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.server.ops.Health;
@@ -122,8 +122,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean known = isKnown(path);
-        if (SourceRequests.isSourceRequest(req) && SourceRequests.pushable(state, path, known)) {
-            SourceRequests.accept(ctx, req, query, state);
+        if (IngestRequests.isSourceRequest(req) && IngestRequests.pushable(state, path, known)) {
+            IngestRequests.accept(ctx, req, query, state);
             return;
         }
         if (known && method.equals(HttpMethod.OPTIONS)) {
@@ -384,7 +384,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     /** Admin credentials (user admin or source), or a source's (Icecast's clients update titles with those). */
     private boolean authorized(String header) {
-        Optional<String[]> credentials = SourceAuth.basic(header);
+        Optional<String[]> credentials = IngestAuth.basic(header);
         if (credentials.isEmpty()) {
             return false;
         }
@@ -392,9 +392,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         String given = credentials.get()[1];
         String admin = state.adminPassword();
         String source = state.ingest().settings().sourcePassword();
-        boolean adminOk = admin != null && (user.equals("admin") || user.equals(SourceAuth.USER))
-                && SourceAuth.constantTimeEquals(given, admin);
-        boolean sourceOk = source != null && user.equals(SourceAuth.USER) && SourceAuth.constantTimeEquals(given, source);
+        boolean adminOk = admin != null && (user.equals("admin") || user.equals(IngestAuth.USER))
+                && IngestAuth.constantTimeEquals(given, admin);
+        boolean sourceOk = source != null && user.equals(IngestAuth.USER) && IngestAuth.constantTimeEquals(given, source);
         return adminOk || sourceOk;
     }
 
@@ -414,7 +414,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     /** Prometheus's text format, for loopback clients and admin credentials (user admin) only. */
     private void metrics(ChannelHandlerContext ctx, HttpRequest req) {
-        if (!SourceAuth.isLoopback(ctx.channel().remoteAddress()) && !adminAuthorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (!IngestAuth.isLoopback(ctx.channel().remoteAddress()) && !adminAuthorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             unauthorized(ctx, req, "admin credentials required (user admin), or ask from this machine");
             return;
         }
@@ -439,10 +439,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     /** The admin password with user {@code admin}. */
     private boolean adminAuthorized(String header) {
-        Optional<String[]> credentials = SourceAuth.basic(header);
+        Optional<String[]> credentials = IngestAuth.basic(header);
         String admin = state.adminPassword();
         return credentials.isPresent() && admin != null && credentials.get()[0].equals("admin")
-                && SourceAuth.constantTimeEquals(credentials.get()[1], admin);
+                && IngestAuth.constantTimeEquals(credentials.get()[1], admin);
     }
 
     // ---- small responses

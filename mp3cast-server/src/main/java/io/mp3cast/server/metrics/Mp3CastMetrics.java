@@ -59,8 +59,8 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
     static final Duration[] FIRST_BYTE_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
         Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
-    /** Values of the {@code state} tag of {@code mp3cast.source.state}. */
-    static final List<String> SOURCE_STATES = List.of("live", "silence", "fallback", "idle", "relay");
+    /** Values of the {@code state} tag of {@code mp3cast.playout.state}. */
+    static final List<String> PLAYOUT_STATES = List.of("live", "silence", "fallback", "idle", "relay");
 
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final Map<String, MountMeters> mounts = new ConcurrentHashMap<>();
@@ -139,15 +139,15 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
     }
 
     @Override
-    public void sourceConnected(String mount) {
+    public void producerConnected(String mount) {
         MountMeters m = mounts.get(mount);
         if (m != null) {
-            m.sourceConnects.increment();
+            m.producerConnects.increment();
         }
     }
 
     @Override
-    public void sourceReceived(String mount, long bytes, double audioSeconds) {
+    public void producerReceived(String mount, long bytes, double audioSeconds) {
         MountMeters m = mounts.get(mount);
         if (m != null) {
             m.receivedBytes.increment(bytes);
@@ -196,9 +196,9 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
     // ---- server-wide
 
     @Override
-    public void sourceRefused(int status) {
+    public void producerRefused(int status) {
         sourceRefusals.computeIfAbsent(status, s -> Counter.builder("mp3cast.ingest.refused")
-                .description("Sources refused or cut, by HTTP status (401 credentials, 403 mount taken or limit,"
+                .description("Producers refused or cut, by HTTP status (401 credentials, 403 mount taken or limit,"
                         + " 400 bad format, 413 too large, 429 too many)")
                 .tag("status", String.valueOf(s)).register(registry)).increment();
     }
@@ -221,9 +221,9 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
     }
 
     /** A mount's state as the {@code state} tag names it. */
-    static String sourceState(Mount mount) {
+    static String playoutState(Mount mount) {
         if (mount.pushFeed().isPresent()) {
-            return mount.pushFeed().get().sourceState().name().toLowerCase(Locale.ROOT);
+            return mount.pushFeed().get().playoutState().name().toLowerCase(Locale.ROOT);
         }
         if (mount.feedState() != FeedState.RUNNING) {
             return "idle";
@@ -239,7 +239,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
         final Mount mount;
         final Counter connects;
         final Map<Disconnect, Counter> disconnects = new ConcurrentHashMap<>();
-        final Counter sourceConnects;
+        final Counter producerConnects;
         final Counter receivedBytes;
         final Counter receivedSeconds;
 
@@ -258,18 +258,18 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
             }
             add(FunctionCounter.builder("mp3cast.listener.sent", mount, Mount::bytesSent).tags(tags).baseUnit("bytes")
                     .description("Audio bytes written to listeners").register(registry));
-            for (String state : SOURCE_STATES) {
-                add(Gauge.builder("mp3cast.source.state", mount, m -> state.equals(sourceState(m)) ? 1 : 0).strongReference(true)
+            for (String state : PLAYOUT_STATES) {
+                add(Gauge.builder("mp3cast.playout.state", mount, m -> state.equals(playoutState(m)) ? 1 : 0).strongReference(true)
                         .tags(tags).tag("state", state)
-                        .description("1 for the state the mount's source is in, 0 for the others").register(registry));
+                        .description("1 for what the mount plays (live, silence, fallback, idle, relay), 0 for the others").register(registry));
             }
-            sourceConnects = add(Counter.builder("mp3cast.source.connects").tags(tags)
-                    .description("Sources (producers) that started pushing").register(registry));
-            receivedBytes = add(Counter.builder("mp3cast.source.received").tags(tags).baseUnit("bytes")
-                    .description("Bytes read from sources").register(registry));
-            receivedSeconds = add(Counter.builder("mp3cast.source.audio").tags(tags).baseUnit("seconds")
-                    .description("Seconds of audio read from sources").register(registry));
-            add(TimeGauge.builder("mp3cast.source.buffer", mount,
+            producerConnects = add(Counter.builder("mp3cast.producer.connects").tags(tags)
+                    .description("Producers that started pushing").register(registry));
+            receivedBytes = add(Counter.builder("mp3cast.producer.received").tags(tags).baseUnit("bytes")
+                    .description("Bytes read from producers").register(registry));
+            receivedSeconds = add(Counter.builder("mp3cast.producer.audio").tags(tags).baseUnit("seconds")
+                    .description("Seconds of audio read from producers").register(registry));
+            add(TimeGauge.builder("mp3cast.playout.buffer", mount,
                             TimeUnit.MILLISECONDS, m -> m.pushFeed().map(p -> p.bufferedMillis()).orElse(0L))
                     .strongReference(true).tags(tags).description("Pushed audio buffered ahead of the stream").register(registry));
         }

@@ -1,6 +1,6 @@
 package io.mp3cast.server.ops;
 
-import io.mp3cast.server.ingest.SourceAuth;
+import io.mp3cast.server.ingest.IngestAuth;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -88,7 +88,7 @@ public final class AccessLog implements AutoCloseable {
         if (out == null) {
             return null;
         }
-        String user = SourceAuth.basic(req.headers().get(HttpHeaderNames.AUTHORIZATION)).map(c -> c[0]).orElse("-");
+        String user = IngestAuth.basic(req.headers().get(HttpHeaderNames.AUTHORIZATION)).map(c -> c[0]).orElse("-");
         Entry e = new Entry(host(ch), user.isEmpty() ? "-" : user, System.currentTimeMillis(),
                 req.method() + " " + req.uri() + " " + req.protocolVersion(),
                 req.headers().get(HttpHeaderNames.REFERER, "-"), req.headers().get(HttpHeaderNames.USER_AGENT, "-"));

@@ -1,7 +1,7 @@
 package io.mp3cast.server.status;
 
 import io.mp3cast.live.push.PushFeed;
-import io.mp3cast.live.push.PushSource;
+import io.mp3cast.live.push.Producer;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.live.LiveMount;
@@ -90,8 +90,8 @@ public final class IcecastStatus {
         List<LiveMount> mounts = listed(state);
         long listenersNow = mounts.stream().mapToLong(LiveMount::listeners).sum();
         long sourceConnections = state.mounts().values().stream()
-                .mapToLong(m -> m.push().map(PushFeed::sourcesConnected).orElse(0L)).sum();
-        long sourcesNow = state.mounts().values().stream().filter(m -> m.push().flatMap(PushFeed::source).isPresent()).count();
+                .mapToLong(m -> m.push().map(PushFeed::producersConnected).orElse(0L)).sum();
+        long sourcesNow = state.mounts().values().stream().filter(m -> m.push().flatMap(PushFeed::producer).isPresent()).count();
         long connections = state.ops().tally().connections.sum();
         Xml x = new Xml().open("icestats");
         x.leaf("admin", ADMIN);
@@ -136,7 +136,7 @@ public final class IcecastStatus {
         x.leaf("server_type", "audio/mpeg");
         x.leaf("server_url", (tls ? "https://" : "http://") + host + "/");
         x.leaf("slow_listeners", m.slowListeners());
-        Optional<PushSource> source = m.push().flatMap(PushFeed::source);
+        Optional<Producer> source = m.push().flatMap(PushFeed::producer);
         source.ifPresent(s -> x.leaf("source_ip", s.origin().replaceFirst(":\\d+$", "")));
         x.leaf("stream_start", rfc822(m.startedAtMillis()));
         x.leaf("stream_start_iso8601", iso8601(m.startedAtMillis()));
