@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +106,22 @@ final class ServeCommand implements Callable<Integer> {
             description = "The fastest a source's upload is read, kilobits per second (default 50000; 0: no limit).")
     Integer maxBodyKbps;
 
+    @Option(names = "--drain-ms", paramLabel = "MS",
+            description = "On SIGTERM, how long producers' buffers and per-request streams may play out before listeners'"
+                    + " responses end (default 15000).")
+    Integer drainMillis;
+
+    @Option(names = "--access-log", paramLabel = "FILE|-",
+            description = "Append one line per request and per listener session (Icecast's combined format) to FILE, or stdout.")
+    String accessLog;
+
+    @Option(names = "--metrics", negatable = true, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Serve /metrics in Prometheus's format, to loopback or the admin password (default true).")
+    Boolean metrics;
+
+    /** What {@link #start()} ran with. */
+    private Settings settings;
+
     @Override
     public Integer call() throws Exception {
         Mp3CastServer server;
@@ -116,22 +133,33 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("mp3cast serve: " + e.getMessage());
             return 1;
         }
+        long drainMillis = settings.drainMillis;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            boolean clean = server.drain(Duration.ofMillis(drainMillis));
             stopped.countDown();
+            // The JVM would exit with 143 after SIGTERM; a clean drain is a clean exit.
+            Runtime.getRuntime().halt(clean ? 0 : 1);
         }, "mp3cast-shutdown"));
         stopped.await();
         return 0;
     }
 
+
     /** Builds and starts the server from the options, prints where it listens, and returns it. */
     public Mp3CastServer start() throws IOException {
         Properties file = config == null ? new Properties() : load(config);
         Settings s = Settings.from(this, file);
+        settings = s;
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
                 .maxOpenStreams(s.maxStreams)
                 .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults);
+        if (s.accessLog != null) {
+            builder.accessLog(s.accessLog);
+        }
+        if (s.metrics) {
+            builder.metrics(Metrics.prometheus());
+        }
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
@@ -183,6 +211,9 @@ final class ServeCommand implements Callable<Integer> {
     static final class Settings {
         String host;
         int port;
+        long drainMillis;
+        String accessLog;
+        boolean metrics;
         String adminPassword;
         boolean generatedPassword;
         boolean demoRoutes;
@@ -198,6 +229,12 @@ final class ServeCommand implements Callable<Integer> {
             Settings s = new Settings();
             s.host = pick(c.host, f.remove("host"), "0.0.0.0");
             s.port = number("port", pick(c.port, f.remove("port"), "8000"));
+            s.drainMillis = number("drain-ms", pick(c.drainMillis, f.remove("drain-ms"), "15000"));
+            if (s.drainMillis < 0 || s.drainMillis > 3_600_000) {
+                throw new IllegalArgumentException("drain-ms not supported: " + s.drainMillis + " (0-3600000)");
+            }
+            s.accessLog = pick(c.accessLog, f.remove("access-log"), null);
+            s.metrics = bool("metrics", pick(c.metrics, f.remove("metrics"), "true"));
             String password = pick(c.adminPassword, f.remove("admin-password"), System.getenv("MP3CAST_ADMIN_PASSWORD"));
             s.generatedPassword = password == null;
             s.adminPassword = password == null ? randomPassword() : password;
@@ -219,6 +256,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
+                        + " drain-ms, access-log, metrics,"
                         + " mount./PATH)");
             }
             s.mounts.addAll(c.mounts);

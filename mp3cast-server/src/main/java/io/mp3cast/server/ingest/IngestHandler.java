@@ -81,6 +81,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
      */
     static final long SOURCE_TIMEOUT_NANOS = 30_000_000_000L;
     private static final long TIMEOUT_CHECK_SECONDS = 1;
+    /** How long a drained producer's connection is half-open for the producer to read its answer and close. */
+    static final long LINGER_MILLIS = 2000;
 
     enum Transport { HTTP_BODY, RAW, WEBSOCKET }
 
@@ -206,8 +208,24 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server is stopping"))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
-            respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping; " + summary() + ", all of it played");
+            respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping; " + summary() + ", all of it played", true);
         }
+    }
+
+    /**
+     * Closes without losing the answer: a producer may still be sending, and closing a socket with
+     * unread bytes resets it, which can discard the answer at the producer. So: half-close (FIN),
+     * drop what still arrives, and close when the producer does or after {@link #LINGER_MILLIS}.
+     */
+    private void lingeringClose(io.netty.channel.ChannelFuture written) {
+        written.addListener(f -> {
+            if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d && d.isActive()) {
+                d.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     @Override
@@ -404,6 +422,10 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     /** A final response, then the connection closes: through the HTTP codec if it is there, else as raw bytes. */
     private void respond(HttpResponseStatus status, String message) {
+        respond(status, message, false);
+    }
+
+    private void respond(HttpResponseStatus status, String message, boolean linger) {
         this.status = status.code();
         ctx.channel().config().setAutoRead(true);
         byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
@@ -416,10 +438,18 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             FullHttpResponse res = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(text));
             res.headers().set(headers);
             HttpUtil.setKeepAlive(res, false);
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            close(ctx.writeAndFlush(res), linger);
         } else {
             ctx.write(HttpWire.head(ctx.alloc(), version, status, headers));
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(text)).addListener(ChannelFutureListener.CLOSE);
+            close(ctx.writeAndFlush(Unpooled.wrappedBuffer(text)), linger);
+        }
+    }
+
+    private void close(io.netty.channel.ChannelFuture written, boolean linger) {
+        if (linger) {
+            lingeringClose(written);
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
         }
     }
 
