@@ -4,6 +4,7 @@ import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.Mp3CastServer;
+import io.mp3cast.server.TlsSettings;
 import io.mp3cast.mp3.EncoderBackend;
 import io.mp3cast.mp3.EncoderSettings;
 import java.io.IOException;
@@ -119,6 +120,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve /metrics in Prometheus's format, to loopback or the admin password (default true).")
     Boolean metrics;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain for HTTPS and WSS (with --tls-key); reloaded when it changes.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "A port of its own for HTTPS (default: HTTPS and HTTP share --port).")
+    Integer tlsPort;
+
     /** What {@link #start()} ran with. */
     private Settings settings;
 
@@ -160,6 +172,9 @@ final class ServeCommand implements Callable<Integer> {
         if (s.metrics) {
             builder.metrics(Metrics.prometheus());
         }
+        if (s.tls != null) {
+            builder.tls(s.tls);
+        }
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
@@ -193,6 +208,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
+        if (s.tls != null) {
+            out.println("  https on https://" + shown + ":" + server.tlsPort() + "/ (wss:// for producers)");
+        }
+        if (s.metrics) {
+            out.println("  metrics at /metrics (from this machine, or user admin), health at /healthz and /readyz");
+        }
         if (s.generatedPassword) {
             out.println("  admin password (generated): " + s.adminPassword);
         }
@@ -214,6 +235,7 @@ final class ServeCommand implements Callable<Integer> {
         long drainMillis;
         String accessLog;
         boolean metrics;
+        TlsSettings tls;
         String adminPassword;
         boolean generatedPassword;
         boolean demoRoutes;
@@ -235,6 +257,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             s.accessLog = pick(c.accessLog, f.remove("access-log"), null);
             s.metrics = bool("metrics", pick(c.metrics, f.remove("metrics"), "true"));
+            s.tls = tls(pick(c.tlsCert, f.remove("tls-cert"), null), pick(c.tlsKey, f.remove("tls-key"), null),
+                    pick(c.tlsPort, f.remove("tls-port"), null));
             String password = pick(c.adminPassword, f.remove("admin-password"), System.getenv("MP3CAST_ADMIN_PASSWORD"));
             s.generatedPassword = password == null;
             s.adminPassword = password == null ? randomPassword() : password;
@@ -256,7 +280,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " drain-ms, access-log, metrics,"
+                        + " drain-ms, access-log, metrics, tls-cert, tls-key, tls-port,"
                         + " mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
@@ -264,6 +288,21 @@ final class ServeCommand implements Callable<Integer> {
                 s.mounts.add(DEMO_MOUNT);
             }
             return s;
+        }
+
+        private static TlsSettings tls(String cert, String key, String port) {
+            if (cert == null && key == null) {
+                if (port != null) {
+                    throw new IllegalArgumentException("tls-port: needs --tls-cert and --tls-key");
+                }
+                return null;
+            }
+            if (cert == null || key == null) {
+                throw new IllegalArgumentException((cert == null ? "tls-cert" : "tls-key") + ": missing (HTTPS needs both"
+                        + " --tls-cert and --tls-key)");
+            }
+            TlsSettings t = TlsSettings.of(Path.of(cert), Path.of(key));
+            return port == null ? t : t.withPort(number("tls-port", port));
         }
 
         private static IngestSettings ingest(ServeCommand c, Map<String, String> f) {

@@ -14,6 +14,8 @@ import io.mp3cast.server.ops.Health;
 import io.mp3cast.server.ops.LoopLag;
 import io.mp3cast.server.ops.Ops;
 import io.mp3cast.server.ops.Tally;
+import io.mp3cast.server.tls.ReloadingSslContext;
+import io.mp3cast.server.tls.TlsSniffer;
 import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
@@ -28,6 +30,7 @@ import io.mp3cast.live.push.PushSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -81,11 +84,14 @@ public final class Mp3CastServer implements AutoCloseable {
     private final ServerState state;
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    /** TLS's own port, when it has one; else null. */
+    private final Channel tlsChannel;
     private final String host;
     private final int port;
     private boolean closed;
 
-    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel) {
+    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel, Channel tlsChannel) {
+        this.tlsChannel = tlsChannel;
         this.state = state;
         this.group = group;
         this.serverChannel = serverChannel;
@@ -101,6 +107,11 @@ public final class Mp3CastServer implements AutoCloseable {
     /** The port the server listens on (the one picked when 0 was asked for). */
     public int port() {
         return port;
+    }
+
+    /** The port TLS has of its own ({@link TlsSettings#port()}), or {@link #port()} when it shares it or there is none. */
+    public int tlsPort() {
+        return tlsChannel == null ? port : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
     }
 
     public String host() {
@@ -145,7 +156,7 @@ public final class Mp3CastServer implements AutoCloseable {
                 return false;
             }
             state.ops().health().draining();
-            serverChannel.close().syncUninterruptibly();
+            closeListeningSockets();
         }
         LOG.info("mp3cast on port {} draining: at most {} ms", port, limit.toMillis());
         state.ops().channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(Drain.START));
@@ -165,6 +176,13 @@ public final class Mp3CastServer implements AutoCloseable {
         LOG.info("mp3cast on port {} drained {}", port, clean ? "cleanly" : "until the limit: cutting what is left");
         close();
         return clean;
+    }
+
+    private void closeListeningSockets() {
+        serverChannel.close().syncUninterruptibly();
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
+        }
     }
 
     private static boolean awaitUntil(long deadlineNanos, java.util.function.BooleanSupplier done) {
@@ -190,7 +208,7 @@ public final class Mp3CastServer implements AutoCloseable {
         }
         closed = true;
         state.ops().health().draining();
-        serverChannel.close().syncUninterruptibly();
+        closeListeningSockets();
         for (LiveMount m : state.registry().close().values()) {
             m.stop();
         }
@@ -226,6 +244,7 @@ public final class Mp3CastServer implements AutoCloseable {
         private int maxOpenStreams = 256;
         private int backlog = 4096;
         private AccessLog accessLog = AccessLog.OFF;
+        private TlsSettings tls;
 
         /** A mount to start: its feed is made at start, when the registry a push mount's fallback lives in exists. */
         private record MountPlan(MountConfig config, FrameFeed feed, Function<MountRegistry, LiveMount> push) {}
@@ -406,6 +425,12 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /** HTTPS and WSS, on the server's port beside plain HTTP or on a port of their own. */
+        public Builder tls(TlsSettings settings) {
+            this.tls = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         /** Binds, starts the mounts' feeds, and returns the running server. */
         public Mp3CastServer start() throws IOException {
             if (mounts.size() > ingest.maxMounts()) {
@@ -429,11 +454,18 @@ public final class Mp3CastServer implements AutoCloseable {
                     new IngestContext(ingest, clock, mountDefaults, encoderDefaults), playout, ownScheduler,
                     new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
                             new Tally()));
+            ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
+            Channel tlsChannel = null;
             try {
-                channel = bootstrap(transport, group, state).bind(host, port).syncUninterruptibly().channel();
+                channel = bootstrap(transport, group, state, tls == null || tls.ownPort() ? null : ch -> new TlsSniffer(ssl))
+                        .bind(host, port).syncUninterruptibly().channel();
+                if (tls != null && tls.ownPort()) {
+                    tlsChannel = bootstrap(transport, group, state, ch -> ssl.current().newHandler(ch.alloc()))
+                            .bind(host, tls.port()).syncUninterruptibly().channel();
+                }
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 pool.shutdownNow();
@@ -441,19 +473,24 @@ public final class Mp3CastServer implements AutoCloseable {
                     playout.close();
                 }
                 live.values().forEach(m -> m.feed().close());
-                throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+                throw new IOException("cannot listen on " + host + ":" + port + (tls != null && tls.ownPort()
+                        ? " and " + tls.port() + " (TLS)" : "") + ": " + e.getMessage(), e);
             }
             live.values().forEach(LiveMount::start);
             routes.keySet().forEach(metrics::routeAdded);
             state.ops().health().started(group);
             LoopLag.start(group, metrics);
-            Mp3CastServer server = new Mp3CastServer(state, group, channel);
-            LOG.info("mp3cast listening on http://{}:{}/ ({}, {} io threads); mounts {}, routes {}", host, server.port(),
+            Mp3CastServer server = new Mp3CastServer(state, group, channel, tlsChannel);
+            LOG.info("mp3cast listening on {}://{}:{}/{} ({}, {} io threads); mounts {}, routes {}",
+                    tls == null ? "http" : tls.ownPort() ? "http" : "http(s)", host, server.port(),
+                    tls != null && tls.ownPort() ? " and https://" + host + ":" + server.tlsPort() + "/" : "",
                     transport.name().toLowerCase(), ioThreads, live.keySet(), routes.keySet());
             return server;
         }
 
-        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state) {
+        /** A listening socket's bootstrap; {@code first}, if not null, makes each connection's first handler (TLS). */
+        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state,
+                                          Function<Channel, ChannelHandler> first) {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -466,6 +503,9 @@ public final class Mp3CastServer implements AutoCloseable {
                         protected void initChannel(Channel ch) {
                             state.ops().channels().add(ch);
                             state.ops().tally().connections.increment();
+                            if (first != null) {
+                                ch.pipeline().addLast(TlsSniffer.NAME, first.apply(ch));
+                            }
                             ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
                             ch.pipeline().addLast("router", new HttpRouter(state));
                         }

@@ -378,7 +378,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     /** Whether the connection is encrypted (TLS on this port, sniffed, or a TLS port). */
-    static boolean isTls(ChannelHandlerContext ctx) {
+    public static boolean isTls(ChannelHandlerContext ctx) {
         return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     }
 

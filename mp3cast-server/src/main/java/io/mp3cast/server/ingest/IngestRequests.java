@@ -251,7 +251,7 @@ public final class IngestRequests {
     }
 
     private static void handshake(ChannelHandlerContext ctx, HttpRequest req) {
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+        String url = (HttpRouter.isTls(ctx) ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, false,
                 MAX_WEBSOCKET_MESSAGE_BYTES).newHandshaker(req);
         if (handshaker == null) {
