@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,27 +137,30 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Mp3CastServer server;
+        // The hook goes in first: a SIGTERM while the server starts must not find it missing.
+        AtomicReference<Mp3CastServer> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Mp3CastServer server = running.get();
+            if (server == null) {
+                return;  // stopped while starting: nothing to drain
+            }
+            boolean clean = server.drain(Duration.ofMillis(settings.drainMillis));
+            stopped.countDown();
+            // The JVM would exit with 143 after SIGTERM; a clean drain is a clean exit.
+            Runtime.getRuntime().halt(clean ? 0 : 1);
+        }, "mp3cast-shutdown"));
         try {
-            server = start();
+            running.set(start());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (IOException e) {
             spec.commandLine().getErr().println("mp3cast serve: " + e.getMessage());
             return 1;
         }
-        long drainMillis = settings.drainMillis;
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            boolean clean = server.drain(Duration.ofMillis(drainMillis));
-            stopped.countDown();
-            // The JVM would exit with 143 after SIGTERM; a clean drain is a clean exit.
-            Runtime.getRuntime().halt(clean ? 0 : 1);
-        }, "mp3cast-shutdown"));
         stopped.await();
         return 0;
     }
-
 
     /** Builds and starts the server from the options, prints where it listens, and returns it. */
     public Mp3CastServer start() throws IOException {
