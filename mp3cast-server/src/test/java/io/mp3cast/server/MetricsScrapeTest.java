@@ -9,6 +9,10 @@ import io.mp3cast.server.metrics.Mp3CastMetrics;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.source.AudioSources;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,6 +88,7 @@ class MetricsScrapeTest {
                 SoftAssertions soft = new SoftAssertions();
                 checkUnderLoad(soft, scrape, pcm.length, sentAfter);
                 soft.assertThat(checked).as("every documented metric checked").containsAll(DOCUMENTED);
+                soft.assertThat(readmeMetrics()).as("README's metrics table").containsExactlyInAnyOrderElementsOf(DOCUMENTED);
                 soft.assertAll();
             } finally {
                 for (RawHttp l : listeners) {
@@ -170,6 +175,24 @@ class MetricsScrapeTest {
         soft.assertThat(t.value("process_files_open_files")).isGreaterThan(LISTENERS + STREAMS);
         soft.assertThat(t.names()).filteredOn(n -> n.startsWith("mp3cast_"))
                 .allSatisfy(n -> assertThat(DOCUMENTED.stream().anyMatch(d -> n.startsWith(d))).as(n + " documented").isTrue());
+    }
+
+    /** The first column of the table under README's "### Metrics". */
+    static List<String> readmeMetrics() throws IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("README.md"))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("README.md above " + Path.of("").toAbsolutePath()).isNotNull();
+        String readme = Files.readString(dir.resolve("README.md"));
+        String section = readme.substring(readme.indexOf("### Metrics"));
+        section = section.substring(0, section.indexOf("\n### ", 1));
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^\\| `([a-z0-9_*]+)` \\|").matcher(section);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     private org.assertj.core.api.AbstractDoubleAssert<?> check(String metric, SoftAssertions soft, double value) {
