@@ -3,7 +3,6 @@ package io.mp3cast.server.http;
 import io.mp3cast.server.ingest.IngestAuth;
 import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
-import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.server.ops.Health;
 import io.mp3cast.server.status.IcecastStatus;
 import io.mp3cast.server.status.StatusPages;
