@@ -7,6 +7,14 @@ import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.ops.AccessLog;
+import io.mp3cast.server.ops.Drain;
+import io.mp3cast.server.ops.Health;
+import io.mp3cast.server.ops.LoopLag;
+import io.mp3cast.server.ops.Ops;
+import io.mp3cast.server.ops.Tally;
+import io.mp3cast.server.tls.ReloadingSslContext;
+import io.mp3cast.server.tls.TlsSniffer;
 import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
@@ -24,12 +32,17 @@ import io.mp3cast.pcm.PcmFormat;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,11 +51,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +77,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link Builder} is single-threaded; the running server is thread-safe. Mount
  * feeds run on their own threads, sockets on a few event loops, per-request sources on a pool of
  * stream threads. {@link #close()} stops the feeds, ends the listeners' bodies, closes the
- * per-request streams (their sources and encoders) and the event loops.
+ * per-request streams (their sources and encoders) and the event loops; {@link #drain} stops
+ * gracefully first.
  */
 public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
@@ -70,11 +86,14 @@ public final class Mp3CastServer implements AutoCloseable {
     private final ServerState state;
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    /** TLS's own port, when it has one; else null. */
+    private final Channel tlsChannel;
     private final String host;
     private final int port;
     private boolean closed;
 
-    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel) {
+    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel, Channel tlsChannel) {
+        this.tlsChannel = tlsChannel;
         this.state = state;
         this.group = group;
         this.serverChannel = serverChannel;
@@ -90,6 +109,11 @@ public final class Mp3CastServer implements AutoCloseable {
     /** The port the server listens on (the one picked when 0 was asked for). */
     public int port() {
         return port;
+    }
+
+    /** The port TLS has of its own ({@link TlsSettings#port()}), or {@link #port()} when it shares it or there is none. */
+    public int tlsPort() {
+        return tlsChannel == null ? port : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
     }
 
     public String host() {
@@ -159,6 +183,65 @@ public final class Mp3CastServer implements AutoCloseable {
         return state.openStreams().get();
     }
 
+    /**
+     * Stops gracefully, within {@code limit}, then {@link #close()}s: stops accepting connections
+     * ({@code /readyz} answers 503 at once, new requests on open connections get 503); tells each
+     * connected producer to stop (it is read no more, and answered once its mount has played what it
+     * pushed); lets push mounts play out their buffers and per-request streams run to their end; then
+     * ends every listener's response after the last frame and waits for the bytes to leave. Whatever
+     * is still running at the limit is cut by {@link #close()}.
+     *
+     * @return whether everything finished within the limit (a clean drain)
+     */
+    public boolean drain(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            state.ops().health().draining();
+            closeListeningSockets();
+        }
+        LOG.info("mp3cast on port {} draining: at most {} ms", port, limit.toMillis());
+        state.ops().channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(Drain.START));
+        List<CompletableFuture<Void>> feeds = new ArrayList<>();
+        state.mounts().values().forEach(m -> m.push().ifPresent(p -> feeds.add(p.drain())));
+        boolean clean = awaitUntil(deadline, () -> feeds.stream().allMatch(CompletableFuture::isDone)
+                && state.openStreams().get() == 0);
+        state.registry().close();
+        state.ops().channels().forEach(ch -> {
+            if (ch.pipeline().get(HttpRouter.CODEC) != null && ch.pipeline().get("ingest") == null) {
+                ch.close();  // an idle keep-alive connection
+            }
+        });
+        clean &= awaitUntil(deadline, () -> state.ops().channels().isEmpty());
+        LOG.info("mp3cast on port {} drained {}", port, clean ? "cleanly" : "until the limit: cutting what is left");
+        close();
+        return clean;
+    }
+
+    private void closeListeningSockets() {
+        serverChannel.close().syncUninterruptibly();
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
+        }
+    }
+
+    private static boolean awaitUntil(long deadlineNanos, java.util.function.BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Stops everything; idempotent. Returns within a few seconds even with stuck listeners. */
     @Override
     public synchronized void close() {
@@ -166,7 +249,8 @@ public final class Mp3CastServer implements AutoCloseable {
             return;
         }
         closed = true;
-        serverChannel.close().syncUninterruptibly();
+        state.ops().health().draining();
+        closeListeningSockets();
         state.registry().close();
         state.streamPool().shutdownNow();
         try {
@@ -178,6 +262,7 @@ public final class Mp3CastServer implements AutoCloseable {
             state.scheduler().close();
         }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        state.ops().accessLog().close();
         LOG.info("mp3cast on port {} stopped", port);
     }
 
@@ -197,6 +282,8 @@ public final class Mp3CastServer implements AutoCloseable {
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private int maxOpenStreams = 256;
         private int backlog = 4096;
+        private AccessLog accessLog = AccessLog.OFF;
+        private TlsSettings tls;
 
         /** A mount to start: made at start, when the scheduler and the registry (a push mount's fallback lives there) exist. */
         private record MountPlan(MountConfig config, BiFunction<MountRegistry, Scheduler, LiveMount> make) {}
@@ -363,6 +450,24 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /** An access log (Icecast's combined format) appended to {@code fileOrDash}, or standard output for {@code -}. */
+        public Builder accessLog(String fileOrDash) {
+            this.accessLog = AccessLog.open(Objects.requireNonNull(fileOrDash, "fileOrDash"));
+            return this;
+        }
+
+        /** An access log written to {@code out} (left open when the server stops). */
+        public Builder accessLog(OutputStream out) {
+            this.accessLog = AccessLog.to(Objects.requireNonNull(out, "out"), false);
+            return this;
+        }
+
+        /** HTTPS and WSS, on the server's port beside plain HTTP or on a port of their own. */
+        public Builder tls(TlsSettings settings) {
+            this.tls = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         /** Binds, starts the mounts' feeds, and returns the running server. */
         public Mp3CastServer start() throws IOException {
             if (mounts.size() > ingest.maxMounts()) {
@@ -374,6 +479,9 @@ public final class Mp3CastServer implements AutoCloseable {
                     ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
             IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults);
             MountRegistry registry = new MountRegistry(ingestContext, playout, metrics);
+            ServerMetrics hooks = metrics;
+            registry.onChange(added -> hooks.mountAdded(new Mount(added, registry)),
+                    gone -> hooks.mountRemoved(new Mount(gone, registry)));
             mounts.forEach((path, plan) -> registry.add(path, () -> plan.make().apply(registry, playout)));
             Map<String, LiveMount> live = registry.snapshot();
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
@@ -381,12 +489,21 @@ public final class Mp3CastServer implements AutoCloseable {
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    ingestContext, playout, ownScheduler);
+                    ingestContext, playout, ownScheduler,
+                    new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
+                            new Tally()));
+            ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
+            Channel tlsChannel = null;
             try {
-                channel = bootstrap(transport, group, state).bind(host, port).syncUninterruptibly().channel();
+                channel = bootstrap(transport, group, state, tls == null || tls.ownPort() ? null : ch -> new TlsSniffer(ssl))
+                        .bind(host, port).syncUninterruptibly().channel();
+                if (tls != null && tls.ownPort()) {
+                    tlsChannel = bootstrap(transport, group, state, ch -> ssl.current().newHandler(ch.alloc()))
+                            .bind(host, tls.port()).syncUninterruptibly().channel();
+                }
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 pool.shutdownNow();
@@ -394,16 +511,24 @@ public final class Mp3CastServer implements AutoCloseable {
                     playout.close();
                 }
                 live.values().forEach(m -> m.feed().close());
-                throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+                throw new IOException("cannot listen on " + host + ":" + port + (tls != null && tls.ownPort()
+                        ? " and " + tls.port() + " (TLS)" : "") + ": " + e.getMessage(), e);
             }
             registry.start();
-            Mp3CastServer server = new Mp3CastServer(state, group, channel);
-            LOG.info("mp3cast listening on http://{}:{}/ ({}, {} io threads); mounts {}, routes {}", host, server.port(),
+            routes.keySet().forEach(metrics::routeAdded);
+            state.ops().health().started(group);
+            LoopLag.start(group, metrics);
+            Mp3CastServer server = new Mp3CastServer(state, group, channel, tlsChannel);
+            LOG.info("mp3cast listening on {}://{}:{}/{} ({}, {} io threads); mounts {}, routes {}",
+                    tls == null ? "http" : tls.ownPort() ? "http" : "http(s)", host, server.port(),
+                    tls != null && tls.ownPort() ? " and https://" + host + ":" + server.tlsPort() + "/" : "",
                     transport.name().toLowerCase(), ioThreads, live.keySet(), routes.keySet());
             return server;
         }
 
-        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state) {
+        /** A listening socket's bootstrap; {@code first}, if not null, makes each connection's first handler (TLS). */
+        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state,
+                                          Function<Channel, ChannelHandler> first) {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -414,6 +539,11 @@ public final class Mp3CastServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            state.ops().channels().add(ch);
+                            state.ops().tally().connections.increment();
+                            if (first != null) {
+                                ch.pipeline().addLast(TlsSniffer.NAME, first.apply(ch));
+                            }
                             ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
                             ch.pipeline().addLast("router", new HttpRouter(state));
                         }
@@ -428,7 +558,8 @@ public final class Mp3CastServer implements AutoCloseable {
             if (mounts.containsKey(path) || routes.containsKey(path)) {
                 throw new IllegalArgumentException("path already taken: " + path);
             }
-            if (List.of("/status.json", "/status-json.xsl", "/admin/metadata").contains(path)) {
+            if (List.of("/status.json", "/status-json.xsl", "/metrics", Health.LIVE, Health.READY).contains(path)
+                    || path.startsWith("/admin/")) {
                 throw new IllegalArgumentException("path reserved: " + path);
             }
         }

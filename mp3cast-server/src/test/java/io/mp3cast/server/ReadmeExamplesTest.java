@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Java examples, as written: each block of README.md is in this file (checked line by
+ * The README's embedding examples, as written: each Java block of README.md's "Embedding the
+ * server", "Embedding ingest" and "The library" sections is in this file (checked line by
  * line), so it compiles against the API as it is. The two that bind port 8000 are compiled, not run
  * (tests bind port 0); the others run and their output is decoded.
  */
@@ -116,10 +117,16 @@ class ReadmeExamplesTest {
     void everyJavaExampleOfTheReadmeIsInThisFileAsWritten() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
         String self = lines(Files.readString(Path.of("src/test/java/io/mp3cast/server/ReadmeExamplesTest.java")));
-        Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
         List<String> blocks = new ArrayList<>();
-        while (m.find()) {
-            blocks.add(m.group(1));
+        for (String heading : List.of("### Embedding the server", "### Embedding ingest", "## The library")) {
+            int at = readme.indexOf("\n" + heading + "\n");
+            assertThat(at).as(heading).isPositive();
+            Matcher next = Pattern.compile("\n#{2,3} ").matcher(readme);
+            int end = next.find(at + heading.length() + 2) ? next.start() : readme.length();
+            Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme.substring(at, end));
+            while (m.find()) {
+                blocks.add(m.group(1));
+            }
         }
         assertThat(blocks).hasSize(4);
         for (String block : blocks) {

@@ -48,6 +48,7 @@ final class Handover {
     private Runnable roomTask;
     private long attachedCount;
     private boolean closed;
+    private boolean draining;
 
     /** @param wake wakes the play-out; called outside the lock after each hand-over */
     Handover(long bufferNanos, Runnable wake) {
@@ -61,8 +62,8 @@ final class Handover {
     /** @throws IllegalStateException when the feed is closed */
     Attached attach(Producer next, boolean takeover, String feedName) {
         synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException(feedName + ": feed is closed");
+            if (closed || draining) {
+                throw new IllegalStateException(feedName + ": feed is " + (closed ? "closed" : "draining"));
             }
             Producer previous = producer;
             if (previous != null && !takeover) {
@@ -150,6 +151,13 @@ final class Handover {
     long peakNanos() {
         synchronized (lock) {
             return peakNanos;
+        }
+    }
+
+    /** Nobody attaches after this; the attached producer goes on. */
+    void drain() {
+        synchronized (lock) {
+            draining = true;
         }
     }
 

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@link PacedSourceFeed#MAX_CATCH_UP_MILLIS} is skipped over, not caught up. An unpaced producer's
  * frames are published as they come.
  *
+ * <p>Draining ({@link PushFeed#drain()}): once no producer is attached and all handed over has played,
+ * the encoder's tail is flushed and played, and the stream ends.
+ *
  * <p>One run encodes at most {@link #INGEST_NANOS_PER_RUN} of handed-over audio, then yields, so
  * a producer far ahead does not hold a scheduler thread that other streams' frames are due on.
  */
@@ -47,10 +50,11 @@ final class Playout implements Task {
     private long anchorNanos;
     private long sentNanos;
     private volatile FeedState state = FeedState.RUNNING;
-    private Runnable whenPlayedOut;
+    private volatile boolean draining;
+    private final Runnable onReleased;
 
     Playout(LiveStream stream, Handover handover, FrameBuffer buffer, PcmIngest pcm, InputSwitch input,
-            Scheduler scheduler, PushSettings settings) {
+            Scheduler scheduler, PushSettings settings, Runnable onReleased) {
         this.stream = stream;
         this.handover = handover;
         this.buffer = buffer;
@@ -58,6 +62,7 @@ final class Playout implements Task {
         this.input = input;
         this.scheduler = scheduler;
         this.graceNanos = settings.underrunGraceMillis() * 1_000_000L;
+        this.onReleased = onReleased;
     }
 
     void started(Job startedJob) {
@@ -68,9 +73,9 @@ final class Playout implements Task {
         return state;
     }
 
-    /** Runs {@code task} on this job once no producer is attached and all audio handed over has played. */
-    synchronized void whenPlayedOut(Runnable task) {
-        whenPlayedOut = task;
+    /** Once no producer is attached and all handed over has played: the encoder's tail, then the end. */
+    void drain() {
+        draining = true;
         job.wake();
     }
 
@@ -103,6 +108,7 @@ final class Playout implements Task {
             state = FeedState.CLOSED;
         }
         stream.end();
+        onReleased.run();
     }
 
     /** Takes what producers handed over, up to a run's worth; whether more is waiting. */
@@ -184,8 +190,13 @@ final class Playout implements Task {
      * WAIT when the fallback plays or nothing can (no format yet): the clock starts afresh when audio comes.
      */
     private long fillGap() {
-        if (handover.producer() == null && handover.isEmpty()) {
-            playedOut();
+        if (draining && handover.producer() == null && handover.isEmpty()) {
+            if (pcm.flushOnce(buffer) && !buffer.isEmpty()) {
+                return 0;
+            }
+            state = FeedState.ENDED;
+            job.cancel(this::release);
+            return WAIT;
         }
         Optional<LiveStream> fb = handover.producer() == null ? input.fallback(stream) : Optional.empty();
         if (fb.isPresent()) {
@@ -199,14 +210,4 @@ final class Playout implements Task {
         return input.silence(gap) ? 0 : WAIT;
     }
 
-    private void playedOut() {
-        Runnable task;
-        synchronized (this) {
-            task = whenPlayedOut;
-            whenPlayedOut = null;
-        }
-        if (task != null) {
-            task.run();
-        }
-    }
 }

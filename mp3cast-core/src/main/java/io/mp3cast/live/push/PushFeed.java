@@ -9,6 +9,7 @@ import io.mp3cast.time.Scheduler;
 import io.mp3cast.time.Task;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * (Chrome's {@code <audio>} among them) may stop or misplay at a change of sample rate, so keep one
  * format per mount where browsers listen.
  *
+ * <p><b>Draining.</b> {@link #drain()} ends the feed without losing audio it has taken: no producer
+ * is admitted any more, and once the connected one (if any) has closed, the encoder's tail is
+ * flushed, the buffer plays out at the normal pace and the stream ends. {@link #close()} stops at once.
+ *
  * <p><b>Threading.</b> Producers write on their own threads (network event loops) and never wait:
  * a write copies the bytes and wakes the play-out. Encoding, the encoder's set-up and publishing
  * happen in the play-out job on the {@link Scheduler}'s threads. {@link #close()} may be called
@@ -77,6 +82,7 @@ public final class PushFeed implements FrameFeed {
     private volatile Job job;
     private Playout playout;
     private volatile boolean closed;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private String name = "push";
 
     /**
@@ -158,18 +164,26 @@ public final class PushFeed implements FrameFeed {
     }
 
     /**
-     * Runs {@code task} once no producer is connected and everything handed over has played (at
-     * the next due frame if that is so now), on the play-out's thread; a graceful drain closes the
-     * mount from there. One task at a time; the feed must be started.
+     * Ends the feed gracefully: no producer is admitted from now on; the connected one, if any, goes
+     * on until it closes (a network producer is told to stop by the server; an in-process one should
+     * close its producer); then the PCM encoder's tail is flushed, everything buffered is published at
+     * the normal pace, and the stream ends ({@link FeedState#ENDED}). Returns at once. Idempotent.
+     *
+     * @return completes when the stream has ended: at once for a feed that never started, or that
+     *         was closed; {@link #close()} still stops a draining feed at once
      */
-    public void whenPlayedOut(Runnable task) {
-        Objects.requireNonNull(task, "task");
+    public CompletableFuture<Void> drain() {
+        handover.drain();
+        Playout p;
         synchronized (lifecycle) {
-            if (playout == null) {
-                throw new IllegalStateException(name + ": feed not started");
+            p = playout;
+            if (p == null || closed) {
+                ended.complete(null);
+                return ended;
             }
-            playout.whenPlayedOut(task);
         }
+        p.drain();
+        return ended;
     }
 
     /**
@@ -192,7 +206,8 @@ public final class PushFeed implements FrameFeed {
                 throw new IllegalStateException(liveStream.name() + ": feed already started (" + state() + ")");
             }
             name = liveStream.name();
-            playout = new Playout(liveStream, handover, buffer, pcm, input, scheduler, settings);
+            playout = new Playout(liveStream, handover, buffer, pcm, input, scheduler, settings,
+                    () -> ended.complete(null));
             Job j = scheduler.schedule("push " + name, Task.WAIT, playout);
             playout.started(j);
             job = j;
@@ -242,6 +257,7 @@ public final class PushFeed implements FrameFeed {
         }
         if (j == null) {
             pcm.close();
+            ended.complete(null);
         } else {
             j.cancel(p::release);
         }

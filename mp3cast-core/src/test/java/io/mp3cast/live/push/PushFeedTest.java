@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -327,18 +328,26 @@ class PushFeedTest {
     }
 
     @Test
-    void whenPlayedOutRunsOnceTheProducerHasLeftAndItsAudioHasPlayed() throws Exception {
+    void drainingRefusesNewProducersPlaysOutWhatWasTakenWithTheEncodersTailThenEndsTheStream() throws Exception {
         Scheduler clock = Scheduler.manual();
         Published published = new Published();
         PushFeed feed = feed(clock, PushSettings.DEFAULT, published);
-        push(feed, Signals.toneMix(RATE, RATE, 0.5, 440));
-        AtomicBoolean done = new AtomicBoolean();
-        feed.whenPlayedOut(() -> done.set(true));
-        clock.advanceMillis(900);
-        assertThat(done).isFalse();
-        clock.advanceMillis(300);
-        assertThat(done).isTrue();
-        assertThat(published.count()).isBetween(1200 / 24 - 1, 1200 / 24 + 1);
+        Producer producer = feed.connect("tts", Pacing.REAL_TIME, false).orElseThrow();
+        producer.beginPcm(F32);
+        byte[] second = f32le(Signals.toneMix(RATE, RATE, 0.5, 440));
+        producer.write(second, 0, second.length);
+        CompletableFuture<Void> ended = feed.drain();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> feed.connect("late", Pacing.REAL_TIME, true))
+                .hasMessageContaining("draining");
+        clock.advanceMillis(2000);
+        assertThat(ended).as("a producer still connected keeps the feed").isNotDone();
+        producer.close();
+        clock.advanceMillis(1000);
+        assertThat(ended).isDone();
+        assertThat(feed.state()).isEqualTo(io.mp3cast.live.FeedState.ENDED);
+        float[] pcm = Mp3Decoding.decode(published.bytes()).channel(0);
+        assertThat(AudioMath.dominantFrequencyHz(pcm, 2400, 14400, RATE, 300, 1000)).isEqualTo(440.0);
+        assertThat(pcm.length).as("the second, the tail, no endless silence").isLessThan(3 * RATE + RATE / 2);
     }
 
     @Test

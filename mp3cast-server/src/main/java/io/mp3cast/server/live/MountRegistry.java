@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ public final class MountRegistry {
     private volatile Map<String, LiveMount> snapshot = Map.of();
     private boolean started;
     private boolean closed;
+    private volatile Consumer<LiveMount> onAdded = m -> { };
+    private volatile Consumer<LiveMount> onRemoved = m -> { };
 
     /** What {@link #create} did. */
     public enum Created { CREATED, EXISTS, LIMIT_REACHED, CLOSED }
@@ -55,6 +58,12 @@ public final class MountRegistry {
 
     public Optional<LiveMount> get(String path) {
         return Optional.ofNullable(snapshot.get(path));
+    }
+
+    /** Told of every mount added from now on, and of every one removed (not of those {@link #close()} stops). */
+    public void onChange(Consumer<LiveMount> added, Consumer<LiveMount> removed) {
+        this.onAdded = added;
+        this.onRemoved = removed;
     }
 
     public int maxMounts() {
@@ -104,6 +113,7 @@ public final class MountRegistry {
         Map<String, LiveMount> next = new LinkedHashMap<>(snapshot);
         next.put(path, mount);
         snapshot = Collections.unmodifiableMap(next);
+        onAdded.accept(mount);
         if (started) {
             mount.start();
         }
@@ -139,6 +149,7 @@ public final class MountRegistry {
             next.remove(path);
             snapshot = Collections.unmodifiableMap(next);
         }
+        onRemoved.accept(mount);
         mount.stop();
         LOG.info("{}: removed: {}", path, why);
         return true;
