@@ -81,15 +81,19 @@ final class Handover {
 
     /** Queues {@code item} when {@code from} is attached, and wakes the play-out; false (dropped) otherwise. */
     boolean offer(Producer from, Item item) {
+        boolean wasEmpty;
         synchronized (lock) {
             if (from != producer) {
                 return false;
             }
+            wasEmpty = items.isEmpty();
             items.add(item);
             pendingNanos += nanos(item);
             peakNanos = Math.max(peakNanos, pendingNanos + bufferedNanos);
         }
-        wake.run();
+        if (wasEmpty) {
+            wake.run();  // items already waiting have a run coming: the play-out takes all there are
+        }
         return true;
     }
 

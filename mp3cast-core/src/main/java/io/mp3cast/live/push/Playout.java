@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * encoded here, never on their threads), and publishes the frames by an absolute clock, one
  * second of audio per second however fast they came: the frame that starts {@code t} into the
  * stream is due at {@code start + t}. It runs when something is handed over, when the next frame
- * is due, or when the fallback it relays gains frames; it never polls, and a push stream that
+ * is due (or a step of them, {@link PushSettings#publishStepMillis()}), or when the fallback it relays
+ * gains frames; it never polls, and a push stream that
  * has nothing to play (no format known yet, or relaying) costs no wake-ups at all.
  *
  * <p>A connected producer that runs dry is waited for up to the underrun grace with the clock
@@ -44,7 +45,10 @@ final class Playout implements Task {
     private final InputSwitch input;
     private final Scheduler scheduler;
     private final long graceNanos;
+    private final long stepNanos;
     private Job job;
+    /** The duration of the last frame published: how far apart frames fall due. */
+    private long frameNanos;
     /** Whether the clock runs: false while there was nothing to play or the fallback played. */
     private boolean pacing;
     private long anchorNanos;
@@ -62,6 +66,7 @@ final class Playout implements Task {
         this.input = input;
         this.scheduler = scheduler;
         this.graceNanos = settings.underrunGraceMillis() * 1_000_000L;
+        this.stepNanos = settings.publishStepMillis() * 1_000_000L;
         this.onReleased = onReleased;
     }
 
@@ -154,7 +159,7 @@ final class Playout implements Task {
         while (true) {
             long due = anchorNanos + sentNanos;
             if (due > now) {
-                return due - now;
+                return due - now + Math.max(0, stepNanos - frameNanos);  // wake when a step's frames are due
             }
             long late = now - due;
             if (late > MAX_CATCH_UP_NANOS) {
@@ -167,6 +172,7 @@ final class Playout implements Task {
                 input.stopRelay();
                 stream.publish(f.data(), 0, f.data().length);
                 sentNanos += f.nanos();
+                frameNanos = f.nanos();
                 continue;
             }
             if (handover.producer() != null && input.hasFormat() && late < graceNanos) {

@@ -351,6 +351,32 @@ class PushFeedTest {
     }
 
     @Test
+    void withAPublishStepTheJobWakesOncePerStepNotPerFrameAndPublishesTheSameFrames() throws Exception {
+        float[] tone = Signals.toneMix(RATE, 5 * RATE, 0.5, 440);
+        byte[] bytes = f32le(tone);
+        long[] runs = new long[2];
+        byte[][] out = new byte[2][];
+        int[] steps = {0, 100};
+        for (int i = 0; i < 2; i++) {
+            Scheduler clock = Scheduler.manual();
+            Published published = new Published();
+            PushFeed feed = feed(clock, PushSettings.DEFAULT.withPublishStepMillis(steps[i]), published);
+            try (Producer p = feed.connect("tts", Pacing.REAL_TIME, false).orElseThrow()) {
+                p.beginPcm(F32);
+                p.write(bytes, 0, bytes.length);
+            }
+            long before = feed.jobRuns();
+            clock.advanceMillis(4000);
+            runs[i] = feed.jobRuns() - before;
+            out[i] = published.bytes();
+        }
+        assertThat(runs[0]).as("a wake-up per 24 ms frame").isBetween(4000L / 24 - 2, 4000L / 24 + 3);
+        assertThat(runs[1]).as("a wake-up per 100 ms step").isBetween(4000L / 100 - 2, 4000L / 100 + 3);
+        assertThat(out[1].length).isBetween(out[0].length - 3 * 192, out[0].length);
+        assertThat(Arrays.copyOf(out[0], out[1].length)).isEqualTo(out[1]);
+    }
+
+    @Test
     void anIdleFeedCostsNoWakeUps() {
         Scheduler clock = Scheduler.manual();
         PushFeed feed = feed(clock, PushSettings.DEFAULT, new Published());

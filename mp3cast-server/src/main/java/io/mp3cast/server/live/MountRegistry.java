@@ -92,7 +92,9 @@ public final class MountRegistry {
 
     /** A push mount, not added yet, relaying {@code fallbackPath} (if not null) while it has no producer. */
     public LiveMount newPushMount(MountConfig config, EncoderSettings encoder, String fallbackPath) {
-        PushSettings settings = new PushSettings(ingest.settings().bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis());
+        // Listeners get batches of batchMillis anyway: publishing a batch's frames per wake-up adds no delay.
+        PushSettings settings = new PushSettings(ingest.settings().bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis(),
+                Math.min(config.batchMillis(), PushSettings.MAX_PUBLISH_STEP_MILLIS));
         PushFeed feed = new PushFeed(encoder, settings, scheduler,
                 () -> fallbackPath == null ? Optional.empty() : get(fallbackPath).map(LiveMount::stream));
         return new LiveMount(config, feed, metrics, ByteBufAllocator.DEFAULT, fallbackPath);
