@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -86,7 +88,9 @@ public final class Scheduler implements AutoCloseable {
 
     /**
      * Registers {@code task}; it first runs after {@code delayNanos} (0: as soon as possible), or
-     * only when woken if the delay is {@link Task#WAIT}.
+     * only when woken if the delay is {@link Task#WAIT}. On a system scheduler the task may run
+     * before this returns: a task that uses its own {@link Job} is scheduled with {@code WAIT}, and
+     * woken once the job is stored.
      */
     public Job schedule(String jobName, long delayNanos, Task task) {
         Job job = new Job(this, jobName, task);
@@ -103,6 +107,42 @@ public final class Scheduler implements AutoCloseable {
             job.wakeIn(delayNanos);
         }
         return job;
+    }
+
+    /**
+     * Blocks the calling thread until this scheduler's clock reaches {@code deadlineNanos}: the one
+     * way a thread that may block (a command-line sender, a reader of a paced source outside the
+     * server) waits for audio to be due, on the same clock as the jobs. Never call it from a task.
+     * On a manual scheduler it returns once {@link #advanceBy} (on another thread) has passed the
+     * deadline; a manual scheduler closed meanwhile never gets there.
+     *
+     * @throws InterruptedException if the thread is interrupted while it waits
+     */
+    public void sleepUntil(long deadlineNanos) throws InterruptedException {
+        if (!manual) {
+            long left;
+            while ((left = deadlineNanos - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            return;
+        }
+        if (nanoTime() >= deadlineNanos) {
+            return;
+        }
+        CountDownLatch reached = new CountDownLatch(1);
+        Job alarm = schedule("sleep until " + deadlineNanos, Task.WAIT, () -> {
+            reached.countDown();
+            return Task.WAIT;
+        });
+        try {
+            alarm.wakeAt(deadlineNanos);
+            reached.await();
+        } finally {
+            alarm.cancel();
+        }
     }
 
     /** Jobs registered and not cancelled. */
