@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PerRequestStreamTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -235,12 +237,15 @@ class PerRequestStreamTest {
         }
     }
 
-    @Test
-    void aClientThatStopsReadingStopsTheSourceInsteadOfBufferingWithoutBound() throws Exception {
+    @ParameterizedTest(name = "a source that {0}")
+    @ValueSource(strings = {"may block (read on the reader pool)", "never blocks (read on the scheduler)"})
+    void aClientThatStopsReadingStopsTheSourceInsteadOfBufferingWithoutBound(String kind) throws Exception {
         AtomicBoolean sourceClosed = new AtomicBoolean();
         AtomicLong samplesRead = new AtomicLong();
+        boolean blocks = kind.startsWith("may block");
         try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
-                .route("/endless.mp3", EncoderSettings.cbr(64), req -> new CountingSilence(samplesRead, sourceClosed))
+                .route("/endless.mp3", EncoderSettings.cbr(64), req -> blocks
+                        ? new CountingSilence(samplesRead, sourceClosed) : new NeverBlocking(samplesRead, sourceClosed))
                 .start()) {
             try (RawHttp client = RawHttp.request(server.port(), "GET", "/endless.mp3", "HTTP/1.1", 4096)) {
                 client.readExactly(1000);
@@ -321,7 +326,7 @@ class PerRequestStreamTest {
     }
 
     /** Endless silence that counts what was read and records its closing. */
-    static final class CountingSilence implements AudioSource {
+    static class CountingSilence implements AudioSource {
         private final AtomicLong samplesRead;
         private final AtomicBoolean closed;
 
@@ -345,6 +350,18 @@ class PerRequestStreamTest {
         @Override
         public void close() {
             closed.set(true);
+        }
+    }
+
+    /** {@link CountingSilence} that says it never blocks, so the server reads it on its scheduler. */
+    static final class NeverBlocking extends CountingSilence {
+        NeverBlocking(AtomicLong samplesRead, AtomicBoolean closed) {
+            super(samplesRead, closed);
+        }
+
+        @Override
+        public long nanosUntilReadable(int length) {
+            return 0;
         }
     }
 }
