@@ -129,16 +129,27 @@ public final class Scheduler implements AutoCloseable {
             }
             return;
         }
-        if (nanoTime() >= deadlineNanos) {
-            return;
-        }
         CountDownLatch reached = new CountDownLatch(1);
-        Job alarm = schedule("sleep until " + deadlineNanos, Task.WAIT, () -> {
+        Job alarm = new Job(this, "sleep until " + deadlineNanos, () -> {
             reached.countDown();
             return Task.WAIT;
         });
+        lock.lock();
         try {
-            alarm.wakeAt(deadlineNanos);
+            // Look and queue in one step: an advance that ends between the two would leave the alarm
+            // due and unrun until the next one.
+            if (virtualNanos >= deadlineNanos) {
+                return;
+            }
+            if (closed) {
+                throw new IllegalStateException(name + ": scheduler is closed");
+            }
+            jobs++;
+            enqueue(alarm, deadlineNanos);
+        } finally {
+            lock.unlock();
+        }
+        try {
             reached.await();
         } finally {
             alarm.cancel();
@@ -333,11 +344,16 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- running
 
-    /** The first job due by {@code end}, marked running, with the virtual clock moved to its due time; null if none. */
+    /**
+     * The first job due by {@code end}, marked running, with the virtual clock moved to its due time;
+     * null if none, with the clock moved to {@code end} in the same step, so that a job (or a sleeper)
+     * due by then cannot slip in after the last look and wait for the next advance.
+     */
     private Job takeDue(long end) {
         lock.lock();
         try {
             if (queue.isEmpty() || queue.first().dueNanos > end) {
+                virtualNanos = Math.max(virtualNanos, end);
                 return null;
             }
             Job job = queue.pollFirst();
