@@ -63,7 +63,7 @@ final class PushCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "URL", converter = Converters.Url.class,
             description = "the mount, as http://localhost:8000/live")
-    private SourceUrl url;
+    private PushUrl url;
 
     @Parameters(index = "1", paramLabel = "FILE", arity = "0..1", defaultValue = PcmInput.STDIN,
             description = "WAV (16-bit integer or 32-bit float PCM), raw PCM with --format, or MP3; "
@@ -112,7 +112,7 @@ final class PushCommand implements Callable<Integer> {
         try (PushBody body = mp3 ? Mp3Body.open(input, io.in(), realtime)
                 : new PcmBody(PcmInput.open(input, rawFormat, io.in()), realtime)) {
             headers.put("Content-Type", body.contentType());
-            try (SourceUpload upload = SourceUpload.start(url.withQuery(body.formatQuery()), url, headers,
+            try (PushUpload upload = PushUpload.start(url.withQuery(body.formatQuery()), url, headers,
                     unauthorizedHint(secret));
                  Scheduler pacing = realtime ? clock.get() : null) {
                 Sender sender = new Sender(upload, pacing, progressFor(body));
@@ -188,7 +188,7 @@ final class PushCommand implements Callable<Integer> {
 
     /** Hands each block to the upload, paced if asked, and counts what went. */
     private static final class Sender implements PushBody.BlockSink {
-        private final SourceUpload upload;
+        private final PushUpload upload;
         private final Scheduler clock;
         private final Progress progress;
         private final long startNanos = System.nanoTime();
@@ -197,7 +197,7 @@ final class PushCommand implements Callable<Integer> {
         private long sentNanos;
 
         /** @param clock the clock to pace by, or null to send as fast as the server takes it */
-        Sender(SourceUpload upload, Scheduler clock, Progress progress) {
+        Sender(PushUpload upload, Scheduler clock, Progress progress) {
             this.upload = upload;
             this.clock = clock;
             this.progress = progress;

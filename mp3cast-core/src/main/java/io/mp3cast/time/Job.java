@@ -27,6 +27,10 @@ public final class Job {
     /** When RUNNING: the earliest wake-up asked for during the run, or {@link Long#MAX_VALUE}. */
     long wokenAtNanos = Long.MAX_VALUE;
     long runs;
+    /** Whether a scheduler thread is in the task now (state may already be CANCELLED). */
+    boolean running;
+    /** Set by {@link #cancel(Runnable)} during a run: runs when the run ends. */
+    Runnable afterStop;
 
     Job(Scheduler scheduler, String name, Task task) {
         this.scheduler = scheduler;
@@ -62,7 +66,18 @@ public final class Job {
      * Idempotent.
      */
     public void cancel() {
-        scheduler.cancel(this);
+        scheduler.cancel(this, null);
+    }
+
+    /**
+     * Never runs the task again, then runs {@code release} once no run is in progress: at once on
+     * this thread when none is, else on the scheduler's thread right after the run ends. This is how
+     * an owner frees what its task uses (an encoder) from any thread, a network event loop included,
+     * without waiting for the task. {@code release} runs at most once, and not at all if the job was
+     * cancelled before.
+     */
+    public void cancel(Runnable release) {
+        scheduler.cancel(this, Objects.requireNonNull(release, "release"));
     }
 
     public boolean isCancelled() {

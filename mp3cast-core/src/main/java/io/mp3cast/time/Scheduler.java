@@ -293,21 +293,32 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    void cancel(Job job) {
+    void cancel(Job job, Runnable release) {
         lock.lock();
         try {
             if (job.state == Job.State.CANCELLED) {
                 return;
             }
-            if (job.state == Job.State.QUEUED) {
-                queue.remove(job);
-            }
-            job.state = Job.State.CANCELLED;
-            if (!closed) {
-                jobs--;
+            cancelLocked(job);
+            if (job.running && release != null) {
+                job.afterStop = release;
+                return;
             }
         } finally {
             lock.unlock();
+        }
+        if (release != null) {
+            release.run();
+        }
+    }
+
+    private void cancelLocked(Job job) {
+        if (job.state == Job.State.QUEUED) {
+            queue.remove(job);
+        }
+        job.state = Job.State.CANCELLED;
+        if (!closed) {
+            jobs--;
         }
     }
 
@@ -366,6 +377,7 @@ public final class Scheduler implements AutoCloseable {
 
     private Job start(Job job) {
         job.state = Job.State.RUNNING;
+        job.running = true;
         job.wokenAtNanos = Long.MAX_VALUE;
         job.runs++;
         worstLateNanos = Math.max(worstLateNanos, nowLocked() - job.dueNanos);
@@ -415,28 +427,43 @@ public final class Scheduler implements AutoCloseable {
 
     private void run(Job job) {
         long delay;
+        boolean failed = false;
         try {
             delay = job.task.runOnce();
         } catch (RuntimeException | Error e) {
             LOG.error("{}: {} failed and is cancelled: {}", name, job.name, e.toString(), e);
-            cancel(job);
-            return;
+            delay = Task.WAIT;
+            failed = true;
         }
+        Runnable release;
         lock.lock();
         try {
-            if (job.state != Job.State.RUNNING) {
-                return;  // cancelled while it ran
+            job.running = false;
+            if (failed && job.state != Job.State.CANCELLED) {
+                cancelLocked(job);
             }
-            long now = nowLocked();
-            long next = delay < 0 || delay >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + delay;
-            next = Math.min(next, job.wokenAtNanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(job.wokenAtNanos, now));
-            if (next == Long.MAX_VALUE || closed) {
-                job.state = Job.State.IDLE;
-            } else {
-                enqueue(job, next);
+            release = job.afterStop;
+            job.afterStop = null;
+            if (job.state == Job.State.RUNNING) {
+                reschedule(job, delay);
             }
         } finally {
             lock.unlock();
+        }
+        if (release != null) {
+            release.run();
+        }
+    }
+
+    /** Under the lock, after a run: queues the job for the earlier of its own delay and a wake-up during the run. */
+    private void reschedule(Job job, long delay) {
+        long now = nowLocked();
+        long next = delay < 0 || delay >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + delay;
+        next = Math.min(next, job.wokenAtNanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(job.wokenAtNanos, now));
+        if (next == Long.MAX_VALUE || closed) {
+            job.state = Job.State.IDLE;
+        } else {
+            enqueue(job, next);
         }
     }
 }

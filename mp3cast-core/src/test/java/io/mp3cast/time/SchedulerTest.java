@@ -119,6 +119,28 @@ class SchedulerTest {
     }
 
     @Test
+    void aReleaseGivenWithCancelRunsAtOnceWhenTheJobIsNotRunningElseRightAfterItsRun() {
+        Scheduler s = Scheduler.manual();
+        List<String> events = new ArrayList<>();
+        Job idle = s.schedule("idle", Task.WAIT, () -> Task.WAIT);
+        idle.cancel(() -> events.add("idle released"));
+        assertThat(events).containsExactly("idle released");
+        idle.cancel(() -> events.add("released twice"));
+
+        Job[] self = new Job[1];
+        self[0] = s.schedule("busy", 0, () -> {
+            events.add("run starts");
+            self[0].cancel(() -> events.add("busy released"));
+            events.add("run ends");
+            return 0;
+        });
+        s.advanceMillis(10);
+        assertThat(events).containsExactly("idle released", "run starts", "run ends", "busy released");
+        assertThat(self[0].runs()).isEqualTo(1);
+        assertThat(s.jobCount()).isZero();
+    }
+
+    @Test
     void aTaskThatThrowsIsCancelledAndOthersRunOn() {
         Scheduler s = Scheduler.manual();
         AtomicInteger other = new AtomicInteger();
@@ -157,8 +179,6 @@ class SchedulerTest {
                 AtomicInteger inside = new AtomicInteger();
                 AtomicInteger count = new AtomicInteger();
                 Job[] self = new Job[1];
-                // WAIT, then wake once the handle is stored: with delay 0 a thread may run the task
-                // before schedule returns, while self[0] is still null.
                 self[0] = s.schedule("j" + i, Task.WAIT, () -> {
                     if (inside.incrementAndGet() != 1) {
                         overlaps.incrementAndGet();
@@ -174,7 +194,7 @@ class SchedulerTest {
                     return 0;
                 });
                 all.add(self[0]);
-                self[0].wake();
+                self[0].wake();  // after self[0] is set: a system thread may run it at once
             }
             assertThat(done.await(20, TimeUnit.SECONDS)).as("all jobs ran %d times", runsEach).isTrue();
             assertThat(overlaps).hasValue(0);

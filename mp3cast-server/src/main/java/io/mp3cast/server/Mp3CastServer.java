@@ -4,7 +4,7 @@ import io.mp3cast.server.http.HttpRouter;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.ingest.IngestContext;
-import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
 import io.mp3cast.server.streams.RequestStreams;
@@ -205,7 +205,7 @@ public final class Mp3CastServer implements AutoCloseable {
             }
             mounts.put(config.path(), new MountPlan(config, null, registry -> {
                 IngestSettings s = ingest;
-                return SourceRequests.pushMount(config, encoder,
+                return IngestRequests.pushMount(config, encoder,
                         new PushSettings(s.bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
                         fallbackPath != null ? fallbackPath : s.fallbackMount(), registry, clock, metrics);
             }));
