@@ -14,7 +14,6 @@ import io.netty.channel.ChannelFutureListener;
 import java.io.IOException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * {@code ChunkedWriteHandler} does. A client that reads slowly slows the source, and memory stays
  * bounded by the write watermark.
  *
- * <p><b>Threading.</b> The job's runs never overlap (the scheduler's rule), and a lock keeps the
- * clean-up from overlapping a run: source and encoder are touched by one thread at a time, and a
- * blocking read by the reader pool only between two runs. When the client goes away the channel's
- * close wakes the job, which closes source and encoder (and interrupts a blocked read), so nothing
- * outlives the connection by more than one step.
+ * <p><b>Threading.</b> The job's runs never overlap (the scheduler's rule), and the clean-up never
+ * overlaps a run ({@link Job#cancel(Runnable)}): source and encoder are touched by one thread at a
+ * time, and a blocking read by the reader pool only between two runs. When the client goes away
+ * the channel's close cancels the job and closes source and encoder (and interrupts a blocked
+ * read): at once on the event loop when no step is running, else right after the step.
  */
 public final class RequestStream implements Task {
     private static final Logger LOG = LoggerFactory.getLogger(RequestStream.class);
@@ -70,12 +69,10 @@ public final class RequestStream implements Task {
     private final boolean chunked;
     private final ServerMetrics metrics;
     private final AtomicInteger openStreams;
-    /** Held by a run and by the clean-up, never by the event loop. */
-    private final ReentrantLock turn = new ReentrantLock();
     private volatile boolean cancelled;
     private RequestStreams streams;
     private Job job;
-    // The fields below are the job's (under turn).
+    // The fields below are the job's: its runs' and then its clean-up's.
     private Mp3Encoder encoder;
     private float[] pcm;
     private int firstReadSamples;
@@ -126,32 +123,22 @@ public final class RequestStream implements Task {
         }
     }
 
+    /** The channel closed (the client left, or the server closes): the stream ends and frees what it holds. */
     private void cancel() {
         cancelled = true;
-        job.wake();
+        job.cancel(this::release);
     }
 
-    /** Closes the connection, then the source and encoder once a step in progress has ended (server shutdown). */
+    /** Server shutdown: frees source and encoder now (or right after a step in progress) and closes the connection. */
     void closeNow() {
-        cancelled = true;
+        cancel();
         ch.close();
-        turn.lock();
-        try {
-            release();
-        } finally {
-            turn.unlock();
-        }
     }
 
     @Override
     public long runOnce() {
-        turn.lock();
         try {
-            if (released) {
-                return WAIT;
-            }
             if (cancelled || !ch.isActive()) {
-                LOG.debug("{}: stream to {} closed by the client", route, ch.remoteAddress());
                 release();
                 return WAIT;
             }
@@ -163,8 +150,6 @@ public final class RequestStream implements Task {
             ch.close();
             release();
             return WAIT;
-        } finally {
-            turn.unlock();
         }
     }
 
@@ -269,7 +254,7 @@ public final class RequestStream implements Task {
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** Closes source and encoder once; under {@link #turn}. */
+    /** Closes source and encoder, once: from a run, or from {@link Job#cancel(Runnable)} when none is running. */
     private void release() {
         if (released) {
             return;
