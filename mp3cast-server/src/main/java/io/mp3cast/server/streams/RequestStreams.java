@@ -83,11 +83,6 @@ public final class RequestStreams {
         return readers;
     }
 
-    /** Streams open now (counted until their source and encoder are closed). */
-    public int openCount() {
-        return open.size();
-    }
-
     void opened(RequestStream stream) {
         open.add(stream);
     }
