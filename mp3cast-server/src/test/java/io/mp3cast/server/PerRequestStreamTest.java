@@ -203,10 +203,12 @@ class PerRequestStreamTest {
 
     @Test
     void moreStreamsThanTheLimitGet503() throws Exception {
-        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).demoRoutes().maxOpenStreams(1)
-                .start()) {
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock).demoRoutes()
+                .maxOpenStreams(1).start()) {
             try (RawHttp first = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime")) {
                 assertThat(first.status).isEqualTo(200);
+                clock.advanceMillis(100);  // digital silence: LAME's first whole frame comes after 80 ms, a tone's at 58
                 first.readExactly(4);
                 try (RawHttp second = RawHttp.get(server.port(), "/silence.mp3")) {
                     assertThat(second.status).isEqualTo(503);
