@@ -4,6 +4,7 @@ import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.Mp3Encoder;
 import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.server.http.HttpWire;
+import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.time.Job;
 import io.mp3cast.time.Task;
@@ -69,6 +70,8 @@ public final class RequestStream implements Task {
     private final boolean chunked;
     private final ServerMetrics metrics;
     private final AtomicInteger openStreams;
+    private final long requestNanos;
+    private final AccessLog accessLog;
     private volatile boolean cancelled;
     private RequestStreams streams;
     private Job job;
@@ -91,7 +94,7 @@ public final class RequestStream implements Task {
      *                 so that bad values got a 400 before the response head went out
      */
     public RequestStream(String route, Channel ch, AudioSource source, EncoderSettings settings, boolean chunked,
-                         ServerMetrics metrics, AtomicInteger openStreams) {
+                         ServerMetrics metrics, AtomicInteger openStreams, long requestNanos, AccessLog accessLog) {
         this.route = route;
         this.ch = ch;
         this.source = source;
@@ -99,6 +102,8 @@ public final class RequestStream implements Task {
         this.chunked = chunked;
         this.metrics = metrics;
         this.openStreams = openStreams;
+        this.requestNanos = requestNanos;
+        this.accessLog = accessLog;
     }
 
     /**
@@ -145,6 +150,7 @@ public final class RequestStream implements Task {
             return step();
         } catch (Exception | Error e) {
             if (!cancelled) {
+                metrics.streamFailed(route);
                 LOG.warn("{}: stream to {} failed: {}", route, ch.remoteAddress(), e.toString(), e);
             }
             ch.close();
@@ -276,6 +282,8 @@ public final class RequestStream implements Task {
             openStreams.decrementAndGet();
             streams.closed(this);
             metrics.streamClosed(route, bytesSent);
+            long sent = bytesSent;
+            ch.closeFuture().addListener(f -> accessLog.end(ch, 200, sent));
         }
     }
 
@@ -296,6 +304,9 @@ public final class RequestStream implements Task {
                 return false;
             }
             int payload = buf.readableBytes() - (chunked ? HttpWire.CHUNK_HEADER_BYTES : 0);
+            if (bytesSent == 0) {
+                metrics.streamFirstByte(route, System.nanoTime() - requestNanos);
+            }
             bytesSent += payload;
             ch.writeAndFlush(chunked ? HttpWire.closeChunk(buf) : buf, ch.voidPromise());
             buf = null;
