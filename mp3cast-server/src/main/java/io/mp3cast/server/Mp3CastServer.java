@@ -1,5 +1,6 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.http.HttpRouter;
 import io.mp3cast.server.http.NamedThreads;
 import io.mp3cast.server.http.ServerState;
@@ -324,7 +325,7 @@ public final class Mp3CastServer implements AutoCloseable {
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults));
+                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults), new Hls(metrics));
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;

@@ -26,4 +26,10 @@ public interface ServerMetrics {
 
     /** A source stopped pushing; {@code bytes} it sent in all. */
     default void sourceDisconnected(String mount, long bytes) {}
+
+    /** A mount's HLS playlist was served (GET or HEAD). */
+    default void hlsPlaylistServed(String mount) {}
+
+    /** A mount's HLS segment was served (GET or HEAD); {@code sequence} is its media sequence number. */
+    default void hlsSegmentServed(String mount, long sequence) {}
 }

@@ -1,5 +1,6 @@
 package io.mp3cast.server.http;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.ingest.SourceAuth;
 import io.mp3cast.server.ingest.SourceRequests;
 import io.mp3cast.server.live.LiveMount;
@@ -133,6 +134,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         listen(ctx, req, mount);
                     } else if (route != null) {
                         stream(ctx, req, query, route);
+                    } else if (Hls.owns(path)) {
+                        send(ctx, req, state.hls().respond(req, path, state.mounts()));
                     } else if (WebResources.owns(path)) {
                         send(ctx, req, WebResources.CLASSPATH.respond(req, path));
                     } else {
@@ -154,7 +157,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private boolean isKnown(String path) {
         return path.equals("/status.json") || path.equals("/status-json.xsl") || path.equals("/admin/metadata")
-                || state.mounts().containsKey(path) || state.routes().containsKey(path) || WebResources.owns(path);
+                || state.mounts().containsKey(path) || state.routes().containsKey(path) || WebResources.owns(path)
+                || Hls.owns(path);
     }
 
     // ---- live mounts

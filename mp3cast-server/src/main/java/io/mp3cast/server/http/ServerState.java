@@ -1,5 +1,6 @@
 package io.mp3cast.server.http;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
@@ -20,10 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param adminPassword  the admin password, or null when admin calls are refused
  * @param maxOpenStreams per-request streams allowed at once; more get 503
  * @param ingest         how sources push, and what mounts they create get
+ * @param hls            the mounts' HLS playlists and segments
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
-                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest) {
+                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest, Hls hls) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {
