@@ -3,10 +3,12 @@
 // browser and prints one JSON object: whether hls.js is supported, every hls.js ERROR event and
 // <audio> error, and currentTime sampled against the wall clock for --seconds once playing began.
 // The page is about:blank (another origin than the server's), so CORS is exercised as a player
-// on any site would.
+// on any site would. With --page, the playlist is the one mp3cast's own page links for --mount
+// (the link is reported as `pageLink`).
 //
 //   node hls.mjs --browser chromium|firefox --url http://127.0.0.1:8000/stream.m3u8
 //                [--executable PATH] [--seconds 10] [--timeout-ms 60000]
+//   node hls.mjs --browser chromium --page http://127.0.0.1:8000/ --mount /stream.mp3
 //
 // Exit code 0 when it played with no error, 1 when not, 2 when the run itself broke (`fatal`).
 import fs from 'node:fs';
@@ -30,7 +32,7 @@ function parseArgs(argv) {
   }
   opts.seconds = Number(opts.seconds);
   opts.timeoutMs = Number(opts.timeoutMs);
-  if (!EXECUTABLES[opts.browser] || !opts.url) {
+  if (!EXECUTABLES[opts.browser] || !(opts.url || (opts.page && opts.mount))) {
     throw new Error('usage: hls.mjs --browser chromium|firefox --url PLAYLIST_URL [--executable PATH] [--seconds 10]');
   }
   opts.executable = opts.executable || EXECUTABLES[opts.browser].find(p => fs.existsSync(p));
@@ -79,6 +81,14 @@ function startPlayer(url) {
   window.__audio = audio;
 }
 
+// The HLS link that mp3cast's page shows on the mount's card.
+async function pageLink(page, opts) {
+  await page.goto(opts.page, { waitUntil: 'load', timeout: 15000 });
+  const selector = `.mount[data-mount="${opts.mount}"] .url a.hls[href$=".m3u8"]`;
+  await page.waitForSelector(selector, { timeout: 10000 });
+  return page.$eval(selector, a => a.href);
+}
+
 async function play(page, opts) {
   await page.setContent('<!doctype html><title>hls.js</title><body></body>');
   await page.addScriptTag({ path: HLS_JS });
@@ -122,10 +132,14 @@ async function main() {
   let browser;
   try {
     browser = await launch(opts);
+    // The link from a tab of its own: a blank tab opened from a loopback page would count as that
+    // address space, and the player's tab is to be a stranger's.
+    const link = opts.page ? await pageLink(await browser.newPage(), opts) : null;
     const page = await browser.newPage();
     const console_ = [];
     page.on('console', m => { if (m.type() === 'error') console_.push(m.text()); });
-    const report = await play(page, opts);
+    const report = await play(page, { ...opts, url: opts.url || link });
+    report.pageLink = link;
     report.browser = opts.browser;
     report.browserVersion = await browser.version();
     report.consoleErrors = console_;

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * hls.js (pinned in {@code browser-tests/package.json}) plays a live mount's playlist in headless
- * Chromium and Firefox ESR, from a page on another origin (so through CORS): for 10 s after it
+ * Chromium and Firefox ESR, from a page on another origin (so through CORS), the playlist being the
+ * one mp3cast's page at {@code /} links on the mount's card: for 10 s after it
  * starts, with no hls.js error event (fatal or not) and no media error, and {@code currentTime}
  * advancing with the wall clock. Chromium feeds hls.js's MP3 to MSE as {@code audio/mpeg}; Firefox,
  * whose MSE takes no {@code audio/mpeg}, gets it wrapped in MP4 by hls.js. The harness is
@@ -58,10 +59,12 @@ class HlsBrowserTest {
         if (!Files.isDirectory(harness.resolve("node_modules/hls.js"))) {
             BrowserPlaybackTest.missing("browser-tests/node_modules/hls.js is missing: run `npm ci` in " + harness);
         }
-        Object report = run(harness, browser, executable, "http://127.0.0.1:" + server.port() + "/stream.m3u8");
+        String base = "http://127.0.0.1:" + server.port();
+        Object report = run(harness, browser, executable, base + "/");
 
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(MiniJson.at(report, "fatal")).as("harness failure").isNull();
+        soft.assertThat(MiniJson.at(report, "pageLink")).as("the page's HLS link for the mount").isEqualTo(base + "/stream.m3u8");
         soft.assertThat(MiniJson.at(report, "supported")).as("Hls.isSupported()").isEqualTo(true);
         soft.assertThat(MiniJson.at(report, "hlsVersion")).as("hls.js version").isEqualTo("1.7.4");
         soft.assertThat(MiniJson.at(report, "errors")).as("hls.js error events").isEqualTo(List.of());
@@ -79,12 +82,12 @@ class HlsBrowserTest {
         soft.assertAll();
     }
 
-    private static Object run(Path harness, String browser, String executable, String url) throws Exception {
+    private static Object run(Path harness, String browser, String executable, String page) throws Exception {
         Files.createDirectories(OUT);
         Path report = OUT.resolve("hls-" + browser + ".json");
         File log = OUT.resolve("hls-" + browser + ".log").toFile();
         Process p = new ProcessBuilder("node", harness.resolve("hls.mjs").toString(), "--browser", browser,
-                "--executable", executable, "--url", url, "--seconds", "10",
+                "--executable", executable, "--page", page, "--mount", "/stream.mp3", "--seconds", "10",
                 "--timeout-ms", String.valueOf((HARNESS_LIMIT_SECONDS - 10) * 1000))
                 .directory(harness.toFile()).redirectOutput(report.toFile()).redirectError(log)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
