@@ -1,5 +1,6 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.hls.Hls;
 import java.util.Objects;
 
 /**
@@ -26,8 +27,6 @@ public record MountConfig(String path, String name, String description, String g
 
     /** Half the longest Layer III frame (576 samples at 8 kHz: 72 ms): how far a segment may miss its length. */
     private static final int HALF_FRAME_MILLIS = 36;
-    /** Where segment paths start; no mount can be under it. */
-    private static final String HLS_PREFIX = "/hls/";
 
     public MountConfig {
         Objects.requireNonNull(path, "path");
@@ -37,9 +36,9 @@ public record MountConfig(String path, String name, String description, String g
         if (!path.startsWith("/") || path.length() < 2 || path.contains("?") || path.contains(" ")) {
             throw new IllegalArgumentException("path not supported: '" + path + "' (like /stream.mp3)");
         }
-        if (path.endsWith(".m3u8") || path.startsWith(HLS_PREFIX) || path.equals("/hls")) {
-            throw new IllegalArgumentException("path not supported: '" + path + "' (paths ending in .m3u8 and under "
-                    + HLS_PREFIX + " are the mounts' HLS playlists and segments)");
+        if (Hls.owns(path) || (path + "/").equals(Hls.SEGMENT_PREFIX)) {
+            throw new IllegalArgumentException("path not supported: '" + path + "' (paths ending in "
+                    + Hls.PLAYLIST_SUFFIX + " and under " + Hls.SEGMENT_PREFIX + " are the mounts' HLS playlists and segments)");
         }
         check("burstMillis", burstMillis, 0, 60_000);
         check("queueMillis", queueMillis, 100, 300_000);

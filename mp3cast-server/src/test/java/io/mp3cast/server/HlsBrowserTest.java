@@ -37,11 +37,8 @@ class HlsBrowserTest {
         server = Mp3CastServer.builder().host("127.0.0.1").port(0)
                 .mount(MountConfig.of("/stream.mp3"), AudioSources.chirp(PcmFormat.floatMono(24000), 200, 2000, 5),
                         EncoderSettings.cbr(64), "chirp").start();
-        var stream = server.mount("/stream.mp3").stream();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (stream.publishedMicros() < 6_500_000 && System.nanoTime() < deadline) {
-            Thread.sleep(50);  // three segments to start from, as hls.js starts three target durations behind
-        }
+        // Three segments to start from: hls.js starts three target durations behind the live edge.
+        ServerFixture.awaitAudio(server.mount("/stream.mp3").stream(), 6_500_000);
     }
 
     @AfterAll

@@ -69,11 +69,7 @@ class HlsCdnTest {
         try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).metrics(counts)
                 .mount(MountConfig.of("/stream.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64), "tone")
                 .start()) {
-            var stream = server.mount("/stream.mp3").stream();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (stream.publishedMicros() < 6_500_000 && System.nanoTime() < deadline) {
-                Thread.sleep(50);  // a full playlist's worth to start from, as on a mount that has been up a while
-            }
+            ServerFixture.awaitAudio(server.mount("/stream.mp3").stream(), 6_500_000);
             int port = freePort();
             Process proxy = Nginx.start(nginx, dir, ReadmeSnippet.nginx(), server.port(), port);
             try {

@@ -46,11 +46,7 @@ class HlsFfmpegTest {
                 .mount(MountConfig.of("/stream.mp3"), AudioSources.tone(RATE, 440), EncoderSettings.cbr(64), "tone")
                 .start()) {
             // Three segments to start from, as a player joining a mount that has been up for a while.
-            var stream = server.mount("/stream.mp3").stream();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (stream.publishedMicros() < 6_500_000 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            ServerFixture.awaitAudio(server.mount("/stream.mp3").stream(), 6_500_000);
             Path err = Files.createTempFile("mp3cast-ffmpeg-", ".err");
             try {
                 Process p = new ProcessBuilder(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "level+info",

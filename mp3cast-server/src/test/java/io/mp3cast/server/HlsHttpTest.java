@@ -144,6 +144,12 @@ class HlsHttpTest {
             assertThat(MiniJson.at(hls, "keptSegments")).isEqualTo(playlist.mediaSequence() + 4.0);
             assertThat(MiniJson.at(hls, "playlistRequests")).isEqualTo(2.0);
             assertThat(MiniJson.at(hls, "segmentRequests")).isEqualTo(1.0);
+
+            server.mount("/stream.mp3").stop();
+            HlsPlaylist last = HlsPlaylist.parse(new String(send(playlistUri, "GET").body()));
+            assertThat(last.ended()).as("a stopped mount's playlist ends with EXT-X-ENDLIST").isTrue();
+            assertThat(last.entries().get(last.entries().size() - 1).sequence())
+                    .as("the audio before the stop is cut into a last segment").isGreaterThan(playlist.entries().get(3).sequence());
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every live mount as HLS packed audio (RFC 8216 3.4), for players and CDNs that want small cacheable
@@ -45,6 +47,7 @@ import java.util.stream.Collectors;
  * <p>Threading: thread-safe; any event loop calls it.
  */
 public final class Hls {
+    private static final Logger LOG = LoggerFactory.getLogger(Hls.class);
     /** Where segment paths start. */
     public static final String SEGMENT_PREFIX = "/hls/";
     public static final String PLAYLIST_SUFFIX = ".m3u8";
@@ -126,8 +129,12 @@ public final class Hls {
         String path = mount.config().path();
         String token = Long.toString(ThreadLocalRandom.current().nextLong(1L << 50), 36);
         String prefix = relativePrefix(path) + "hls" + encode(path) + "/" + token + "/";
-        return segmenters.computeIfAbsent(mount.stream(),
-                stream -> Segmenter.attach(stream, mount.config(), token, seq -> prefix + seq + ".mp3"));
+        return segmenters.computeIfAbsent(mount.stream(), stream -> {
+            Segmenter made = Segmenter.attach(stream, mount.config(), token, seq -> prefix + seq + ".mp3");
+            LOG.info("{}: HLS at {}: segments of {} ms, {} in the playlist", path, playlistPath(path),
+                    made.config.hlsSegmentMillis(), made.config.hlsWindowSegments());
+            return made;
+        });
     }
 
     /** From the playlist's folder back to the root: {@code ""} for {@code /a.m3u8}, {@code "../"} for {@code /x/a.m3u8}. */

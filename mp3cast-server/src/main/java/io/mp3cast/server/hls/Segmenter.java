@@ -95,7 +95,7 @@ final class Segmenter implements StreamObserver {
             return;
         }
         if (anchorWallMillis < 0) {
-            anchorWallMillis = System.currentTimeMillis() - stream.microsBehind(Math.max(next, stream.oldest())) / 1000;
+            anchorWallMillis = wallClockOf(stream, next);
         }
         if (!copyOut(stream, head)) {
             return;
@@ -117,6 +117,16 @@ final class Segmenter implements StreamObserver {
         }
         ended = true;
         publish();
+    }
+
+    /** When frame {@code seq} was published, as far as the stream knows: now less the audio after it. */
+    private static long wallClockOf(LiveStream stream, long seq) {
+        long now = System.currentTimeMillis();
+        try {
+            return now - stream.microsBehind(Math.max(seq, stream.oldest())) / 1000;
+        } catch (IllegalArgumentException e) {
+            return now;  // overwritten meanwhile: the publisher is far ahead, and catching up skips to the ring's oldest
+        }
     }
 
     /** Copies frames {@code [next, head)} out of the ring; skips ahead (and says so) if the ring lost some. */
