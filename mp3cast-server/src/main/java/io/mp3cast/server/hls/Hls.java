@@ -74,17 +74,22 @@ public final class Hls {
 
     /** The answer to a GET or HEAD of a path {@link #owns owned} here; the caller adds CORS and sends it. */
     public FullHttpResponse respond(HttpRequest req, String path, Map<String, LiveMount> mounts) {
-        if (path.endsWith(PLAYLIST_SUFFIX)) {
-            String base = path.substring(0, path.length() - PLAYLIST_SUFFIX.length());
-            LiveMount mount = mounts.getOrDefault(base + ".mp3", mounts.get(base));
-            if (mount == null) {
-                return notFound(req, "no mount for the playlist " + path);
-            }
-            Segmenter s = segmenter(mount, mounts.values());
-            s.playlistRequests.increment();
-            metrics.hlsPlaylistServed(s.mountPath);
-            return ok(req, s.window().playlist(), PLAYLIST_TYPE, playlistCacheControl(s));
+        return path.endsWith(PLAYLIST_SUFFIX) ? playlist(req, path, mounts) : segment(req, path, mounts);
+    }
+
+    private FullHttpResponse playlist(HttpRequest req, String path, Map<String, LiveMount> mounts) {
+        String base = path.substring(0, path.length() - PLAYLIST_SUFFIX.length());
+        LiveMount mount = mounts.getOrDefault(base + ".mp3", mounts.get(base));
+        if (mount == null) {
+            return notFound(req, "no mount for the playlist " + path);
         }
+        Segmenter s = segmenter(mount, mounts.values());
+        s.playlistRequests.increment();
+        metrics.hlsPlaylistServed(s.mountPath);
+        return ok(req, s.window().playlist(), PLAYLIST_TYPE, playlistCacheControl(s));
+    }
+
+    private FullHttpResponse segment(HttpRequest req, String path, Map<String, LiveMount> mounts) {
         Matcher m = SEGMENT.matcher(path);
         LiveMount mount = m.matches() ? mounts.get(m.group(1)) : null;
         Segmenter s = mount == null ? null : segmenters.get(mount.stream());
