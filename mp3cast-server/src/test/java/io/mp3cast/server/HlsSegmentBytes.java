@@ -19,10 +19,10 @@ import java.nio.charset.StandardCharsets;
  * @param channels     their channel count (one for all)
  * @param audio        the frames without the tag
  */
-record HlsSegmentBytes(long pts90k, int tagBytes, int frames, long samples, int sampleRateHz, int channels, byte[] audio) {
+public record HlsSegmentBytes(long pts90k, int tagBytes, int frames, long samples, int sampleRateHz, int channels, byte[] audio) {
     static final String OWNER = "com.apple.streaming.transportStreamTimestamp";
 
-    static HlsSegmentBytes parse(byte[] b) throws Mp3FormatException {
+    public static HlsSegmentBytes parse(byte[] b) throws Mp3FormatException {
         if (b.length < 10 || b[0] != 'I' || b[1] != 'D' || b[2] != '3') {
             throw new IllegalArgumentException("segment does not start with an ID3 tag");
         }
@@ -83,12 +83,12 @@ record HlsSegmentBytes(long pts90k, int tagBytes, int frames, long samples, int 
     }
 
     /** The segment's audio in 90 kHz ticks. */
-    double duration90k() {
+    public double duration90k() {
         return samples * 90_000.0 / sampleRateHz;
     }
 
     /** One frame's audio in 90 kHz ticks. */
-    double frame90k() {
+    public double frame90k() {
         return samples * 90_000.0 / sampleRateHz / frames;
     }
 
