@@ -89,8 +89,21 @@ final class Segmenter implements StreamObserver {
         return window;
     }
 
+    /**
+     * Runs on the publisher's thread, so a failure here must not reach the feed: it stops this
+     * mount's HLS (logged), and its listeners go on.
+     */
     @Override
     public synchronized void onFrames(LiveStream stream, long head) {
+        try {
+            follow(stream, head);
+        } catch (RuntimeException e) {
+            stream.removeObserver(this);
+            LOG.error("{}: HLS segmenter stopped: {}", mountPath, e.toString(), e);
+        }
+    }
+
+    private void follow(LiveStream stream, long head) {
         if (head <= next) {
             return;
         }
@@ -112,11 +125,15 @@ final class Segmenter implements StreamObserver {
             return;
         }
         onFrames(stream, stream.head());
-        if (pendingBytes > 0) {
-            cut();
-        }
         ended = true;
-        publish();
+        try {
+            if (pendingBytes > 0) {
+                cut();
+            }
+            publish();
+        } catch (RuntimeException e) {
+            LOG.error("{}: HLS segmenter could not end its playlist: {}", mountPath, e.toString(), e);
+        }
     }
 
     /** When frame {@code seq} was published, as far as the stream knows: now less the audio after it. */
