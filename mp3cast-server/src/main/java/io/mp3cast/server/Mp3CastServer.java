@@ -1,5 +1,6 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.http.HttpRouter;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
@@ -448,7 +449,7 @@ public final class Mp3CastServer implements AutoCloseable {
                     adminPassword, maxOpenStreams, streams, new AtomicInteger(), metrics, System.currentTimeMillis(),
                     new IngestContext(ingest, clock, mountDefaults, encoderDefaults), playout, ownScheduler,
                     new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
-                            new Tally()));
+                            new Tally()), new Hls(metrics));
             ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);

@@ -1,5 +1,6 @@
 package io.mp3cast.server.http;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.ingest.IngestAuth;
 import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
@@ -150,6 +151,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         listen(ctx, req, mount);
                     } else if (route != null) {
                         stream(ctx, req, query, route, requestNanos);
+                    } else if (Hls.owns(path)) {
+                        send(ctx, req, state.hls().respond(req, path, state.mounts()));
                     } else if (WebResources.owns(path)) {
                         state.ops().tally().fileConnections.increment();
                         send(ctx, req, WebResources.CLASSPATH.respond(req, path));
@@ -177,7 +180,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private boolean isKnown(String path) {
-        return isStatusPage(path) || state.mounts().containsKey(path) || state.routes().containsKey(path) || WebResources.owns(path);
+        return isStatusPage(path) || state.mounts().containsKey(path) || state.routes().containsKey(path)
+                || WebResources.owns(path) || Hls.owns(path);
     }
 
     // ---- live mounts

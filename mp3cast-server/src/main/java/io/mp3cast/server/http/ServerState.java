@@ -1,5 +1,6 @@
 package io.mp3cast.server.http;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
@@ -26,11 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param scheduler      runs the paced work: play-out, encoding, per-request streams
  * @param ownsScheduler  whether the server made the scheduler, and so closes it
  * @param ops            health, access log, open connections
+ * @param hls            the mounts' HLS playlists and segments
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, RequestStreams streams, AtomicInteger openStreams,
                           ServerMetrics metrics, long startedAtMillis, IngestContext ingest,
-                          Scheduler scheduler, boolean ownsScheduler, Ops ops) {
+                          Scheduler scheduler, boolean ownsScheduler, Ops ops, Hls hls) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {
