@@ -1,11 +1,11 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.live.FeedState;
 import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.push.PlayoutState;
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.server.live.LiveMount;
-import io.mp3cast.server.live.MountRegistry;
 import java.util.Optional;
 
 /**
@@ -16,11 +16,9 @@ import java.util.Optional;
  */
 public final class Mount {
     private final LiveMount mount;
-    private final MountRegistry registry;
 
-    Mount(LiveMount mount, MountRegistry registry) {
+    Mount(LiveMount mount) {
         this.mount = mount;
-        this.registry = registry;
     }
 
     public String path() {
@@ -29,6 +27,11 @@ public final class Mount {
 
     public MountConfig config() {
         return mount.config();
+    }
+
+    /** Where HLS players find this mount: {@code /stream.m3u8} for {@code /stream.mp3}. */
+    public String hlsPlaylistPath() {
+        return Hls.playlistPath(path());
     }
 
     public FeedState feedState() {
@@ -89,11 +92,12 @@ public final class Mount {
     }
 
     /**
-     * Removes the mount from the server: its feed stops, listeners get the frames already published,
-     * then the end of their response. Idempotent.
+     * Stops the mount's feed: listeners get the frames already published, then the end of their
+     * response. The mount stays listed, ended (its HLS playlist says so); one a producer created goes
+     * away once it has no listener for the idle time. Idempotent.
      */
     public void stop() {
-        registry.remove(path(), mount, "stopped by the embedder");
+        mount.stop();
     }
 
     /** The frames themselves, for this package's tests. */

@@ -1,12 +1,13 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.http.HttpRouter;
-import io.mp3cast.server.http.NamedThreads;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.streams.RequestStreams;
 import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.server.ops.Drain;
 import io.mp3cast.server.ops.Health;
@@ -23,7 +24,6 @@ import io.mp3cast.source.AudioSources;
 import io.mp3cast.live.FrameFeed;
 import io.mp3cast.source.PacedSource;
 import io.mp3cast.live.PacedSourceFeed;
-import io.mp3cast.time.PacingClock;
 import io.mp3cast.time.Scheduler;
 import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.Producer;
@@ -52,8 +52,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -75,10 +73,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Threading: {@link Builder} is single-threaded; the running server is thread-safe. Mount
- * feeds run on their own threads, sockets on a few event loops, per-request sources on a pool of
- * stream threads. {@link #close()} stops the feeds, ends the listeners' bodies, closes the
- * per-request streams (their sources and encoders) and the event loops; {@link #drain} stops
- * gracefully first.
+ * feeds run on their own threads, sockets on a few event loops, per-request streams as jobs on the
+ * server's scheduler (a thread per core in all), with reads of sources that may block on a bounded
+ * pool of reader threads (virtual threads on Java 21+). {@link #close()} stops the feeds, ends the
+ * listeners' bodies, closes the per-request streams (their sources and encoders) and the event loops;
+ * {@link #drain} stops gracefully first.
  */
 public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
@@ -126,13 +125,13 @@ public final class Mp3CastServer implements AutoCloseable {
         if (m == null) {
             throw new IllegalArgumentException("mount not found: " + path + " (mounts: " + state.mounts().keySet() + ")");
         }
-        return new Mount(m, state.registry());
+        return new Mount(m);
     }
 
     /** The live mounts now, in the order they were added (producers add mounts while the server runs). */
     public Collection<Mount> mounts() {
         List<Mount> all = new ArrayList<>();
-        state.mounts().values().forEach(m -> all.add(new Mount(m, state.registry())));
+        state.mounts().values().forEach(m -> all.add(new Mount(m)));
         return Collections.unmodifiableList(all);
     }
 
@@ -166,8 +165,8 @@ public final class Mp3CastServer implements AutoCloseable {
     }
 
     private Producer connect(String path) {
-        MountConfig.of(path);  // validates the path
-        MountRegistry.Creation made = state.registry().createForProducer(path, state.ingest().encoderDefaults());
+        MountRegistry.Creation made = state.registry().createForProducer(state.registry().producerMountConfig(path),
+                state.ingest().encoderDefaults());
         LiveMount mount = made.mount().orElseThrow(() -> new IllegalStateException(path + ": no mount: "
                 + (made.result() == MountRegistry.Created.LIMIT_REACHED
                 ? state.registry().maxMounts() + " mounts is the limit" : "the server is stopping")));
@@ -252,12 +251,7 @@ public final class Mp3CastServer implements AutoCloseable {
         state.ops().health().draining();
         closeListeningSockets();
         state.registry().close();
-        state.streamPool().shutdownNow();
-        try {
-            state.streamPool().awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        state.streams().closeAll();
         if (state.ownsScheduler()) {
             state.scheduler().close();
         }
@@ -393,7 +387,9 @@ public final class Mp3CastServer implements AutoCloseable {
          * {@code /chirp.mp3?from=200&to=2000&period=5}, {@code /silence.mp3}; each takes
          * {@code seconds} (default 10, at most 3600), {@code rate}, {@code channels}, {@code bitrate}, and
          * {@code pace}: {@code none} (the default: sent as fast as it is encoded) or {@code realtime} (the
-         * source is paced like a live producer, see {@link PacedSource}).
+         * source is paced like a live producer by the server's scheduler, see {@link PacedSource}), and
+         * {@code step-ms}: a paced source's largest step. Their sources never block: a stream costs no
+         * thread between its steps.
          */
         public Builder demoRoutes() {
             for (String name : List.of("tone", "noise", "chirp", "silence")) {
@@ -480,18 +476,18 @@ public final class Mp3CastServer implements AutoCloseable {
             IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults);
             MountRegistry registry = new MountRegistry(ingestContext, playout, metrics);
             ServerMetrics hooks = metrics;
-            registry.onChange(added -> hooks.mountAdded(new Mount(added, registry)),
-                    gone -> hooks.mountRemoved(new Mount(gone, registry)));
+            registry.onChange(added -> hooks.mountAdded(new Mount(added)),
+                    gone -> hooks.mountRemoved(new Mount(gone)));
             mounts.forEach((path, plan) -> registry.add(path, () -> plan.make().apply(registry, playout)));
             Map<String, LiveMount> live = registry.snapshot();
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
                     "fallback mount {} is not configured: push mounts play silence until a producer creates it", f));
-            ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
+            RequestStreams streams = new RequestStreams(playout, RequestStreams.readerPool(maxOpenStreams));
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
-                    adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
+                    adminPassword, maxOpenStreams, streams, new AtomicInteger(), metrics, System.currentTimeMillis(),
                     ingestContext, playout, ownScheduler,
                     new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
-                            new Tally()));
+                            new Tally()), new Hls(metrics));
             ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
@@ -506,7 +502,7 @@ public final class Mp3CastServer implements AutoCloseable {
                 }
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                pool.shutdownNow();
+                streams.closeAll();
                 if (ownScheduler) {
                     playout.close();
                 }
@@ -571,10 +567,10 @@ public final class Mp3CastServer implements AutoCloseable {
             if (!pace.equals("none") && !pace.equals("realtime")) {
                 throw new IllegalArgumentException("pace: '" + pace + "' not supported (none, realtime)");
             }
-            int stepMillis = p.integer("step-ms", PacedSource.CHUNK_MILLIS, PacedSource.FIRST_CHUNK_MILLIS, 1000);
+            int stepMillis = p.integer("step-ms", PacedSource.STEP_MILLIS, PacedSource.FIRST_STEP_MILLIS, 1000);
             AudioSource source = AudioSources.limit(SourceSpecs.create(name, p).source(), seconds);
             return pace.equals("realtime")
-                    ? new PacedSource(source, PacingClock.SYSTEM, PacedSource.FIRST_CHUNK_MILLIS, stepMillis)
+                    ? new PacedSource(source, req.clock(), PacedSource.FIRST_STEP_MILLIS, stepMillis)
                     : source;
         }
 

@@ -9,6 +9,7 @@ import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.IngestSettings;
+import io.mp3cast.server.MountConfig;
 import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.live.push.Producer;
@@ -161,18 +162,20 @@ public final class IngestRequests {
                     + ", and sources may not create mounts here (create-mounts is off)");
             return Optional.empty();
         }
+        MountConfig config;
         EncoderSettings encoder;
         try {
             if (!CREATABLE.matcher(path).matches() || path.length() > 200) {
                 throw new IllegalArgumentException("path: '" + path + "' cannot be a mount (letters, digits,"
                         + " '.', '_', '-', '~' in '/'-separated parts, at most 200 characters)");
             }
+            config = state.registry().producerMountConfig(path);
             encoder = SourceSpecs.encoder(params, ingest.encoderDefaults());
         } catch (IllegalArgumentException e) {
             refuse(ctx, req, state, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return Optional.empty();
         }
-        MountRegistry.Creation made = state.registry().createForProducer(path, encoder);
+        MountRegistry.Creation made = state.registry().createForProducer(config, encoder);
         switch (made.result()) {
             case CREATED -> LOG.info("{}: created by producer {}", path, origin);
             case EXISTS -> { }

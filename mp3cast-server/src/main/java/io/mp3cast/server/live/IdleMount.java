@@ -7,8 +7,8 @@ import io.mp3cast.time.Task;
 
 /**
  * Removes a mount a producer created once it has had no producer and no listener for the idle
- * time, so producers that come and go do not use up {@code max-mounts} or keep encoding silence.
- * Configured mounts are never watched.
+ * time (stopped or not), so producers that come and go do not use up {@code max-mounts} or keep
+ * encoding silence. Configured mounts are never watched.
  *
  * <p>One job per watched mount, on the scheduler, woken when the mount may have become idle (its
  * last listener left, its producer left) and at the idle deadline; it never polls.
@@ -48,10 +48,6 @@ final class IdleMount implements Task {
 
     @Override
     public long runOnce() {
-        if (mount.stream().isEnded()) {
-            job.cancel();
-            return WAIT;
-        }
         if (mount.listeners() > 0 || feed.producer().isPresent()) {
             return WAIT;  // woken again when they leave
         }

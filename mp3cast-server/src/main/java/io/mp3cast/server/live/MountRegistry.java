@@ -80,14 +80,22 @@ public final class MountRegistry {
     }
 
     /**
-     * Adds a push mount at {@code path} for a producer, with the defaults for mounts producers create
-     * and {@code encoder}; it goes away once it has had no producer and no listener for the idle time.
+     * The settings of a mount a producer creates at {@code path}: the defaults for such mounts.
+     *
+     * @throws IllegalArgumentException when {@code path} cannot be a mount (reserved, malformed)
      */
-    public Creation createForProducer(String path, EncoderSettings encoder) {
+    public MountConfig producerMountConfig(String path) {
         MountConfig d = ingest.mountDefaults();
-        MountConfig config = new MountConfig(path, "mp3cast " + path, d.description(), d.genre(), d.burstMillis(),
-                d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes());
-        return create(path, () -> newPushMount(config, encoder, ingest.settings().fallbackMount()), true);
+        return new MountConfig(path, "mp3cast " + path, d.description(), d.genre(), d.burstMillis(),
+                d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes(), d.hlsSegmentMillis(), d.hlsWindowSegments());
+    }
+
+    /**
+     * Adds a push mount for a producer, encoding with {@code encoder}, unless one is at its path; it
+     * goes away once it has had no producer and no listener for the idle time.
+     */
+    public Creation createForProducer(MountConfig config, EncoderSettings encoder) {
+        return create(config.path(), () -> newPushMount(config, encoder, ingest.settings().fallbackMount()), true);
     }
 
     /** A push mount, not added yet, relaying {@code fallbackPath} (if not null) while it has no producer. */
