@@ -4,6 +4,7 @@ import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.Mp3CastServer;
+import io.mp3cast.server.TlsSettings;
 import io.mp3cast.mp3.EncoderBackend;
 import io.mp3cast.mp3.EncoderSettings;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,6 +73,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--batch-ms", paramLabel = "MS", description = "Audio per write to each listener (default 100; 0 = every frame).")
     Integer batchMillis;
 
+    @Option(names = "--hls-segment-ms", paramLabel = "MS", description = "Audio per HLS segment (default 2000).")
+    Integer hlsSegmentMillis;
+
+    @Option(names = "--hls-window", paramLabel = "N", description = "Segments in each HLS playlist (default 6).")
+    Integer hlsWindowSegments;
+
     @Option(names = "--max-streams", paramLabel = "N", description = "Per-request streams allowed at once; more get 503 (default 256).")
     Integer maxStreams;
 
@@ -95,32 +104,71 @@ final class ServeCommand implements Callable<Integer> {
     Integer bufferMillis;
 
     @Option(names = "--fallback-mount", paramLabel = "/PATH",
-            description = "What push mounts play while no source is connected (default: silence).")
+            description = "What push mounts play while no producer is connected (default: silence).")
     String fallbackMount;
 
     @Option(names = "--max-mounts", paramLabel = "N", description = "Mounts allowed in all, created ones included (default 64).")
     Integer maxMounts;
 
+    @Option(names = "--idle-mount-ms", paramLabel = "MS",
+            description = "A mount a producer created goes away after this long with no producer and no listener"
+                    + " (default 60000); configured mounts stay.")
+    Integer idleMountMillis;
+
     @Option(names = "--max-body-kbps", paramLabel = "KBPS",
-            description = "The fastest a source's upload is read, kilobits per second (default 50000; 0: no limit).")
+            description = "The fastest a producer's upload is read, kilobits per second (default 50000; 0: no limit).")
     Integer maxBodyKbps;
+
+    @Option(names = "--drain-ms", paramLabel = "MS",
+            description = "On SIGTERM, how long producers' buffers and per-request streams may play out before listeners'"
+                    + " responses end (default 15000).")
+    Integer drainMillis;
+
+    @Option(names = "--access-log", paramLabel = "FILE|-",
+            description = "Append one line per request and per listener session (Icecast's combined format) to FILE, or stdout.")
+    String accessLog;
+
+    @Option(names = "--metrics", negatable = true, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Serve /metrics in Prometheus's format, to loopback or the admin password (default true).")
+    Boolean metrics;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain for HTTPS and WSS (with --tls-key); reloaded when it changes.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "A port of its own for HTTPS (default: HTTPS and HTTP share --port).")
+    Integer tlsPort;
+
+    /** What {@link #start()} ran with. */
+    private Settings settings;
 
     @Override
     public Integer call() throws Exception {
-        Mp3CastServer server;
+        // The hook goes in first: a SIGTERM while the server starts must not find it missing.
+        AtomicReference<Mp3CastServer> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Mp3CastServer server = running.get();
+            if (server == null) {
+                return;  // stopped while starting: nothing to drain
+            }
+            boolean clean = server.drain(Duration.ofMillis(settings.drainMillis));
+            stopped.countDown();
+            // The JVM would exit with 143 after SIGTERM; a clean drain is a clean exit.
+            Runtime.getRuntime().halt(clean ? 0 : 1);
+        }, "mp3cast-shutdown"));
         try {
-            server = start();
+            running.set(start());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (IOException e) {
             spec.commandLine().getErr().println("mp3cast serve: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "mp3cast-shutdown"));
         stopped.await();
         return 0;
     }
@@ -129,9 +177,19 @@ final class ServeCommand implements Callable<Integer> {
     public Mp3CastServer start() throws IOException {
         Properties file = config == null ? new Properties() : load(config);
         Settings s = Settings.from(this, file);
+        settings = s;
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
                 .maxOpenStreams(s.maxStreams)
                 .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults);
+        if (s.accessLog != null) {
+            builder.accessLog(s.accessLog);
+        }
+        if (s.metrics) {
+            builder.metrics(Metrics.prometheus());
+        }
+        if (s.tls != null) {
+            builder.tls(s.tls);
+        }
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
@@ -161,10 +219,18 @@ final class ServeCommand implements Callable<Integer> {
         String shown = s.host.equals("0.0.0.0") ? "localhost" : s.host;
         out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
         for (Mount m : server.mounts()) {
-            out.println((m.pushFeed().isPresent() ? "  push  " : "  live  ") + "http://" + shown + ":" + server.port() + m.path());
+            String base = "http://" + shown + ":" + server.port();
+            out.println((m.playoutState().isPresent() ? "  push  " : "  live  ") + base + m.path() + "  (HLS: " + base
+                    + m.hlsPlaylistPath() + ")");
         }
-        out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
+        out.println("  producers push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
+        if (s.tls != null) {
+            out.println("  https on https://" + shown + ":" + server.tlsPort() + "/ (wss:// for producers)");
+        }
+        if (s.metrics) {
+            out.println("  metrics at /metrics (from this machine, or user admin), health at /healthz and /readyz");
+        }
         if (s.generatedPassword) {
             out.println("  admin password (generated): " + s.adminPassword);
         }
@@ -183,6 +249,10 @@ final class ServeCommand implements Callable<Integer> {
     static final class Settings {
         String host;
         int port;
+        long drainMillis;
+        String accessLog;
+        boolean metrics;
+        TlsSettings tls;
         String adminPassword;
         boolean generatedPassword;
         boolean demoRoutes;
@@ -198,6 +268,14 @@ final class ServeCommand implements Callable<Integer> {
             Settings s = new Settings();
             s.host = pick(c.host, f.remove("host"), "0.0.0.0");
             s.port = number("port", pick(c.port, f.remove("port"), "8000"));
+            s.drainMillis = number("drain-ms", pick(c.drainMillis, f.remove("drain-ms"), "15000"));
+            if (s.drainMillis < 0 || s.drainMillis > 3_600_000) {
+                throw new IllegalArgumentException("drain-ms not supported: " + s.drainMillis + " (0-3600000)");
+            }
+            s.accessLog = pick(c.accessLog, f.remove("access-log"), null);
+            s.metrics = bool("metrics", pick(c.metrics, f.remove("metrics"), "true"));
+            s.tls = tls(pick(c.tlsCert, f.remove("tls-cert"), null), pick(c.tlsKey, f.remove("tls-key"), null),
+                    pick(c.tlsPort, f.remove("tls-port"), null));
             String password = pick(c.adminPassword, f.remove("admin-password"), System.getenv("MP3CAST_ADMIN_PASSWORD"));
             s.generatedPassword = password == null;
             s.adminPassword = password == null ? randomPassword() : password;
@@ -208,7 +286,9 @@ final class ServeCommand implements Callable<Integer> {
             MountConfig d = MountConfig.of("/default.mp3");
             s.mountDefaults = d.withBurstMillis(number("burst-ms", pick(c.burstMillis, f.remove("burst-ms"), "" + d.burstMillis())))
                     .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
-                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())));
+                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())))
+                    .withHls(number("hls-segment-ms", pick(c.hlsSegmentMillis, f.remove("hls-segment-ms"), "" + d.hlsSegmentMillis())),
+                            number("hls-window", pick(c.hlsWindowSegments, f.remove("hls-window"), "" + d.hlsWindowSegments())));
             s.ingest = ingest(c, f);
             for (String key : List.copyOf(f.keySet())) {
                 if (key.startsWith("mount.")) {
@@ -217,8 +297,10 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (!f.isEmpty()) {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
-                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
+                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, hls-segment-ms, hls-window,"
+                        + " max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
+                        + " idle-mount-ms, drain-ms, access-log, metrics, tls-cert, tls-key, tls-port,"
                         + " mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
@@ -226,6 +308,21 @@ final class ServeCommand implements Callable<Integer> {
                 s.mounts.add(DEMO_MOUNT);
             }
             return s;
+        }
+
+        private static TlsSettings tls(String cert, String key, String port) {
+            if (cert == null && key == null) {
+                if (port != null) {
+                    throw new IllegalArgumentException("tls-port: needs --tls-cert and --tls-key");
+                }
+                return null;
+            }
+            if (cert == null || key == null) {
+                throw new IllegalArgumentException((cert == null ? "tls-cert" : "tls-key") + ": missing (HTTPS needs both"
+                        + " --tls-cert and --tls-key)");
+            }
+            TlsSettings t = TlsSettings.of(Path.of(cert), Path.of(key));
+            return port == null ? t : t.withPort(number("tls-port", port));
         }
 
         private static IngestSettings ingest(ServeCommand c, Map<String, String> f) {
@@ -237,7 +334,8 @@ final class ServeCommand implements Callable<Integer> {
                     number("buffer-ms", pick(c.bufferMillis, f.remove("buffer-ms"), "" + d.bufferMillis())),
                     pick(c.fallbackMount, f.remove("fallback-mount"), null),
                     number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
-                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())));
+                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())),
+                    number("idle-mount-ms", pick(c.idleMountMillis, f.remove("idle-mount-ms"), "" + d.idleMountMillis())));
         }
 
         private static boolean bool(String name, String value) {

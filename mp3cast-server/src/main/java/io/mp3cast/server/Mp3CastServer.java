@@ -1,13 +1,21 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.http.HttpRouter;
-import io.mp3cast.server.http.NamedThreads;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.ingest.IngestContext;
-import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.streams.RequestStreams;
+import io.mp3cast.server.ops.AccessLog;
+import io.mp3cast.server.ops.Drain;
+import io.mp3cast.server.ops.Health;
+import io.mp3cast.server.ops.LoopLag;
+import io.mp3cast.server.ops.Ops;
+import io.mp3cast.server.ops.Tally;
+import io.mp3cast.server.tls.ReloadingSslContext;
+import io.mp3cast.server.tls.TlsSniffer;
 import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
@@ -16,18 +24,25 @@ import io.mp3cast.source.AudioSources;
 import io.mp3cast.live.FrameFeed;
 import io.mp3cast.source.PacedSource;
 import io.mp3cast.live.PacedSourceFeed;
-import io.mp3cast.time.PacingClock;
 import io.mp3cast.time.Scheduler;
-import io.mp3cast.live.push.PushSettings;
+import io.mp3cast.live.push.Pacing;
+import io.mp3cast.live.push.Producer;
+import io.mp3cast.live.push.PushFeed;
+import io.mp3cast.pcm.PcmFormat;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,10 +51,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +73,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Threading: {@link Builder} is single-threaded; the running server is thread-safe. Mount
- * feeds run on their own threads, sockets on a few event loops, per-request sources on a pool of
- * stream threads. {@link #close()} stops the feeds, ends the listeners' bodies, closes the
- * per-request streams (their sources and encoders) and the event loops.
+ * feeds run on their own threads, sockets on a few event loops, per-request streams as jobs on the
+ * server's scheduler (a thread per core in all), with reads of sources that may block on a bounded
+ * pool of reader threads (virtual threads on Java 21+). {@link #close()} stops the feeds, ends the
+ * listeners' bodies, closes the per-request streams (their sources and encoders) and the event loops;
+ * {@link #drain} stops gracefully first.
  */
 public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
@@ -68,11 +85,14 @@ public final class Mp3CastServer implements AutoCloseable {
     private final ServerState state;
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    /** TLS's own port, when it has one; else null. */
+    private final Channel tlsChannel;
     private final String host;
     private final int port;
     private boolean closed;
 
-    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel) {
+    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel, Channel tlsChannel) {
+        this.tlsChannel = tlsChannel;
         this.state = state;
         this.group = group;
         this.serverChannel = serverChannel;
@@ -90,11 +110,16 @@ public final class Mp3CastServer implements AutoCloseable {
         return port;
     }
 
+    /** The port TLS has of its own ({@link TlsSettings#port()}), or {@link #port()} when it shares it or there is none. */
+    public int tlsPort() {
+        return tlsChannel == null ? port : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
     public String host() {
         return host;
     }
 
-    /** The live mount at {@code path}: configured, or created by a source. */
+    /** The live mount at {@code path}: configured, or created by a producer. */
     public Mount mount(String path) {
         LiveMount m = state.mounts().get(path);
         if (m == null) {
@@ -103,16 +128,117 @@ public final class Mp3CastServer implements AutoCloseable {
         return new Mount(m);
     }
 
-    /** The live mounts now, in the order they were added (sources add mounts while the server runs). */
+    /** The live mounts now, in the order they were added (producers add mounts while the server runs). */
     public Collection<Mount> mounts() {
         List<Mount> all = new ArrayList<>();
         state.mounts().values().forEach(m -> all.add(new Mount(m)));
         return Collections.unmodifiableList(all);
     }
 
+    /**
+     * Pushes PCM in {@code format} into the push mount at {@code path} from this program, as a network
+     * producer would: the mount is created if there is none (with the defaults of mounts producers
+     * create, and removed once idle), and its buffer holds the writer back ({@link PushWriter}).
+     *
+     * @throws IllegalArgumentException when {@code path} is a generated mount or cannot be a mount, or
+     *                                  the encoder settings cannot encode {@code format}
+     * @throws IllegalStateException    when the mount has a producer (and takeover is off), the mount
+     *                                  limit is reached, or the server is stopping
+     */
+    public PushWriter push(String path, PcmFormat format) {
+        Objects.requireNonNull(format, "format");
+        Producer producer = connect(path);
+        try {
+            producer.beginPcm(format);
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
+        }
+        return new PushWriter(path, producer, format);
+    }
+
+    /** As {@link #push(String, PcmFormat)}, for MP3 passed through frame by frame. */
+    public PushWriter pushMp3(String path) {
+        Producer producer = connect(path);
+        producer.beginMp3();
+        return new PushWriter(path, producer, null);
+    }
+
+    private Producer connect(String path) {
+        MountRegistry.Creation made = state.registry().createForProducer(state.registry().producerMountConfig(path),
+                state.ingest().encoderDefaults());
+        LiveMount mount = made.mount().orElseThrow(() -> new IllegalStateException(path + ": no mount: "
+                + (made.result() == MountRegistry.Created.LIMIT_REACHED
+                ? state.registry().maxMounts() + " mounts is the limit" : "the server is stopping")));
+        PushFeed feed = mount.push().orElseThrow(() -> new IllegalArgumentException(path
+                + ": not a push mount (its audio is generated)"));
+        return feed.connect("embedder", Pacing.REAL_TIME, state.ingest().settings().takeover())
+                .orElseThrow(() -> new IllegalStateException(path + " already has a producer ("
+                        + feed.producer().map(Producer::origin).orElse("another") + "), and takeover is off"));
+    }
+
     /** Per-request streams open now. */
     public int openStreams() {
         return state.openStreams().get();
+    }
+
+    /**
+     * Stops gracefully, within {@code limit}, then {@link #close()}s: stops accepting connections
+     * ({@code /readyz} answers 503 at once, new requests on open connections get 503); tells each
+     * connected producer to stop (it is read no more, and answered once its mount has played what it
+     * pushed); lets push mounts play out their buffers and per-request streams run to their end; then
+     * ends every listener's response after the last frame and waits for the bytes to leave. Whatever
+     * is still running at the limit is cut by {@link #close()}.
+     *
+     * @return whether everything finished within the limit (a clean drain)
+     */
+    public boolean drain(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            state.ops().health().draining();
+            closeListeningSockets();
+        }
+        LOG.info("mp3cast on port {} draining: at most {} ms", port, limit.toMillis());
+        state.ops().channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(Drain.START));
+        List<CompletableFuture<Void>> feeds = new ArrayList<>();
+        state.mounts().values().forEach(m -> m.push().ifPresent(p -> feeds.add(p.drain())));
+        boolean clean = awaitUntil(deadline, () -> feeds.stream().allMatch(CompletableFuture::isDone)
+                && state.openStreams().get() == 0);
+        state.registry().close();
+        state.ops().channels().forEach(ch -> {
+            if (ch.pipeline().get(HttpRouter.CODEC) != null && ch.pipeline().get("ingest") == null) {
+                ch.close();  // an idle keep-alive connection
+            }
+        });
+        clean &= awaitUntil(deadline, () -> state.ops().channels().isEmpty());
+        LOG.info("mp3cast on port {} drained {}", port, clean ? "cleanly" : "until the limit: cutting what is left");
+        close();
+        return clean;
+    }
+
+    private void closeListeningSockets() {
+        serverChannel.close().syncUninterruptibly();
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
+        }
+    }
+
+    private static boolean awaitUntil(long deadlineNanos, java.util.function.BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stops everything; idempotent. Returns within a few seconds even with stuck listeners. */
@@ -122,20 +248,15 @@ public final class Mp3CastServer implements AutoCloseable {
             return;
         }
         closed = true;
-        serverChannel.close().syncUninterruptibly();
-        for (LiveMount m : state.registry().close().values()) {
-            m.stop();
-        }
-        state.streamPool().shutdownNow();
-        try {
-            state.streamPool().awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        state.ops().health().draining();
+        closeListeningSockets();
+        state.registry().close();
+        state.streams().closeAll();
         if (state.ownsScheduler()) {
             state.scheduler().close();
         }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        state.ops().accessLog().close();
         LOG.info("mp3cast on port {} stopped", port);
     }
 
@@ -149,16 +270,17 @@ public final class Mp3CastServer implements AutoCloseable {
         private EncoderSettings encoderDefaults = EncoderSettings.DEFAULT;
         private final Map<String, MountPlan> mounts = new LinkedHashMap<>();
         private final Map<String, ServerState.Route> routes = new LinkedHashMap<>();
-        private PacingClock clock = PacingClock.SYSTEM;
         private Scheduler scheduler;
         private ServerMetrics metrics = ServerMetrics.NONE;
         private int sendBufferBytes = 16 * 1024;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private int maxOpenStreams = 256;
         private int backlog = 4096;
+        private AccessLog accessLog = AccessLog.OFF;
+        private TlsSettings tls;
 
-        /** A mount to start: its feed is made at start, when the registry a push mount's fallback lives in exists. */
-        private record MountPlan(MountConfig config, FrameFeed feed, Function<MountRegistry, LiveMount> push) {}
+        /** A mount to start: made at start, when the scheduler and the registry (a push mount's fallback lives there) exist. */
+        private record MountPlan(MountConfig config, BiFunction<MountRegistry, Scheduler, LiveMount> make) {}
 
         private Builder() {}
 
@@ -188,7 +310,8 @@ public final class Mp3CastServer implements AutoCloseable {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(feed, "feed");
             checkFreePath(config.path());
-            mounts.put(config.path(), new MountPlan(config, feed, null));
+            mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config, feed, metrics,
+                    ByteBufAllocator.DEFAULT)));
             return this;
         }
 
@@ -209,12 +332,8 @@ public final class Mp3CastServer implements AutoCloseable {
             if (fallbackPath != null) {
                 MountConfig.of(fallbackPath);  // validates the path
             }
-            mounts.put(config.path(), new MountPlan(config, null, registry -> {
-                IngestSettings s = ingest;
-                return IngestRequests.pushMount(config, encoder,
-                        new PushSettings(s.bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
-                        fallbackPath != null ? fallbackPath : s.fallbackMount(), registry, clock, metrics);
-            }));
+            mounts.put(config.path(), new MountPlan(config, (registry, s) -> registry.newPushMount(config, encoder,
+                    fallbackPath != null ? fallbackPath : ingest.fallbackMount())));
             return this;
         }
 
@@ -243,8 +362,15 @@ public final class Mp3CastServer implements AutoCloseable {
 
         /** As {@link #mount(MountConfig, AudioSource, EncoderSettings)}, with a description for status pages. */
         public Builder mount(MountConfig config, AudioSource source, EncoderSettings settings, String description) {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(description, "description");
             checkFreePath(config.path());
-            return mount(config, new PacedSourceFeed(source, settings, clock, description));
+            settings.effectiveBitrateKbps(source.format());  // a bad bitrate fails here, not at start
+            int stepMillis = Math.max(PacedSourceFeed.STEP_MILLIS, Math.min(config.batchMillis(), 100));
+            mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config,
+                    new PacedSourceFeed(source, settings, s, description, stepMillis), metrics, ByteBufAllocator.DEFAULT)));
+            return this;
         }
 
         /** A per-request route: each GET gets its own source from {@code factory}, encoded with {@code settings}. */
@@ -261,7 +387,9 @@ public final class Mp3CastServer implements AutoCloseable {
          * {@code /chirp.mp3?from=200&to=2000&period=5}, {@code /silence.mp3}; each takes
          * {@code seconds} (default 10, at most 3600), {@code rate}, {@code channels}, {@code bitrate}, and
          * {@code pace}: {@code none} (the default: sent as fast as it is encoded) or {@code realtime} (the
-         * source is paced like a live producer, see {@link PacedSource}).
+         * source is paced like a live producer by the server's scheduler, see {@link PacedSource}), and
+         * {@code step-ms}: a paced source's largest step. Their sources never block: a stream costs no
+         * thread between its steps.
          */
         public Builder demoRoutes() {
             for (String name : List.of("tone", "noise", "chirp", "silence")) {
@@ -280,12 +408,6 @@ public final class Mp3CastServer implements AutoCloseable {
          */
         public Builder scheduler(Scheduler newScheduler) {
             this.scheduler = Objects.requireNonNull(newScheduler, "scheduler");
-            return this;
-        }
-
-        /** The clock that paces mounts added after this call (tests use a manual one). */
-        public Builder pacingClock(PacingClock newClock) {
-            this.clock = Objects.requireNonNull(newClock, "clock");
             return this;
         }
 
@@ -324,47 +446,85 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /** An access log (Icecast's combined format) appended to {@code fileOrDash}, or standard output for {@code -}. */
+        public Builder accessLog(String fileOrDash) {
+            this.accessLog = AccessLog.open(Objects.requireNonNull(fileOrDash, "fileOrDash"));
+            return this;
+        }
+
+        /** An access log written to {@code out} (left open when the server stops). */
+        public Builder accessLog(OutputStream out) {
+            this.accessLog = AccessLog.to(Objects.requireNonNull(out, "out"), false);
+            return this;
+        }
+
+        /** HTTPS and WSS, on the server's port beside plain HTTP or on a port of their own. */
+        public Builder tls(TlsSettings settings) {
+            this.tls = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         /** Binds, starts the mounts' feeds, and returns the running server. */
         public Mp3CastServer start() throws IOException {
             if (mounts.size() > ingest.maxMounts()) {
                 throw new IllegalArgumentException("maxMounts not supported: " + ingest.maxMounts() + " (fewer than the "
                         + mounts.size() + " mounts configured)");
             }
-            MountRegistry registry = new MountRegistry(ingest.maxMounts());
-            mounts.forEach((path, plan) -> registry.create(path, () -> plan.push() != null ? plan.push().apply(registry)
-                    : new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
-            Map<String, LiveMount> live = registry.snapshot();
-            ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
-                    "fallback mount {} is not configured: push mounts play silence until a source creates it", f));
-            ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
             boolean ownScheduler = scheduler == null;
             Scheduler playout = ownScheduler
                     ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
+            IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults);
+            MountRegistry registry = new MountRegistry(ingestContext, playout, metrics);
+            ServerMetrics hooks = metrics;
+            registry.onChange(added -> hooks.mountAdded(new Mount(added)),
+                    gone -> hooks.mountRemoved(new Mount(gone)));
+            mounts.forEach((path, plan) -> registry.add(path, () -> plan.make().apply(registry, playout)));
+            Map<String, LiveMount> live = registry.snapshot();
+            ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
+                    "fallback mount {} is not configured: push mounts play silence until a producer creates it", f));
+            RequestStreams streams = new RequestStreams(playout, RequestStreams.readerPool(maxOpenStreams));
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
-                    adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults), playout, ownScheduler);
+                    adminPassword, maxOpenStreams, streams, new AtomicInteger(), metrics, System.currentTimeMillis(),
+                    ingestContext, playout, ownScheduler,
+                    new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
+                            new Tally()), new Hls(metrics));
+            ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
+            Channel tlsChannel = null;
             try {
-                channel = bootstrap(transport, group, state).bind(host, port).syncUninterruptibly().channel();
+                channel = bootstrap(transport, group, state, tls == null || tls.ownPort() ? null : ch -> new TlsSniffer(ssl))
+                        .bind(host, port).syncUninterruptibly().channel();
+                if (tls != null && tls.ownPort()) {
+                    tlsChannel = bootstrap(transport, group, state, ch -> ssl.current().newHandler(ch.alloc()))
+                            .bind(host, tls.port()).syncUninterruptibly().channel();
+                }
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                pool.shutdownNow();
+                streams.closeAll();
                 if (ownScheduler) {
                     playout.close();
                 }
                 live.values().forEach(m -> m.feed().close());
-                throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+                throw new IOException("cannot listen on " + host + ":" + port + (tls != null && tls.ownPort()
+                        ? " and " + tls.port() + " (TLS)" : "") + ": " + e.getMessage(), e);
             }
-            live.values().forEach(LiveMount::start);
-            Mp3CastServer server = new Mp3CastServer(state, group, channel);
-            LOG.info("mp3cast listening on http://{}:{}/ ({}, {} io threads); mounts {}, routes {}", host, server.port(),
+            registry.start();
+            routes.keySet().forEach(metrics::routeAdded);
+            state.ops().health().started(group);
+            LoopLag.start(group, metrics);
+            Mp3CastServer server = new Mp3CastServer(state, group, channel, tlsChannel);
+            LOG.info("mp3cast listening on {}://{}:{}/{} ({}, {} io threads); mounts {}, routes {}",
+                    tls == null ? "http" : tls.ownPort() ? "http" : "http(s)", host, server.port(),
+                    tls != null && tls.ownPort() ? " and https://" + host + ":" + server.tlsPort() + "/" : "",
                     transport.name().toLowerCase(), ioThreads, live.keySet(), routes.keySet());
             return server;
         }
 
-        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state) {
+        /** A listening socket's bootstrap; {@code first}, if not null, makes each connection's first handler (TLS). */
+        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state,
+                                          Function<Channel, ChannelHandler> first) {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -375,6 +535,11 @@ public final class Mp3CastServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            state.ops().channels().add(ch);
+                            state.ops().tally().connections.increment();
+                            if (first != null) {
+                                ch.pipeline().addLast(TlsSniffer.NAME, first.apply(ch));
+                            }
                             ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
                             ch.pipeline().addLast("router", new HttpRouter(state));
                         }
@@ -389,7 +554,8 @@ public final class Mp3CastServer implements AutoCloseable {
             if (mounts.containsKey(path) || routes.containsKey(path)) {
                 throw new IllegalArgumentException("path already taken: " + path);
             }
-            if (List.of("/status.json", "/status-json.xsl", "/admin/metadata").contains(path)) {
+            if (List.of("/status.json", "/status-json.xsl", "/metrics", Health.LIVE, Health.READY).contains(path)
+                    || path.startsWith("/admin/")) {
                 throw new IllegalArgumentException("path reserved: " + path);
             }
         }
@@ -397,15 +563,14 @@ public final class Mp3CastServer implements AutoCloseable {
         private static AudioSource demo(String name, StreamRequest req) {
             Params p = new Params(firstValues(req));
             double seconds = p.decimal("seconds", 10, 0, 3600);
-            p.has("bitrate");
             String pace = p.string("pace", "none");
             if (!pace.equals("none") && !pace.equals("realtime")) {
                 throw new IllegalArgumentException("pace: '" + pace + "' not supported (none, realtime)");
             }
-            int stepMillis = p.integer("step-ms", PacedSource.CHUNK_MILLIS, PacedSource.FIRST_CHUNK_MILLIS, 1000);
+            int stepMillis = p.integer("step-ms", PacedSource.STEP_MILLIS, PacedSource.FIRST_STEP_MILLIS, 1000);
             AudioSource source = AudioSources.limit(SourceSpecs.create(name, p).source(), seconds);
             return pace.equals("realtime")
-                    ? new PacedSource(source, PacingClock.SYSTEM, PacedSource.FIRST_CHUNK_MILLIS, stepMillis)
+                    ? new PacedSource(source, req.clock(), PacedSource.FIRST_STEP_MILLIS, stepMillis)
                     : source;
         }
 

@@ -18,17 +18,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs a Node script of {@code browser-tests/} (puppeteer-core driving Debian's headless
- * {@code chromium} or {@code firefox-esr}) and reads the one JSON object it prints. Needs
- * {@code node}, {@code npm ci} in {@code browser-tests/} and the browser ({@code .ci/run} installs
- * them); without them a test fails when {@code CI=true} and is skipped otherwise, saying what is
- * missing.
+ * Runs one of {@code browser-tests/}'s Node scripts (puppeteer-core driving Debian's headless
+ * {@code chromium} or {@code firefox-esr}) and reads the JSON it prints last. What is missing
+ * (node, {@code npm ci}, the browser; {@code .ci/run} installs them) skips the test with a
+ * message, or fails it when {@code CI=true}.
  */
 final class BrowserHarness {
     static final Path OUT = Path.of("target", "browser").toAbsolutePath();
     private static final Map<String, List<String>> EXECUTABLES = Map.of(
             "chromium", List.of("/usr/bin/chromium", "/usr/bin/chromium-browser"),
             "firefox", List.of("/usr/bin/firefox-esr", "/usr/bin/firefox"));
+    static final long LIMIT_SECONDS = 75;
 
     private final Path dir;
     private final String browser;
@@ -63,7 +63,7 @@ final class BrowserHarness {
 
     /** The harness for {@code browser}, or a skip (a failure in CI) saying what is missing. */
     static BrowserHarness forBrowser(String browser) {
-        return new BrowserHarness(requireHarness(), browser, requireBrowser(browser));
+        return new BrowserHarness(require("run.mjs"), browser, requireBrowser(browser));
     }
 
     /** Starts {@code script} with {@code args} (after --browser and --executable); its output goes to {@code OUT/name.json}. */
@@ -96,25 +96,26 @@ final class BrowserHarness {
         }
     }
 
-    private static Path requireHarness() {
+    /** The {@code browser-tests} directory holding {@code script}, with its packages installed. */
+    static Path require(String script) {
         Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("browser-tests/run.mjs"))) {
+        while (dir != null && !Files.exists(dir.resolve("browser-tests").resolve(script))) {
             dir = dir.getParent();
         }
         if (dir == null) {
-            return missing("browser-tests/run.mjs not found above " + Path.of("").toAbsolutePath());
+            return missing("browser-tests/" + script + " not found above " + Path.of("").toAbsolutePath());
         }
         Path harness = dir.resolve("browser-tests");
         if (!Files.isDirectory(harness.resolve("node_modules/puppeteer-core"))) {
             return missing("browser-tests/node_modules is missing: run `npm ci` in " + harness);
         }
-        if (!onPath("node")) {
+        if (Tools.which("node") == null) {
             return missing("node is not on the PATH (apt-get install nodejs)");
         }
         return harness;
     }
 
-    private static String requireBrowser(String browser) {
+    static String requireBrowser(String browser) {
         for (String candidate : EXECUTABLES.get(browser)) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -124,8 +125,18 @@ final class BrowserHarness {
                 + (browser.equals("firefox") ? "firefox-esr" : "chromium") + ")");
     }
 
-    /** In CI a missing prerequisite is a failure; on a developer's machine the test is skipped. */
-    private static <T> T missing(String what) {
+    /** Runs {@code node script args...} in {@code harness}, its stdout to {@code report}, and parses the last JSON line. */
+    static Object run(Path harness, String script, File report, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", harness.resolve(script).toString()));
+        command.addAll(args);
+        File log = new File(report.getPath() + ".log");
+        Process p = new ProcessBuilder(command).directory(harness.toFile()).redirectOutput(report).redirectError(log)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        return new Run(script, p, report.toPath(), log.toPath()).report(LIMIT_SECONDS);
+    }
+
+    /** In CI a missing prerequisite is a failure; elsewhere the test is skipped, saying what is missing. */
+    static <T> T missing(String what) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("CI=true but " + what);
         }
@@ -133,17 +144,8 @@ final class BrowserHarness {
         return null;
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String d : path.split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String tail(Path log) throws IOException {
+    /** The last 30 lines of a harness's log. */
+    static String tail(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }

@@ -5,7 +5,9 @@ import static io.mp3cast.server.ServerFixture.await;
 import static io.mp3cast.server.ServerFixture.toneServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.testing.Signals;
+import io.mp3cast.time.Scheduler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ class LowLatencyListenerTest {
 
     @Test
     void aListenerThatAsksForABurstGetsThatMuchAudioWhileADefaultOneGetsTheFortyKibFloor() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             Mount mount = server.mount("/stream.mp3");
             clock.advanceMillis(3000);
@@ -41,7 +43,7 @@ class LowLatencyListenerTest {
 
     @Test
     void aListenerAskingForNoBurstGetsNothingUntilTheNextFramesArePublished() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             Mount mount = server.mount("/stream.mp3");
             clock.advanceMillis(2000);
@@ -58,7 +60,7 @@ class LowLatencyListenerTest {
 
     @Test
     void aLowLatencyListenerGetsEachFrameAsItIsPublishedWhileABatchedOneWaitsForItsBatch() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3").withBatchMillis(1000)).start()) {
             Mount mount = server.mount("/stream.mp3");
             clock.advanceMillis(1500);  // batches went out at about 1008 ms; the next is due at about 2016 ms
@@ -83,8 +85,42 @@ class LowLatencyListenerTest {
     }
 
     @Test
+    void whileALowLatencyListenerListensAPushMountPublishesEachFrameWhenItIsDueNotABatchAtATime() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock).start()) {
+            PushWriter producer = server.push("/live.mp3", PcmFormat.floatMono(24000));
+            float[] tone = Signals.toneMix(24000, 24000 * 3, 0.5, 440);
+            producer.write(tone, 0, tone.length);  // 3 s ahead: the play-out paces it
+            Mount mount = server.mount("/live.mp3");
+            clock.advanceMillis(500);
+            try (RawHttp fast = RawHttp.get(server.port(), "/live.mp3?burst-ms=0")) {
+                await("listeners", mount::listeners, 1, 10_000);
+                long before = mount.stream().head();
+                for (int frame = 1; frame <= 5; frame++) {
+                    clock.advanceMillis(FRAME_MICROS / 1000);
+                    assertThat(mount.stream().head() - before).as("frames published after %d frames' time", frame)
+                            .isEqualTo(frame);
+                }
+                assertThat(Mp3Bytes.frames(fast.readExactly(5 * FRAME_BYTES))).as("frames the listener got").isEqualTo(5);
+            }
+            await("listeners", mount::listeners, 0, 10_000);
+            int[] perFrameTime = new int[10];
+            for (int i = 0; i < perFrameTime.length; i++) {
+                long head = mount.stream().head();
+                clock.advanceMillis(FRAME_MICROS / 1000);
+                perFrameTime[i] = (int) (mount.stream().head() - head);
+            }
+            assertThat(perFrameTime).as("frames published per frame's time, a batch step (100 ms) at a time again")
+                    .contains(0);
+            assertThat(java.util.Arrays.stream(perFrameTime).max().orElse(0)).as("most frames published in one frame's time")
+                    .isGreaterThanOrEqualTo(3);
+            producer.close();
+        }
+    }
+
+    @Test
     void aBurstThatIsNotANumberOrLongerThanTheStreamKeepsGets400NamingIt() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             try (RawHttp words = RawHttp.get(server.port(), "/stream.mp3?burst-ms=soon");
                  RawHttp huge = RawHttp.get(server.port(), "/stream.mp3?burst-ms=999999")) {
@@ -97,9 +133,9 @@ class LowLatencyListenerTest {
     }
 
     /** Advances the clock a frame's time at a time until {@code frames} more frames are published. */
-    private static void publish(ManualClock clock, Mount mount, int frames) {
+    private static void publish(Scheduler clock, Mount mount, int frames) {
         long target = mount.stream().head() + frames;
-        for (int step = 0; step < 4 * frames && mount.stream().head() < target; step++) {
+        for (int step = 0; step < 10 * frames && mount.stream().head() < target; step++) {
             clock.advanceMillis(FRAME_MICROS / 1000);
         }
         assertThat(mount.stream().head()).as("frames published").isGreaterThanOrEqualTo(target);

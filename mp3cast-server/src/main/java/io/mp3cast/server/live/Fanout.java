@@ -26,23 +26,16 @@ final class Fanout {
     private final LiveMount mount;
     private final LiveStream stream;
     private final IntSupplier intervalMillis;
-    private final boolean catchUp;
     private final Map<EventExecutor, LoopListeners> loops = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     /** Publisher thread only: the first frame of the batch being gathered. */
     private long batchFrom;
 
-    /**
-     * @param intervalMillis audio gathered per write, read at each frame (0: every frame)
-     * @param catchUp        whether a loop that was busy when frames came sends them as soon as it is
-     *                       done, rather than with the next batch: for every-frame listeners, where
-     *                       the next batch is the next frame and the last frames would wait for it
-     */
-    Fanout(LiveMount mount, IntSupplier intervalMillis, boolean catchUp) {
+    /** @param intervalMillis audio gathered per write, read at each frame (0: every frame) */
+    Fanout(LiveMount mount, IntSupplier intervalMillis) {
         this.mount = mount;
         this.stream = mount.stream;
         this.intervalMillis = intervalMillis;
-        this.catchUp = catchUp;
     }
 
     /** Registers a listener that has had its burst; on its channel's event loop. */
@@ -78,8 +71,8 @@ final class Fanout {
 
     /**
      * Hands frames up to {@code to} to every loop with listeners. A loop still busy with its previous
-     * batch is skipped, and gets the frames it missed merged into its next batch: an overloaded loop
-     * sees fewer, larger batches rather than a growing queue of tasks.
+     * batch is skipped, and sends the frames it missed as soon as it is done ({@link #catchUp}): an
+     * overloaded loop sees fewer, larger batches rather than a growing queue of tasks.
      */
     private void dispatch(long to) {
         long from = batchFrom;
@@ -92,7 +85,11 @@ final class Fanout {
         try {
             for (Map.Entry<EventExecutor, LoopListeners> e : loops.entrySet()) {
                 LoopListeners group = e.getValue();
-                if (group.isEmpty() || !group.tryBeginDelivery()) {
+                if (group.isEmpty()) {
+                    continue;
+                }
+                group.missedTo = to;  // before trying: a loop that ends its delivery after a failed try sees it
+                if (!group.tryBeginDelivery()) {
                     continue;
                 }
                 long groupFrom = Math.max(Math.min(group.nextFrom, from), stream.oldest());
@@ -140,32 +137,32 @@ final class Fanout {
             more = to < sessions.length && schedule(loop, () -> deliverSlice(loop, group, batch, lag, sessions, to));
         } finally {
             if (!more) {
-                batch.release();
                 group.endDelivery();
-                if (catchUp) {
-                    catchUp(loop, group, lag.bitrateKbps());
+                batch.release();
+                if (group.missedTo > group.nextFrom) {
+                    catchUp(loop, group);
                 }
             }
         }
     }
 
     /**
-     * Sends a loop the frames it missed while busy. Whoever holds the group's delivery flag owns its
-     * {@code nextFrom}, so this and the publisher's {@link #dispatch} never both move it.
+     * On the loop, right after a delivery: the frames the publisher could not hand over while it was
+     * busy (it merges them into its next batch, which may be a whole batch away, or never come when
+     * the stream pauses) go out now.
      */
-    private void catchUp(EventExecutor loop, LoopListeners group, int kbps) {
-        long head = stream.head();
-        if (group.nextFrom >= head || group.isEmpty() || !group.tryBeginDelivery()) {
-            return;
+    private void catchUp(EventExecutor loop, LoopListeners group) {
+        if (!group.tryBeginDelivery()) {
+            return;  // the publisher got in first, with those frames
         }
+        long to = group.missedTo;
         long from = Math.max(group.nextFrom, stream.oldest());
-        if (from >= head) {
+        if (from >= to || to > stream.head()) {
             group.endDelivery();
             return;
         }
-        Batch batch = Batch.build(mount.alloc, stream, from, head);
-        group.nextFrom = head;
-        deliver(loop, group, batch, kbps);
+        group.nextFrom = to;
+        deliver(loop, group, Batch.build(mount.alloc, stream, from, to), mount.bitrateKbps(128));
     }
 
     /** Runs {@code task} on {@code loop} after the I/O it has waiting (a task scheduled now waits for that). */

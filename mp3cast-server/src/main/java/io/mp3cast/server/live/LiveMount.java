@@ -4,6 +4,7 @@ import io.mp3cast.server.http.HttpWire;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.live.FrameFeed;
 import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.LiveStreamSettings;
@@ -15,8 +16,12 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * newest N ms, whole frames, no byte floor). A listener that asks for at most
  * {@link #LOW_LATENCY_BURST_MILLIS} holds little audio, and a batch's wait would eat into it: it
  * gets every frame as it is published instead, at the cost of one write per frame (about four
- * times a batched listener's CPU at the default 100 ms batches).
+ * times a batched listener's CPU at the default 100 ms batches); while it listens, the mount's feed
+ * publishes every frame as soon as it may rather than a batch's worth at a time
+ * ({@link FrameFeed#publishEveryFrame}).
  *
  * <p><b>Slow listeners.</b> A listener whose channel is not writable (Netty's outbound buffer is
  * past its high watermark, set from the queue bound, over a small socket send buffer) is skipped:
@@ -59,6 +66,8 @@ public final class LiveMount implements StreamObserver {
     /** Replaced when a source names the mount (its {@code ice-*} headers); read on any thread. */
     volatile MountConfig config;
     private volatile boolean icyPublic;
+    /** The {@code User-Agent} of the last source that pushed here, for admin pages. */
+    private volatile String sourceAgent = "";
     final LiveStream stream;
     final FrameFeed feed;
     final ServerMetrics metrics;
@@ -69,10 +78,24 @@ public final class LiveMount implements StreamObserver {
     private final AtomicInteger listeners = new AtomicInteger();
     private final AtomicInteger peakListeners = new AtomicInteger();
     private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder slowListeners = new LongAdder();
+    private final AtomicLong listenerIds = new AtomicLong();
+    private final Map<Long, ListenerInfo> clients = new ConcurrentHashMap<>();
     private final AtomicLong titleVersion = new AtomicLong();
     private volatile String title = "";
+    private volatile boolean started;
+    private final String fallbackPath;
+    private volatile Runnable onMaybeIdle = () -> { };
 
     public LiveMount(MountConfig config, FrameFeed feed, ServerMetrics metrics, ByteBufAllocator alloc) {
+        this(config, feed, metrics, alloc, null);
+    }
+
+    /** @param fallbackPath the mount a push feed relays while it has no producer, or null */
+    public LiveMount(MountConfig config, FrameFeed feed, ServerMetrics metrics, ByteBufAllocator alloc,
+                     String fallbackPath) {
+        this.fallbackPath = fallbackPath;
         this.config = config;
         this.feed = feed;
         this.metrics = metrics;
@@ -80,20 +103,27 @@ public final class LiveMount implements StreamObserver {
         int retain = Math.max(config.burstMillis(), config.queueMillis()) + config.batchMillis() + 2000;
         this.stream = new LiveStream(config.path(), new LiveStreamSettings(config.burstMillis(),
                 Math.min(retain, LiveStreamSettings.MAX_RETAIN_MILLIS), LiveStreamSettings.BROWSER_START_BYTES));
-        this.batched = new Fanout(this, () -> this.config.batchMillis(), false);
-        this.immediate = new Fanout(this, () -> 0, true);
+        this.batched = new Fanout(this, () -> this.config.batchMillis());
+        this.immediate = new Fanout(this, () -> 0);
         stream.addObserver(this);
     }
 
     public void start() {
+        started = true;
         feed.start(stream);
         LOG.info("{}: live from {}", config.path(), feed.description());
     }
 
-    /** Stops the feed; listeners get the frames already published, then the end of the body. */
+    /**
+     * Stops the feed, which ends the stream (at once, or when its current run is over: a feed's
+     * job may be publishing on a scheduler thread); listeners get the frames already published,
+     * then the end of the body. Returns at once.
+     */
     public void stop() {
         feed.close();
-        stream.end();
+        if (!started) {
+            stream.end();
+        }
     }
 
     public MountConfig config() {
@@ -106,6 +136,16 @@ public final class LiveMount implements StreamObserver {
 
     public FrameFeed feed() {
         return feed;
+    }
+
+    /** The mount a push feed relays while it has no producer, or null. */
+    public String fallbackPath() {
+        return fallbackPath;
+    }
+
+    /** Runs {@code task} (on an event loop) whenever the last listener leaves. */
+    void onMaybeIdle(Runnable task) {
+        onMaybeIdle = task;
     }
 
     /** The push feed, when sources feed this mount. */
@@ -129,6 +169,14 @@ public final class LiveMount implements StreamObserver {
         }
     }
 
+    public void sourceAgent(String userAgent) {
+        this.sourceAgent = userAgent == null ? "" : clean(userAgent);
+    }
+
+    public String sourceAgent() {
+        return sourceAgent;
+    }
+
     public boolean isPublic() {
         return icyPublic;
     }
@@ -148,6 +196,28 @@ public final class LiveMount implements StreamObserver {
 
     public long bytesSent() {
         return bytesSent.sum();
+    }
+
+    /** Bytes read from sources (pushed PCM or MP3) so far. */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    public void countRead(long bytes) {
+        bytesRead.add(bytes);
+    }
+
+    /** Listeners dropped for falling behind so far. */
+    public long slowListeners() {
+        return slowListeners.sum();
+    }
+
+    /** A listener as admin pages list it (Icecast's {@code listclients}). */
+    public record ListenerInfo(long id, String ip, String userAgent, long joinedAtMillis) {}
+
+    /** The listeners now, for admin pages. */
+    public Collection<ListenerInfo> clients() {
+        return clients.values();
     }
 
     public long startedAtMillis() {
@@ -214,7 +284,7 @@ public final class LiveMount implements StreamObserver {
      * @throws IllegalArgumentException when {@code burstMillis} is over {@link #maxBurstMillis()}
      */
     public void join(Channel ch, HttpVersion version, HttpResponseStatus status, HttpHeaders headers,
-                     boolean chunked, boolean icy, OptionalInt burstMillis) {
+                     boolean chunked, boolean icy, OptionalInt burstMillis, String userAgent, AccessLog accessLog) {
         if (burstMillis.isPresent() && (burstMillis.getAsInt() < 0 || burstMillis.getAsInt() > maxBurstMillis())) {
             throw new IllegalArgumentException("burst-ms: " + burstMillis.getAsInt() + " out of range (0-"
                     + maxBurstMillis() + ")");
@@ -226,15 +296,33 @@ public final class LiveMount implements StreamObserver {
         session.start(from, stream.head());
         Fanout fanout = burstMillis.isPresent() && burstMillis.getAsInt() <= LOW_LATENCY_BURST_MILLIS ? immediate : batched;
         LoopListeners group = fanout.add(session, ch.eventLoop());
+        if (fanout == immediate) {
+            lowLatencyChanged();
+        }
         int now = listeners.incrementAndGet();
         peakListeners.accumulateAndGet(now, Math::max);
         metrics.listenerJoined(config.path());
         LOG.debug("{}: listener {} joined{}, {} listening", config.path(), session.remote,
                 fanout == immediate ? " (every frame)" : "", now);
-        ch.closeFuture().addListener(f -> leave(fanout, group, session));
+        long id = listenerIds.incrementAndGet();
+        clients.put(id, new ListenerInfo(id, ch.remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(ch.remoteAddress()), userAgent, System.currentTimeMillis()));
+        ch.closeFuture().addListener(f -> {
+            clients.remove(id);
+            leave(fanout, group, session);
+            accessLog.end(ch, status.code(), session.bytes);
+        });
         if (stream.isEnded()) {
             session.end();
         }
+    }
+
+    /**
+     * The feed publishes every frame as soon as it may while low-latency listeners listen (a step's
+     * wait would be their delay). Synchronized: the last call reads the last count.
+     */
+    private synchronized void lowLatencyChanged() {
+        feed.publishEveryFrame(immediate.size() > 0);
     }
 
     /** Listeners that get every frame as it is published (they asked for a small burst). */
@@ -244,8 +332,17 @@ public final class LiveMount implements StreamObserver {
 
     private void leave(Fanout fanout, LoopListeners group, ListenerSession session) {
         fanout.remove(group, session);
+        if (fanout == immediate) {
+            lowLatencyChanged();
+        }
         int now = listeners.decrementAndGet();
-        metrics.listenerLeft(config.path(), session.secondsConnected(), session.dropped);
+        if (now == 0) {
+            onMaybeIdle.run();
+        }
+        if (session.dropped) {
+            slowListeners.increment();
+        }
+        metrics.listenerLeft(config.path(), session.secondsConnected(), session.disconnect());
         LOG.debug("{}: listener {} left after {} s, {} listening", config.path(), session.remote,
                 session.secondsConnected(), now);
     }

@@ -7,17 +7,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The listeners of one mount on one event loop. The list is touched only on that loop; the
  * publisher reads {@link #isEmpty()} and sets the busy flag that the loop clears when it has
- * delivered a batch; whoever holds that flag owns {@link #nextFrom}.
+ * delivered a batch.
  */
 final class LoopListeners {
     private final List<ListenerSession> sessions = new ArrayList<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile int size;
     /**
-     * The first frame of the next batch this loop should get; written only by whoever holds the
-     * delivery flag ({@link #tryBeginDelivery}): the publisher, or the loop catching up.
+     * The first frame of the next batch this loop should get: read and written only by whoever holds
+     * the delivery ({@link #tryBeginDelivery()}), the publisher or the loop catching up.
      */
-    volatile long nextFrom;
+    long nextFrom;
+    /** The end of the newest batch the publisher wanted this loop to have; the loop catches up to it. */
+    volatile long missedTo;
 
     LoopListeners(long nextFrom) {
         this.nextFrom = nextFrom;

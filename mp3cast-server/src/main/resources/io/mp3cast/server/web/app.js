@@ -237,7 +237,7 @@ function streamControl({ url, audio, canvas, figures, onState }) {
 // ---- mounts
 
 // status.json: { mounts: [ { mount, listeners, format: { sampleRateHz, channels }, bitrateKbps,
-//                            source: { state, description }, title } ] }
+//                            source: { state, description }, title, hls: { playlist } } ] }
 function normalise(status) {
   const list = Array.isArray(status.mounts) ? status.mounts : [];
   return list.filter(m => m && typeof m.mount === 'string').map(m => ({
@@ -249,6 +249,7 @@ function normalise(status) {
     channels: (m.format && m.format.channels) || 0,
     state: (m.source && m.source.state) || '',
     description: (m.source && m.source.description) || '',
+    hls: (m.hls && m.hls.playlist) || '',
   }));
 }
 
@@ -297,6 +298,7 @@ function render(mounts) {
       cards.set(m.mount, card);
     }
     card.querySelector('.mount-name').textContent = m.mount;
+    card.querySelector('.url a.hls').href = m.hls;
     card.querySelector('.listeners').textContent = m.listeners + (m.listeners === 1 ? ' listener' : ' listeners');
     card.querySelector('.title').textContent = m.title || 'untitled';
     card.querySelector('.title').classList.toggle('muted', !m.title);
