@@ -38,6 +38,11 @@ final class Pacer {
         this.clock = clock;
     }
 
+    /** Starts the schedule again at the next {@link #awaitAudioAt}: after a reconnect, nothing is owed. */
+    void restart() {
+        started = false;
+    }
+
     /**
      * Waits until audio that starts {@code audioNanos} into the stream is due; the first call starts the clock.
      *

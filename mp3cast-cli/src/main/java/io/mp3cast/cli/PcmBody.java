@@ -59,6 +59,15 @@ final class PcmBody implements PushBody {
         return query;
     }
 
+    /** No bitrate: the server's encoder picks it. */
+    @Override
+    public Map<String, String> audioInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("samplerate", Integer.toString(in.format().sampleRateHz()));
+        info.put("channels", Integer.toString(in.format().channels()));
+        return info;
+    }
+
     @Override
     public String describe() {
         return in.format().toString();

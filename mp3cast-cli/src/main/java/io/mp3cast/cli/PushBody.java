@@ -23,6 +23,12 @@ interface PushBody extends Closeable {
     /** Query parameters that tell the server the body's format; empty when the content type says it all. */
     Map<String, String> formatQuery();
 
+    /**
+     * What Icecast's {@code ice-audio-info} header says of the stream, in its order: {@code samplerate},
+     * {@code channels} and, when it is constant and known here, {@code bitrate} (kbps).
+     */
+    Map<String, String> audioInfo();
+
     /** What the audio is, for the summary line, such as {@code 24000 Hz mono FLOAT32_LE}. */
     String describe();
 

@@ -301,7 +301,7 @@ class PushCommandTest {
         CliRun run = CliRun.run("push", "localhost:8000/live", "a.wav");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.stderr()).contains("'localhost:8000/live': not an http:// or https:// URL");
+        assertThat(run.stderr()).contains("'localhost:8000/live': not an http://, https:// or icecast:// URL");
     }
 
     @Test

@@ -18,7 +18,8 @@ class BadRequestTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = toneServer(new ManualClock(), MountConfig.of("/stream.mp3")).adminPassword("secret").demoRoutes().start();
+        server = toneServer(new ManualClock(), MountConfig.of("/stream.mp3")).adminPassword("secret").demoRoutes()
+                .ingest(IngestSettings.DEFAULT.withSourcePassword("source-secret")).start();
     }
 
     @AfterEach

@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -289,7 +290,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     // ---- admin
 
     private void adminMetadata(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query) {
-        if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel().remoteAddress())) {
             FullHttpResponse res = text(req, HttpResponseStatus.UNAUTHORIZED, "admin credentials required");
             res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast\"");
             send(ctx, req, res);
@@ -326,8 +327,14 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         send(ctx, req, res);
     }
 
-    /** Admin credentials (user admin or source), or a source's (Icecast's clients update titles with those). */
-    private boolean authorized(String header) {
+    /**
+     * Admin credentials (user admin or source), or a source's (Icecast's clients update titles with
+     * those); without a source password, whoever may push (this machine) may set titles too.
+     */
+    private boolean authorized(String header, SocketAddress remote) {
+        if (state.ingest().settings().sourcePassword() == null && SourceAuth.isLoopback(remote)) {
+            return true;
+        }
         Optional<String[]> credentials = SourceAuth.basic(header);
         if (credentials.isEmpty()) {
             return false;

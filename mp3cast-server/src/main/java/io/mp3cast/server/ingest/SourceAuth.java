@@ -55,7 +55,7 @@ public final class SourceAuth {
         return MessageDigest.isEqual(sha256(given), sha256(expected));
     }
 
-    static boolean isLoopback(SocketAddress remote) {
+    public static boolean isLoopback(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet) {
             InetAddress address = inet.getAddress();
             return address != null && address.isLoopbackAddress();
