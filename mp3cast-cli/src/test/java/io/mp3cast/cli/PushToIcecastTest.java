@@ -28,7 +28,7 @@ class PushToIcecastTest {
             CompletableFuture<CliRun> push = CompletableFuture.supplyAsync(() -> CliRun.run("push",
                     "--title", "A tone at 550 Hz", "--name", "Tone radio", url, wav.toString()));
             awaitMount(icecast, "/tone.mp3", push);
-            assertThat(icecast.statusJson()).contains("\"audio_info\":\"samplerate=24000;channels=1;bitrate=64\"",
+            icecast.awaitStatus(5000, "\"audio_info\":\"samplerate=24000;channels=1;bitrate=64\"",
                     "\"server_name\":\"Tone radio\"");
             try (IcyCapture listener = IcyCapture.open(icecast.port(), "/tone.mp3")) {
                 listener.awaitTitle("A tone at 550 Hz", 5000);

@@ -8,6 +8,7 @@ import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.ingest.SourceRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.relay.Relays;
 import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
@@ -99,13 +100,13 @@ public final class Mp3CastServer implements AutoCloseable {
         if (m == null) {
             throw new IllegalArgumentException("mount not found: " + path + " (mounts: " + state.mounts().keySet() + ")");
         }
-        return new Mount(m);
+        return new Mount(m, state.relays());
     }
 
     /** The live mounts now, in the order they were added (sources add mounts while the server runs). */
     public Collection<Mount> mounts() {
         List<Mount> all = new ArrayList<>();
-        state.mounts().values().forEach(m -> all.add(new Mount(m)));
+        state.mounts().values().forEach(m -> all.add(new Mount(m, state.relays())));
         return Collections.unmodifiableList(all);
     }
 
@@ -122,6 +123,7 @@ public final class Mp3CastServer implements AutoCloseable {
         }
         closed = true;
         serverChannel.close().syncUninterruptibly();
+        state.relays().close();
         for (LiveMount m : state.registry().close().values()) {
             m.stop();
         }
@@ -145,6 +147,9 @@ public final class Mp3CastServer implements AutoCloseable {
         private EncoderSettings encoderDefaults = EncoderSettings.DEFAULT;
         private final Map<String, MountPlan> mounts = new LinkedHashMap<>();
         private final Map<String, ServerState.Route> routes = new LinkedHashMap<>();
+        private final Map<String, List<RelayTarget>> relayTo = new LinkedHashMap<>();
+        private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+        private MasterSettings master = MasterSettings.DEFAULT;
         private PacingClock clock = PacingClock.SYSTEM;
         private ServerMetrics metrics = ServerMetrics.NONE;
         private int sendBufferBytes = 16 * 1024;
@@ -210,6 +215,42 @@ public final class Mp3CastServer implements AutoCloseable {
                         new PushSettings(s.bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
                         fallbackPath != null ? fallbackPath : s.fallbackMount(), registry, clock, metrics);
             }));
+            return this;
+        }
+
+        /**
+         * A relay mount: a push mount whose producer pulls {@code upstream} (an Icecast mount, another
+         * mp3cast, any HTTP MP3 stream), reconnecting with backoff; while it is gone, listeners hear
+         * silence, or {@code fallbackPath} (null: the ingest settings' fallback). ICY titles from the
+         * upstream become the mount's title.
+         */
+        public Builder relayMount(MountConfig config, Upstream upstream, String fallbackPath) {
+            Objects.requireNonNull(upstream, "upstream");
+            pushMount(config, encoderDefaults, fallbackPath);
+            upstreams.put(config.path(), upstream);
+            return this;
+        }
+
+        /**
+         * Pushes the mount at {@code path} (configured on this builder, before or after this call) out to
+         * an Icecast as its source, reconnecting with backoff from 1 s to 30 s; see
+         * {@link io.mp3cast.server.relay.IcecastSource}. Repeatable, one call per target.
+         */
+        public Builder relayTo(String path, RelayTarget target) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(target, "target");
+            List<RelayTarget> targets = relayTo.computeIfAbsent(path, p -> new ArrayList<>());
+            if (targets.stream().anyMatch(t -> t.host().equals(target.host()) && t.port() == target.port()
+                    && t.mount().equals(target.mount()))) {
+                throw new IllegalArgumentException("relayTo: " + path + " already relays to " + target.display());
+            }
+            targets.add(target);
+            return this;
+        }
+
+        /** Who may read {@code /admin/streamlist.txt}, the mount list Icecast slaves relay. */
+        public Builder master(MasterSettings settings) {
+            this.master = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -315,6 +356,11 @@ public final class Mp3CastServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxMounts not supported: " + ingest.maxMounts() + " (fewer than the "
                         + mounts.size() + " mounts configured)");
             }
+            for (String path : relayTo.keySet()) {
+                if (!mounts.containsKey(path)) {
+                    throw new IllegalArgumentException("relayTo: no mount at " + path + " (mounts: " + mounts.keySet() + ")");
+                }
+            }
             MountRegistry registry = new MountRegistry(ingest.maxMounts());
             mounts.forEach((path, plan) -> registry.create(path, () -> plan.push() != null ? plan.push().apply(registry)
                     : new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
@@ -324,7 +370,7 @@ public final class Mp3CastServer implements AutoCloseable {
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults));
+                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults), new Relays(relayTo, upstreams), master);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
@@ -337,6 +383,7 @@ public final class Mp3CastServer implements AutoCloseable {
                 throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }
             live.values().forEach(LiveMount::start);
+            state.relays().start(live, group, transport.socketChannel());
             Mp3CastServer server = new Mp3CastServer(state, group, channel);
             LOG.info("mp3cast listening on http://{}:{}/ ({}, {} io threads); mounts {}, routes {}", host, server.port(),
                     transport.name().toLowerCase(), ioThreads, live.keySet(), routes.keySet());
@@ -368,7 +415,7 @@ public final class Mp3CastServer implements AutoCloseable {
             if (mounts.containsKey(path) || routes.containsKey(path)) {
                 throw new IllegalArgumentException("path already taken: " + path);
             }
-            if (List.of("/status.json", "/status-json.xsl", "/admin/metadata").contains(path)) {
+            if (List.of("/status.json", "/status-json.xsl").contains(path) || path.startsWith("/admin/")) {
                 throw new IllegalArgumentException("path reserved: " + path);
             }
         }

@@ -139,11 +139,27 @@ public final class Heard {
         return (double) mono.length / sampleRateHz;
     }
 
-    /** The loudest frequency (100-2000 Hz) in {@code [fromSeconds, toSeconds)} of the audio. */
+    /**
+     * The loudest frequency (100-2000 Hz) in {@code [fromSeconds, toSeconds)} of the audio, at most a
+     * second of it: a scan in 5 Hz steps, then 0.5 Hz steps around the best.
+     */
     public double dominantHz(double fromSeconds, double toSeconds) {
-        int from = sample(fromSeconds);
-        int n = sample(toSeconds) - from;
-        return AudioMath.dominantFrequencyHz(mono, from, n, sampleRateHz, 100, 2000);
+        double to = Math.min(toSeconds, fromSeconds + 1);
+        double coarse = loudest(100, 2000, 5, fromSeconds, to);
+        return loudest(coarse - 5, coarse + 5, 0.5, fromSeconds, to);
+    }
+
+    private double loudest(double fromHz, double toHz, double stepHz, double fromSeconds, double toSeconds) {
+        double best = fromHz;
+        double bestAmplitude = -1;
+        for (double f = fromHz; f <= toHz; f += stepHz) {
+            double a = amplitudeAt(f, fromSeconds, toSeconds);
+            if (a > bestAmplitude) {
+                best = f;
+                bestAmplitude = a;
+            }
+        }
+        return best;
     }
 
     public double rms(double fromSeconds, double toSeconds) {
@@ -160,21 +176,38 @@ public final class Heard {
 
     /**
      * The audio cut in windows of {@code windowSeconds}: for each, where it starts in the audio, when
-     * it arrived, its RMS and its dominant frequency.
+     * it arrived, its RMS, and how much of it is a sine at {@code hz} (1 for that tone alone, 0 for
+     * none of it: the tone's amplitude over the amplitude a pure tone of this RMS would have).
      */
-    public List<Window> windows(double windowSeconds) {
+    public List<Window> windows(double windowSeconds, double hz) {
         List<Window> all = new ArrayList<>();
         for (double t = 0; t + windowSeconds <= seconds(); t += windowSeconds) {
-            all.add(new Window(t, arrivalNanos(t + windowSeconds), rms(t, t + windowSeconds),
-                    dominantHz(t, t + windowSeconds)));
+            double rms = rms(t, t + windowSeconds);
+            double amplitude = amplitudeAt(hz, t, t + windowSeconds);
+            all.add(new Window(t, arrivalNanos(t + windowSeconds), rms, rms == 0 ? 0 : amplitude / (rms * Math.sqrt(2))));
         }
         return all;
     }
 
+    /** The amplitude of the sine at {@code hz} in {@code [fromSeconds, toSeconds)}: one DFT bin. */
+    private double amplitudeAt(double hz, double fromSeconds, double toSeconds) {
+        int from = sample(fromSeconds);
+        int n = sample(toSeconds) - from;
+        double w = 2 * Math.PI * hz / sampleRateHz;
+        double re = 0;
+        double im = 0;
+        for (int i = 0; i < n; i++) {
+            re += mono[from + i] * Math.cos(w * i);
+            im += mono[from + i] * Math.sin(w * i);
+        }
+        return 2 * Math.sqrt(re * re + im * im) / n;
+    }
+
     /** A stretch of what was heard. */
-    public record Window(double atSeconds, long arrivedNanos, double rms, double dominantHz) {
-        public boolean isTone(double hz, double toleranceHz) {
-            return rms > 0.05 && Math.abs(dominantHz - hz) <= toleranceHz;
+    public record Window(double atSeconds, long arrivedNanos, double rms, double toneShare) {
+        /** Loud, and mostly the tone the window was measured for. */
+        public boolean isTone() {
+            return rms > 0.05 && toneShare > 0.7;
         }
 
         public boolean isSilent() {

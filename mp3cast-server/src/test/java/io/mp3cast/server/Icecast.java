@@ -177,6 +177,29 @@ public final class Icecast implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code status-json.xsl} holds every fragment (Icecast fills a mount's stats in
+     * steps after its source connects); returns the page.
+     */
+    public String awaitStatus(long millis, String... fragments) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        String page = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                page = statusJson();
+            } catch (IOException e) {
+                page = e.toString();
+            }
+            String seen = page;
+            if (java.util.Arrays.stream(fragments).allMatch(seen::contains)) {
+                return page;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("status-json.xsl without " + java.util.Arrays.toString(fragments) + " after "
+                + millis + " ms: " + page + "\n" + log());
+    }
+
     /** Everything Icecast logged, all runs. */
     public String log() throws IOException {
         StringBuilder all = new StringBuilder();

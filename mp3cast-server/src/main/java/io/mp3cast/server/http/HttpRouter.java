@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
     public static final String CODEC = "http";
+    /** What Icecast slaves ({@code <master-server>}) fetch to learn the mounts they relay. */
+    static final String STREAM_LIST = "/admin/streamlist.txt";
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
     private static final AttributeKey<RequestStream> STREAM = AttributeKey.valueOf("mp3cast.stream");
     /** The length a live stream claims in Content-Range, since it has none: 2^31 - 1 bytes. */
@@ -127,6 +129,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 case "/status.json" -> json(ctx, req, StatusPages.mp3cast(state));
                 case "/status-json.xsl" -> json(ctx, req, StatusPages.icecast(state, req.headers().get(HttpHeaderNames.HOST)));
                 case "/admin/metadata" -> adminMetadata(ctx, req, query);
+                case STREAM_LIST -> streamList(ctx, req);
                 default -> {
                     LiveMount mount = state.mounts().get(path);
                     ServerState.Route route = state.routes().get(path);
@@ -155,6 +158,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private boolean isKnown(String path) {
         return path.equals("/status.json") || path.equals("/status-json.xsl") || path.equals("/admin/metadata")
+                || path.equals(STREAM_LIST)
                 || state.mounts().containsKey(path) || state.routes().containsKey(path) || WebResources.owns(path);
     }
 
@@ -325,6 +329,42 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         + "</message><return>1</return></iceresponse>\n", StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
         send(ctx, req, res);
+    }
+
+    /**
+     * Icecast's stream list, for slaves: every mount's path, one per line, in the order they were added.
+     * A slave asks over HTTP/1.0 with the relay user's credentials (or the admin's) and reads to the end.
+     */
+    private void streamList(ChannelHandlerContext ctx, HttpRequest req) {
+        if (!relayAuthorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            FullHttpResponse res = text(req, HttpResponseStatus.UNAUTHORIZED, state.master().relayPassword() == null
+                    ? "relay credentials required; this server has no relay password (--relay-password)"
+                    : "relay credentials required (user '" + state.master().relayUser() + "')");
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast\"");
+            send(ctx, req, res);
+            return;
+        }
+        StringBuilder list = new StringBuilder();
+        state.mounts().keySet().forEach(path -> list.append(path).append('\n'));
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(list, StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        send(ctx, req, res);
+    }
+
+    /** The relay user's credentials, or the admin's. */
+    private boolean relayAuthorized(String header) {
+        Optional<String[]> credentials = SourceAuth.basic(header);
+        if (credentials.isEmpty()) {
+            return false;
+        }
+        String user = credentials.get()[0];
+        String given = credentials.get()[1];
+        String relay = state.master().relayPassword();
+        String admin = state.adminPassword();
+        return relay != null && user.equals(state.master().relayUser()) && SourceAuth.constantTimeEquals(given, relay)
+                || admin != null && user.equals("admin") && SourceAuth.constantTimeEquals(given, admin);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.mp3cast.server.http;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.relay.Relays;
+import io.mp3cast.server.MasterSettings;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.server.StreamRoute;
@@ -20,10 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param adminPassword  the admin password, or null when admin calls are refused
  * @param maxOpenStreams per-request streams allowed at once; more get 503
  * @param ingest         how sources push, and what mounts they create get
+ * @param relays         mounts pushed out to Icecast servers, and relay mounts' upstreams
+ * @param master         who may read the stream list, for Icecast slaves
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
-                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest) {
+                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest, Relays relays,
+                          MasterSettings master) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {
