@@ -17,7 +17,7 @@ import javax.net.ssl.SSLSocketFactory;
  * neither {@code Content-Length} nor chunked encoding, until it closes.
  *
  * <p>Icecast 2.4 reads no chunked request body: the chunk-size lines of a chunked upload (what
- * {@link SourceUpload} sends) would land in the stream as garbage, a decode error every 64 KiB for
+ * {@link PushUpload} sends) would land in the stream as garbage, a decode error every 64 KiB for
  * every listener. So this writes the socket itself.
  *
  * <p>The server's first answer decides: {@code 100 Continue} (Icecast 2.4 with {@code Expect}) or
@@ -38,10 +38,10 @@ final class IcecastUpload implements Upload {
 
     private final Socket socket;
     private final OutputStream out;
-    private final SourceUrl target;
+    private final PushUrl target;
     private final String answer;
 
-    private IcecastUpload(Socket socket, SourceUrl target, String answer) throws IOException {
+    private IcecastUpload(Socket socket, PushUrl target, String answer) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.target = target;
@@ -55,7 +55,7 @@ final class IcecastUpload implements Upload {
      * @param headers         request headers, {@code Authorization} among them if credentials are used
      * @param unauthorizedHint what to add to a {@code 401}'s message
      */
-    static IcecastUpload start(SourceUrl target, String rawPathAndQuery, Map<String, String> headers,
+    static IcecastUpload start(PushUrl target, String rawPathAndQuery, Map<String, String> headers,
                                String unauthorizedHint) throws CliException {
         Socket socket = null;
         try {
@@ -69,14 +69,14 @@ final class IcecastUpload implements Upload {
             return new IcecastUpload(socket, target, answer);
         } catch (IOException e) {
             closeQuietly(socket);
-            throw SourceUpload.cannotConnect(target, e);
+            throw PushUpload.cannotConnect(target, e);
         } catch (CliException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
         }
     }
 
-    private static String head(SourceUrl target, String rawPathAndQuery, Map<String, String> headers) {
+    private static String head(PushUrl target, String rawPathAndQuery, Map<String, String> headers) {
         StringBuilder h = new StringBuilder("PUT ").append(rawPathAndQuery).append(" HTTP/1.1\r\n");
         h.append("Host: ").append(target.hostPort()).append("\r\n");
         headers.forEach((name, value) -> h.append(name).append(": ").append(value).append("\r\n"));
@@ -84,7 +84,7 @@ final class IcecastUpload implements Upload {
     }
 
     /** The status line of a go-ahead; throws for an error status. */
-    private static String awaitAnswer(Socket socket, SourceUrl target, String unauthorizedHint)
+    private static String awaitAnswer(Socket socket, PushUrl target, String unauthorizedHint)
             throws IOException, CliException {
         socket.setSoTimeout(CONTINUE_WAIT_MILLIS);
         String head;
@@ -115,7 +115,7 @@ final class IcecastUpload implements Upload {
         throw CliException.refused(status, m.toString());
     }
 
-    private static int status(String statusLine, SourceUrl target) throws CliException {
+    private static int status(String statusLine, PushUrl target) throws CliException {
         String[] parts = statusLine.split(" ");
         if (parts.length < 2 || !parts[0].startsWith("HTTP/") && !parts[0].startsWith("ICY")) {
             throw CliException.unreachable(target.hostPort() + " answered something that is not HTTP: '"

@@ -73,7 +73,7 @@ final class PushCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "URL", converter = Converters.Url.class,
             description = "the mount, as http://localhost:8000/live or icecast://source:PW@host:8000/live.mp3")
-    private SourceUrl url;
+    private PushUrl url;
 
     @Parameters(index = "1", paramLabel = "FILE", arity = "0..1", defaultValue = PcmInput.STDIN,
             description = "WAV (16-bit integer or 32-bit float PCM), raw PCM with --format, or MP3; "

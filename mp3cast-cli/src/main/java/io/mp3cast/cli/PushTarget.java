@@ -18,7 +18,7 @@ import java.util.Map;
  * PCM; every other one (a server that hides its name behind a proxy included) gets MP3 encoded on
  * the client, which mp3cast takes too. A wrong guess can only cost client CPU, never the stream.
  *
- * <p><b>Shapes.</b> mp3cast gets a chunked {@code PUT} ({@link SourceUpload}) and answers when the
+ * <p><b>Shapes.</b> mp3cast gets a chunked {@code PUT} ({@link PushUpload}) and answers when the
  * body ends. Every other server gets Icecast's source shape ({@link IcecastUpload}): {@code PUT} with
  * {@code Expect: 100-continue} and the MP3 until the connection closes, since Icecast 2.4 cannot read a
  * chunked body.
@@ -27,11 +27,11 @@ final class PushTarget {
     private static final int PROBE_TIMEOUT_MILLIS = 10_000;
     private static final String PROBE_PATH = "/status.json";
 
-    private final SourceUrl url;
+    private final PushUrl url;
     private final boolean mp3cast;
     private final String server;
 
-    private PushTarget(SourceUrl url, boolean mp3cast, String server) {
+    private PushTarget(PushUrl url, boolean mp3cast, String server) {
         this.url = url;
         this.mp3cast = mp3cast;
         this.server = server;
@@ -42,7 +42,7 @@ final class PushTarget {
      *
      * @throws CliException when the server cannot be reached
      */
-    static PushTarget identify(SourceUrl url) throws CliException {
+    static PushTarget identify(PushUrl url) throws CliException {
         if (url.isIcecast()) {
             return new PushTarget(url, false, "Icecast (icecast:// URL)");
         }
@@ -61,7 +61,7 @@ final class PushTarget {
             throw CliException.unreachable("no answer from " + url.hostPort() + " within "
                     + PROBE_TIMEOUT_MILLIS / 1000 + " s", e);
         } catch (IOException e) {
-            throw SourceUpload.cannotConnect(url, e);
+            throw PushUpload.cannotConnect(url, e);
         } finally {
             if (c != null) {
                 c.disconnect();
@@ -79,7 +79,7 @@ final class PushTarget {
         return server;
     }
 
-    SourceUrl url() {
+    PushUrl url() {
         return url;
     }
 
@@ -105,7 +105,7 @@ final class PushTarget {
             if (!body.formatQuery().isEmpty()) {
                 query.putAll(encoderQuery);
             }
-            return SourceUpload.start(url.withQuery(query), url, h, unauthorizedHint);
+            return PushUpload.start(url.withQuery(query), url, h, unauthorizedHint);
         }
         return IcecastUpload.start(url, url.withQuery(Map.of()).getFile(), h, unauthorizedHint);
     }

@@ -32,7 +32,7 @@ final class TitleUpdate {
      * @param authorization the {@code Authorization} header the upload used, if any
      * @param warn          told why, if the title could not be set
      */
-    static void sendInBackground(SourceUrl target, Optional<String> authorization, String title, Consumer<String> warn) {
+    static void sendInBackground(PushUrl target, Optional<String> authorization, String title, Consumer<String> warn) {
         Thread t = new Thread(() -> {
             Optional<String> problem = send(target, authorization, title);
             problem.ifPresent(p -> warn.accept("--title not set: " + p));
@@ -42,7 +42,7 @@ final class TitleUpdate {
     }
 
     /** Sends {@code title}, retrying while the mount is not there yet; empty when it was set. */
-    static Optional<String> send(SourceUrl target, Optional<String> authorization, String title) {
+    static Optional<String> send(PushUrl target, Optional<String> authorization, String title) {
         String problem = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             if (attempt > 0) {
@@ -66,7 +66,7 @@ final class TitleUpdate {
     }
 
     /** One request; null when it succeeded, else why not, with the status in {@code status[0]}. */
-    private static String once(SourceUrl target, Optional<String> authorization, String title, int[] status) {
+    private static String once(PushUrl target, Optional<String> authorization, String title, int[] status) {
         String mount = URLDecoder.decode(target.rawPath(), StandardCharsets.UTF_8);
         String query = "/admin/metadata?mode=updinfo&mount=" + encode(mount) + "&song=" + encode(title)
                 + "&charset=UTF-8";

@@ -3,7 +3,7 @@ package io.mp3cast.cli;
 import java.io.Closeable;
 
 /**
- * One connection's push: the body written as it comes, then ended. Two shapes ({@link SourceUpload}
+ * One connection's push: the body written as it comes, then ended. Two shapes ({@link PushUpload}
  * for mp3cast, {@link IcecastUpload} for Icecast and anything else): see {@link PushTarget}.
  */
 interface Upload extends Closeable {

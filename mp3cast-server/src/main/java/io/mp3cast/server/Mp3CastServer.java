@@ -5,7 +5,7 @@ import io.mp3cast.server.http.NamedThreads;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.ingest.IngestContext;
-import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
 import io.mp3cast.server.relay.Relays;
@@ -18,6 +18,7 @@ import io.mp3cast.live.FrameFeed;
 import io.mp3cast.source.PacedSource;
 import io.mp3cast.live.PacedSourceFeed;
 import io.mp3cast.time.PacingClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.live.push.PushSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -133,6 +134,9 @@ public final class Mp3CastServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (state.ownsScheduler()) {
+            state.scheduler().close();
+        }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         LOG.info("mp3cast on port {} stopped", port);
     }
@@ -151,6 +155,7 @@ public final class Mp3CastServer implements AutoCloseable {
         private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
         private MasterSettings master = MasterSettings.DEFAULT;
         private PacingClock clock = PacingClock.SYSTEM;
+        private Scheduler scheduler;
         private ServerMetrics metrics = ServerMetrics.NONE;
         private int sendBufferBytes = 16 * 1024;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -211,7 +216,7 @@ public final class Mp3CastServer implements AutoCloseable {
             }
             mounts.put(config.path(), new MountPlan(config, null, registry -> {
                 IngestSettings s = ingest;
-                return SourceRequests.pushMount(config, encoder,
+                return IngestRequests.pushMount(config, encoder,
                         new PushSettings(s.bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
                         fallbackPath != null ? fallbackPath : s.fallbackMount(), registry, clock, metrics);
             }));
@@ -309,6 +314,16 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The scheduler that runs the server's paced work: mounts' play-out and encoding, per-request
+         * streams (tests pass {@link Scheduler#manual()}). Default: one the server makes, with a thread
+         * per core, and closes when it stops; one given here is not closed by the server.
+         */
+        public Builder scheduler(Scheduler newScheduler) {
+            this.scheduler = Objects.requireNonNull(newScheduler, "scheduler");
+            return this;
+        }
+
         /** The clock that paces mounts added after this call (tests use a manual one). */
         public Builder pacingClock(PacingClock newClock) {
             this.clock = Objects.requireNonNull(newClock, "clock");
@@ -368,9 +383,13 @@ public final class Mp3CastServer implements AutoCloseable {
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
                     "fallback mount {} is not configured: push mounts play silence until a source creates it", f));
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
+            boolean ownScheduler = scheduler == null;
+            Scheduler playout = ownScheduler
+                    ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults), new Relays(relayTo, upstreams), master);
+                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults), playout, ownScheduler,
+                    new Relays(relayTo, upstreams), master);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
@@ -379,6 +398,9 @@ public final class Mp3CastServer implements AutoCloseable {
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 pool.shutdownNow();
+                if (ownScheduler) {
+                    playout.close();
+                }
                 live.values().forEach(m -> m.feed().close());
                 throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }

@@ -4,7 +4,7 @@ import static io.mp3cast.server.RelayToIcecastTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import io.mp3cast.live.push.SourceState;
+import io.mp3cast.live.push.PlayoutState;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,7 +62,7 @@ class RelayMountTest {
         icecast.kill();
         feeder.destroyForcibly();
         await("silence on the relay mount", 10_000,
-                () -> relay.pushFeed().orElseThrow().sourceState() == SourceState.SILENCE);
+                () -> relay.pushFeed().orElseThrow().playoutState() == PlayoutState.SILENCE);
         Thread.sleep(1000);
         assertThat(relay.upstream().orElseThrow().connected()).isFalse();
 
@@ -71,7 +71,7 @@ class RelayMountTest {
         await("ffmpeg's mount on the restarted Icecast", 10_000, () -> icecast.hasMount("/up.mp3"));
         long upstreamBack = System.nanoTime();
         await("the relay playing the upstream again", 10_000,
-                () -> relay.pushFeed().orElseThrow().sourceState() == SourceState.LIVE);
+                () -> relay.pushFeed().orElseThrow().playoutState() == PlayoutState.LIVE);
         Thread.sleep(1500);
         assertThat(icecast.statusJson()).as("the on-demand relay, without listeners, stays away")
                 .contains("\"listeners\":1,");

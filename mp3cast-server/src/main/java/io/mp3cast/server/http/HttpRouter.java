@@ -1,7 +1,7 @@
 package io.mp3cast.server.http;
 
-import io.mp3cast.server.ingest.SourceAuth;
-import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.ingest.IngestAuth;
+import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.status.StatusPages;
 import io.mp3cast.server.streams.RequestStream;
@@ -112,8 +112,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         String path = query.path();
         HttpMethod method = req.method();
         boolean known = isKnown(path);
-        if (SourceRequests.isSourceRequest(req) && SourceRequests.pushable(state, path, known)) {
-            SourceRequests.accept(ctx, req, query, state);
+        if (IngestRequests.isSourceRequest(req) && IngestRequests.pushable(state, path, known)) {
+            IngestRequests.accept(ctx, req, query, state);
             return;
         }
         if (known && method.equals(HttpMethod.OPTIONS)) {
@@ -355,7 +355,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     /** The relay user's credentials, or the admin's. */
     private boolean relayAuthorized(String header) {
-        Optional<String[]> credentials = SourceAuth.basic(header);
+        Optional<String[]> credentials = IngestAuth.basic(header);
         if (credentials.isEmpty()) {
             return false;
         }
@@ -363,8 +363,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         String given = credentials.get()[1];
         String relay = state.master().relayPassword();
         String admin = state.adminPassword();
-        return relay != null && user.equals(state.master().relayUser()) && SourceAuth.constantTimeEquals(given, relay)
-                || admin != null && user.equals("admin") && SourceAuth.constantTimeEquals(given, admin);
+        return relay != null && user.equals(state.master().relayUser()) && IngestAuth.constantTimeEquals(given, relay)
+                || admin != null && user.equals("admin") && IngestAuth.constantTimeEquals(given, admin);
     }
 
     /**
@@ -372,10 +372,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
      * those); without a source password, whoever may push (this machine) may set titles too.
      */
     private boolean authorized(String header, SocketAddress remote) {
-        if (state.ingest().settings().sourcePassword() == null && SourceAuth.isLoopback(remote)) {
+        if (state.ingest().settings().sourcePassword() == null && IngestAuth.isLoopback(remote)) {
             return true;
         }
-        Optional<String[]> credentials = SourceAuth.basic(header);
+        Optional<String[]> credentials = IngestAuth.basic(header);
         if (credentials.isEmpty()) {
             return false;
         }
@@ -383,9 +383,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         String given = credentials.get()[1];
         String admin = state.adminPassword();
         String source = state.ingest().settings().sourcePassword();
-        boolean adminOk = admin != null && (user.equals("admin") || user.equals(SourceAuth.USER))
-                && SourceAuth.constantTimeEquals(given, admin);
-        boolean sourceOk = source != null && user.equals(SourceAuth.USER) && SourceAuth.constantTimeEquals(given, source);
+        boolean adminOk = admin != null && (user.equals("admin") || user.equals(IngestAuth.USER))
+                && IngestAuth.constantTimeEquals(given, admin);
+        boolean sourceOk = source != null && user.equals(IngestAuth.USER) && IngestAuth.constantTimeEquals(given, source);
         return adminOk || sourceOk;
     }
 

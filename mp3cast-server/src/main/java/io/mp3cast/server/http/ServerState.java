@@ -8,6 +8,7 @@ import io.mp3cast.server.MasterSettings;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.server.StreamRoute;
+import io.mp3cast.time.Scheduler;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,13 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param adminPassword  the admin password, or null when admin calls are refused
  * @param maxOpenStreams per-request streams allowed at once; more get 503
  * @param ingest         how sources push, and what mounts they create get
+ * @param scheduler      runs the paced work: play-out, encoding, per-request streams
+ * @param ownsScheduler  whether the server made the scheduler, and so closes it
  * @param relays         mounts pushed out to Icecast servers, and relay mounts' upstreams
  * @param master         who may read the stream list, for Icecast slaves
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
-                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest, Relays relays,
-                          MasterSettings master) {
+                          ServerMetrics metrics, long startedAtMillis, IngestContext ingest,
+                          Scheduler scheduler, boolean ownsScheduler, Relays relays, MasterSettings master) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {

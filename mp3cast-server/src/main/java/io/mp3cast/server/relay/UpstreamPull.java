@@ -2,7 +2,7 @@ package io.mp3cast.server.relay;
 
 import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.PushFeed;
-import io.mp3cast.live.push.PushSource;
+import io.mp3cast.live.push.Producer;
 import io.mp3cast.server.RelayStatus;
 import io.mp3cast.server.Upstream;
 import io.mp3cast.server.live.LiveMount;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A relay mount's producer ({@code relay:url=...}): an HTTP client that pulls an upstream MP3
  * stream (an Icecast mount, another mp3cast, any radio stream) and pushes it into the mount's
- * {@link PushFeed} as an MP3 source, as a network producer would. So everything a push mount does
+ * {@link PushFeed} as an MP3 producer, as a network producer would. So everything a push mount does
  * holds here: audio is played out at real time from the feed's bounded buffer, and while the
  * upstream is gone its listeners stay connected and hear silence, or the mount's fallback.
  *
@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * ask), HTTP Basic when the URL has credentials. A {@code 200} of MP3 ({@code audio/mpeg}) is
  * relayed; ICY titles in it become the mount's title ({@link IcyDemux}). Anything else is a failure.
  *
- * <p><b>Backpressure.</b> When the feed's buffer is full ({@link PushSource#write} says so), the
- * socket is not read until the feed has room ({@link PushSource#whenRoom}): TCP slows the upstream.
+ * <p><b>Backpressure.</b> When the feed's buffer is full ({@link Producer#write} says so), the
+ * socket is not read until the feed has room ({@link Producer#whenRoom}): TCP slows the upstream.
  *
  * <p><b>Reconnects and demand.</b> A failed or ended connection is tried again after 1 s, 2, 4 ...
  * 30 s ({@link Link}). With {@link Upstream#onDemand()}, it connects only while the mount has
@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * brings no bytes for {@link #SILENT_TIMEOUT_NANOS} (while it is read) is dropped and made again.
  *
  * <p><b>What it relies on.</b> Only the push feed's producer API: {@link PushFeed#connect},
- * {@link PushSource#beginMp3}, {@link PushSource#write(java.nio.ByteBuffer)}, {@link PushSource#whenRoom},
- * {@link PushSource#onDetached} and {@link PushSource#close}; and the mount's listener count and title.
+ * {@link Producer#beginMp3}, {@link Producer#write(java.nio.ByteBuffer)}, {@link Producer#whenRoom},
+ * {@link Producer#onDetached} and {@link Producer#close}; and the mount's listener count and title.
  *
  * <p>Threading: all state but the status counters is touched on one event loop of the server's.
  */
@@ -73,7 +73,7 @@ public final class UpstreamPull {
     private final Link link;
 
     private Channel channel;
-    private PushSource source;
+    private Producer producer;
     private IcyDemux demux;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> checks;
@@ -145,7 +145,7 @@ public final class UpstreamPull {
             cancelRetry();
             link.waiting();
             disconnect();
-        } else if (source != null && !pausedForRoom && now - lastBytesNanos > SILENT_TIMEOUT_NANOS) {
+        } else if (producer != null && !pausedForRoom && now - lastBytesNanos > SILENT_TIMEOUT_NANOS) {
             fail("no audio for " + SILENT_TIMEOUT_NANOS / 1_000_000_000L + " s");
         }
     }
@@ -186,7 +186,7 @@ public final class UpstreamPull {
         return req;
     }
 
-    /** The upstream answered: a 200 of MP3 starts this mount's source; anything else is a failure. */
+    /** The upstream answered: a 200 of MP3 starts this mount's producer; anything else is a failure. */
     private void answered(HttpResponse res) {
         if (res.status().code() != 200) {
             fail("HTTP " + res.status());
@@ -197,7 +197,7 @@ public final class UpstreamPull {
             fail("the upstream sends " + type + ": only MP3 (audio/mpeg) can be relayed");
             return;
         }
-        Optional<PushSource> admitted;
+        Optional<Producer> admitted;
         try {
             admitted = feed.connect("relay " + upstream.display(), Pacing.REAL_TIME, false);
         } catch (IllegalStateException stopping) {
@@ -205,15 +205,15 @@ public final class UpstreamPull {
             return;
         }
         if (admitted.isEmpty()) {
-            fail("another source feeds " + mount.config().path());
+            fail("another producer feeds " + mount.config().path());
             return;
         }
-        source = admitted.get();
-        source.beginMp3();
-        PushSource mine = source;
-        source.onDetached(() -> execute(() -> {
-            if (source == mine) {
-                fail("detached from " + mount.config().path() + " (another source took over, or it stopped)");
+        producer = admitted.get();
+        producer.beginMp3();
+        Producer mine = producer;
+        producer.onDetached(() -> execute(() -> {
+            if (producer == mine) {
+                fail("detached from " + mount.config().path() + " (another producer took over, or it stopped)");
             }
         }));
         int metaint = parseMetaint(res.headers().get("icy-metaint"));
@@ -233,12 +233,12 @@ public final class UpstreamPull {
 
     private void audio(ByteBuffer bytes) {
         link.addBytes(bytes.remaining());
-        if (!source.write(bytes) && !pausedForRoom) {
+        if (!producer.write(bytes) && !pausedForRoom) {
             pausedForRoom = true;
             channel.config().setAutoRead(false);
-            PushSource mine = source;
-            source.whenRoom(() -> execute(() -> {
-                if (source == mine && channel != null) {
+            Producer mine = producer;
+            producer.whenRoom(() -> execute(() -> {
+                if (producer == mine && channel != null) {
                     pausedForRoom = false;
                     lastBytesNanos = System.nanoTime();
                     channel.config().setAutoRead(true);
@@ -258,11 +258,11 @@ public final class UpstreamPull {
         retryLater(why);
     }
 
-    /** Ends the source (the feed plays out its buffer, then silence or the fallback) and the connection. */
+    /** Ends the producer (the feed plays out its buffer, then silence or the fallback) and the connection. */
     private void disconnect() {
-        if (source != null) {
-            source.close();
-            source = null;
+        if (producer != null) {
+            producer.close();
+            producer = null;
         }
         demux = null;
         pausedForRoom = false;

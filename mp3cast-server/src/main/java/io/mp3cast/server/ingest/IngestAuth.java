@@ -14,10 +14,10 @@ import java.util.Optional;
  * constant time (both sides hashed first, so not even the length leaks). Without a configured
  * password, only connections from the loopback address may push, with or without credentials.
  */
-public final class SourceAuth {
+public final class IngestAuth {
     public static final String USER = "source";
 
-    private SourceAuth() {}
+    private IngestAuth() {}
 
     /** Empty when the source may push; else why not, for a 401's body. */
     static Optional<String> check(String password, String authorization, SocketAddress remote) {

@@ -37,7 +37,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: one thread writes and finishes.
  */
-final class SourceUpload implements Upload {
+final class PushUpload implements Upload {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** How long the server may take to answer once the body is complete. */
     private static final int ANSWER_TIMEOUT_MILLIS = 30_000;
@@ -46,12 +46,12 @@ final class SourceUpload implements Upload {
     private static final int MESSAGE_CHARS = 200;
 
     private final HttpURLConnection connection;
-    private final SourceUrl target;
+    private final PushUrl target;
     private final OutputStream body;
     private final String unauthorizedHint;
     private boolean finished;
 
-    private SourceUpload(HttpURLConnection connection, SourceUrl target, OutputStream body, String unauthorizedHint) {
+    private PushUpload(HttpURLConnection connection, PushUrl target, OutputStream body, String unauthorizedHint) {
         this.connection = connection;
         this.target = target;
         this.body = body;
@@ -66,7 +66,7 @@ final class SourceUpload implements Upload {
      * @param headers          request headers, {@code Authorization} among them if credentials are used
      * @param unauthorizedHint what to add to a {@code 401}'s message, such as how to give a password
      */
-    static SourceUpload start(URL url, SourceUrl target, Map<String, String> headers, String unauthorizedHint)
+    static PushUpload start(URL url, PushUrl target, Map<String, String> headers, String unauthorizedHint)
             throws CliException {
         HttpURLConnection c;
         try {
@@ -82,7 +82,7 @@ final class SourceUpload implements Upload {
             throw cannotConnect(target, e);
         }
         try {
-            return new SourceUpload(c, target, c.getOutputStream(), unauthorizedHint);
+            return new PushUpload(c, target, c.getOutputStream(), unauthorizedHint);
         } catch (IOException e) {
             c.disconnect();
             throw cannotConnect(target, e);
@@ -200,7 +200,7 @@ final class SourceUpload implements Upload {
         }
     }
 
-    static CliException cannotConnect(SourceUrl target, IOException e) {
+    static CliException cannotConnect(PushUrl target, IOException e) {
         String why = e instanceof ConnectException && e.getMessage() != null ? e.getMessage().toLowerCase(Locale.ROOT)
                 : e instanceof UnknownHostException ? "unknown host"
                 : e instanceof SocketTimeoutException ? "no answer within " + CONNECT_TIMEOUT_MILLIS / 1000 + " s"

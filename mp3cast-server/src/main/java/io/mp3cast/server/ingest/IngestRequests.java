@@ -14,7 +14,7 @@ import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.live.push.PushSettings;
-import io.mp3cast.live.push.PushSource;
+import io.mp3cast.live.push.Producer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * A refused request's body is read and dropped (up to {@link #DRAIN_LIMIT_BYTES}) so that the
  * producer, which may be writing it, gets the answer rather than a reset connection.
  */
-public final class SourceRequests {
-    private static final Logger LOG = LoggerFactory.getLogger(SourceRequests.class);
+public final class IngestRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestRequests.class);
     static final HttpMethod SOURCE = HttpMethod.valueOf("SOURCE");
     static final long DRAIN_LIMIT_BYTES = 4L << 20;
     /** Paths a source may create: plain segments, nothing under the server's own paths. */
@@ -71,7 +71,7 @@ public final class SourceRequests {
     private static final int SOURCE_RCVBUF_BYTES = 64 * 1024;
     private static final int MAX_WEBSOCKET_MESSAGE_BYTES = 1 << 20;
 
-    private SourceRequests() {}
+    private IngestRequests() {}
 
     /** Whether a request wants to push: a source method, or a WebSocket upgrade. */
     public static boolean isSourceRequest(HttpRequest req) {
@@ -93,7 +93,7 @@ public final class SourceRequests {
     public static void accept(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState state) {
         String path = query.path();
         IngestSettings ingest = state.ingest().settings();
-        Optional<String> denied = SourceAuth.check(ingest.sourcePassword(),
+        Optional<String> denied = IngestAuth.check(ingest.sourcePassword(),
                 req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel().remoteAddress());
         if (denied.isPresent()) {
             refuse(ctx, req, state, HttpResponseStatus.UNAUTHORIZED, denied.get());
@@ -116,7 +116,7 @@ public final class SourceRequests {
             return;
         }
         PushFeed feed = mount.get().push().orElseThrow();
-        Optional<PushSource> source;
+        Optional<Producer> source;
         try {
             source = feed.connect(origin, pacing, ingest.takeover());
         } catch (IllegalStateException e) {
@@ -124,14 +124,14 @@ public final class SourceRequests {
             return;
         }
         if (source.isEmpty()) {
-            String from = feed.source().map(PushSource::origin).orElse("another source");
+            String from = feed.producer().map(Producer::origin).orElse("another source");
             refuse(ctx, req, state, HttpResponseStatus.FORBIDDEN, path + " already has a source (" + from
                     + "); one source per mount" + (ingest.takeover() ? "" : ", and takeover is off"));
             return;
         }
-        SourceBody body;
+        IngestBody body;
         try {
-            body = new SourceBody(source.get(), format);
+            body = new IngestBody(source.get(), format);
         } catch (IllegalArgumentException e) {
             source.get().close();
             if (!existed && state.registry().remove(path, mount.get())) {
@@ -216,12 +216,12 @@ public final class SourceRequests {
     }
 
     private static void start(ChannelHandlerContext ctx, HttpRequest req, ServerState state, LiveMount mount,
-                              PushSource source, SourceBody body, PushFormat format, MountRegistry createdIn) {
+                              Producer source, IngestBody body, PushFormat format, MountRegistry createdIn) {
         IngestHandler.Transport transport = isWebSocket(req) ? IngestHandler.Transport.WEBSOCKET
                 : isRaw(req) ? IngestHandler.Transport.RAW : IngestHandler.Transport.HTTP_BODY;
         IngestHandler handler = new IngestHandler(mount, source, body, transport, req.protocolVersion(),
                 state.ingest().settings().maxBodyKbps(), state.metrics(), createdIn);
-        state.metrics().sourceConnected(mount.config().path());
+        state.metrics().producerConnected(mount.config().path());
         LOG.info("{}: source {} pushing {} ({}, {})", mount.config().path(), source.origin(), what(format),
                 transport.name().toLowerCase(Locale.ROOT).replace('_', ' '), source.pacing() == Pacing.NONE ? "unpaced" : "paced");
         ctx.channel().config().setOption(ChannelOption.SO_RCVBUF, SOURCE_RCVBUF_BYTES);
