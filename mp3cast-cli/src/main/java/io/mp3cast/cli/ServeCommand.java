@@ -1,6 +1,7 @@
 package io.mp3cast.cli;
 
 import io.mp3cast.server.IngestSettings;
+import io.mp3cast.server.MasterSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.Mp3CastServer;
@@ -35,9 +36,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serve live mounts and per-request streams as MP3 over HTTP.",
-        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file, push.",
+        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file, push, relay.",
                 "  --mount /tone.mp3=tone:hz=440,rate=24000,bitrate=64",
                 "  --mount /live.mp3=push:bitrate=64,fallback=/stream.mp3",
+                "  --mount /live.mp3=push:relay-to=icecast://source:hackme@icecast.example:8000/live.mp3",
+                "  --mount /news.mp3=relay:url=http://icecast.example:8000/news.mp3,on-demand=true",
                 "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000",
                 "  --mount /music.mp3=file:path=music.wav,loop=true,bitrate=128"})
 final class ServeCommand implements Callable<Integer> {
@@ -105,6 +108,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "The fastest a source's upload is read, kilobits per second (default 50000; 0: no limit).")
     Integer maxBodyKbps;
 
+    @Option(names = "--relay-user", paramLabel = "NAME",
+            description = "User Icecast slaves read /admin/streamlist.txt as (default relay).")
+    String relayUser;
+
+    @Option(names = "--relay-password", paramLabel = "PASSWORD",
+            description = "Their password (default: $MP3CAST_RELAY_PASSWORD; without one, only the admin may read the list).")
+    String relayPassword;
+
     @Override
     public Integer call() throws Exception {
         Mp3CastServer server;
@@ -131,17 +142,20 @@ final class ServeCommand implements Callable<Integer> {
         Settings s = Settings.from(this, file);
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
                 .maxOpenStreams(s.maxStreams)
-                .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults);
+                .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults).master(s.master);
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
         }
         for (MountSpecs.Spec m : parsed) {
-            if (m.isPush()) {
+            if (m.isRelay()) {
+                builder.relayMount(m.config(), m.upstream(), m.fallback());
+            } else if (m.isPush()) {
                 builder.pushMount(m.config(), m.encoder(), m.fallback());
             } else {
                 builder.mount(m.config(), m.source().source(), m.encoder(), m.source().description());
             }
+            m.relayTo().forEach(target -> builder.relayTo(m.config().path(), target));
         }
         if (s.demoRoutes) {
             builder.demoRoutes();
@@ -161,10 +175,16 @@ final class ServeCommand implements Callable<Integer> {
         String shown = s.host.equals("0.0.0.0") ? "localhost" : s.host;
         out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
         for (Mount m : server.mounts()) {
-            out.println((m.pushFeed().isPresent() ? "  push  " : "  live  ") + "http://" + shown + ":" + server.port() + m.path());
+            String kind = m.upstream().isPresent() ? "  relay " : m.pushFeed().isPresent() ? "  push  " : "  live  ";
+            out.println(kind + "http://" + shown + ":" + server.port() + m.path()
+                    + m.upstream().map(u -> " <- " + u.url()).orElse(""));
+            m.relays().forEach(r -> out.println("        -> " + r.url()));
         }
         out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
+        if (s.master.relayPassword() != null) {
+            out.println("  Icecast slaves relay every mount: <master-server> with user " + s.master.relayUser());
+        }
         if (s.generatedPassword) {
             out.println("  admin password (generated): " + s.adminPassword);
         }
@@ -189,6 +209,7 @@ final class ServeCommand implements Callable<Integer> {
         int maxStreams;
         List<String> mounts = new ArrayList<>();
         IngestSettings ingest;
+        MasterSettings master;
         MountConfig mountDefaults;
         EncoderSettings encoderDefaults;
 
@@ -210,6 +231,8 @@ final class ServeCommand implements Callable<Integer> {
                     .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
                     .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())));
             s.ingest = ingest(c, f);
+            s.master = new MasterSettings(pick(c.relayUser, f.remove("relay-user"), MasterSettings.DEFAULT.relayUser()),
+                    pick(c.relayPassword, f.remove("relay-password"), System.getenv("MP3CAST_RELAY_PASSWORD")));
             for (String key : List.copyOf(f.keySet())) {
                 if (key.startsWith("mount.")) {
                     s.mounts.add(key.substring(6) + "=" + f.remove(key));
@@ -219,7 +242,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " mount./PATH)");
+                        + " relay-user, relay-password, mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
             if (s.mounts.isEmpty()) {
