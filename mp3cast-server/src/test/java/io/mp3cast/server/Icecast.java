@@ -55,8 +55,12 @@ public final class Icecast implements AutoCloseable {
      * @param burstBytes what a new listener gets at once (Icecast's default is 65536)
      */
     public static Icecast start(Path dir, String extraXml, int burstBytes) throws IOException, InterruptedException {
+        return start(dir, freePort(), extraXml, burstBytes);
+    }
+
+    /** As {@link #start(Path, String, int)}, on {@code port}; an {@code <authentication>} in {@code extraXml} replaces the test's. */
+    public static Icecast start(Path dir, int port, String extraXml, int burstBytes) throws IOException, InterruptedException {
         String binary = require();
-        int port = freePort();
         Path config = dir.resolve("icecast.xml");
         Files.writeString(config, config(dir, port, extraXml, burstBytes));
         Icecast ice = new Icecast(binary, dir, config, port);
@@ -74,9 +78,9 @@ public final class Icecast implements AutoCloseable {
                 + "  <limits><clients>200</clients><sources>20</sources><queue-size>524288</queue-size>"
                 + "<client-timeout>30</client-timeout><header-timeout>15</header-timeout>"
                 + "<source-timeout>10</source-timeout><burst-size>" + burstBytes + "</burst-size></limits>\n"
-                + "  <authentication><source-password>" + SOURCE_PASSWORD + "</source-password>"
-                + "<relay-user>relay</relay-user><relay-password>" + RELAY_PASSWORD + "</relay-password>"
-                + "<admin-user>admin</admin-user><admin-password>" + ADMIN_PASSWORD + "</admin-password></authentication>\n"
+                + (extraXml.contains("<authentication>") ? "" : "  <authentication><source-password>" + SOURCE_PASSWORD
+                + "</source-password><relay-user>relay</relay-user><relay-password>" + RELAY_PASSWORD + "</relay-password>"
+                + "<admin-user>admin</admin-user><admin-password>" + ADMIN_PASSWORD + "</admin-password></authentication>\n")
                 + "  <hostname>127.0.0.1</hostname>\n"
                 + "  <listen-socket><port>" + port + "</port><bind-address>127.0.0.1</bind-address></listen-socket>\n"
                 + extraXml + "\n"
@@ -93,7 +97,13 @@ public final class Icecast implements AutoCloseable {
         return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
     }
 
-    static int freePort() throws IOException {
+    /** A program another test needs (ffmpeg): its path, or a skip (a failure under CI) naming its package. */
+    public static String requireProgram(String program, String debianPackage) {
+        return Tools.require(program, debianPackage);
+    }
+
+    /** A port nothing listens on now, on 127.0.0.1. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
