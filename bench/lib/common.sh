@@ -84,6 +84,26 @@ start_mp3cast() {
 # sending MP3 (looped, at its own rate) to /live.mp3; sets ICECAST_PID.
 start_icecast() {
   local port="$1" mp3="$2" dir="$WORK/icecast"
+  start_icecast_server "$port"
+  start_ffmpeg_source "$mp3" "127.0.0.1:$port/live.mp3" "$dir/ffmpeg.log"
+  wait_for_icecast_mount "$port" /live.mp3 "the ffmpeg source"
+}
+
+# wait_for_icecast_mount PORT MOUNT WHAT: until Icecast lists MOUNT, or fail naming WHAT feeds it.
+wait_for_icecast_mount() {
+  local deadline=$((SECONDS + 20))
+  until curl -s -m 2 "http://127.0.0.1:$1/status-json.xsl" | grep -q "\"listenurl\":\"http://127.0.0.1:$1$2\""; do
+    if ((SECONDS > deadline)); then
+      echo "icecast: $3 did not come up on $2 (see $WORK/icecast)" >&2
+      return 1
+    fi
+    sleep 0.3
+  done
+}
+
+# start_icecast_server PORT: Debian's icecast2 alone, sources push with password benchsource; sets ICECAST_PID.
+start_icecast_server() {
+  local port="$1" dir="$WORK/icecast"
   command -v icecast2 >/dev/null || { echo "icecast2 not found: apt-get install icecast2" >&2; return 1; }
   mkdir -p "$dir"
   cat >"$dir/icecast.xml" <<EOF
@@ -129,15 +149,6 @@ EOF
   ICECAST_PID=$!
   STARTED_PIDS+=("$ICECAST_PID")
   wait_for_http "http://127.0.0.1:$port/status-json.xsl" 20
-  start_ffmpeg_source "$mp3" "127.0.0.1:$port/live.mp3" "$dir/ffmpeg.log"
-  local deadline=$((SECONDS + 20))
-  until curl -s -m 2 "http://127.0.0.1:$port/status-json.xsl" | grep -q '"listenurl"'; do
-    if ((SECONDS > deadline)); then
-      echo "icecast: the ffmpeg source did not come up (see $dir)" >&2
-      return 1
-    fi
-    sleep 0.3
-  done
 }
 
 # start_ffmpeg_source MP3 HOST:PORT/PATH LOG: ffmpeg sending MP3 (looped, at its own rate, frames
