@@ -197,6 +197,14 @@ public final class IcecastSource implements StreamObserver {
             return;
         }
         sendTitleIfChanged();
+        try {
+            writeFrames();
+        } catch (IllegalArgumentException overtaken) {
+            skipTo(stream.head());  // the ring moved past the relay between a check and a read
+        }
+    }
+
+    private void writeFrames() {
         long head = stream.head();
         if (next < stream.oldest() || !channel.isWritable() && stream.microsBehind(next) > MAX_LAG_MICROS) {
             skipTo(head);
@@ -205,13 +213,12 @@ public final class IcecastSource implements StreamObserver {
         boolean wrote = false;
         while (next < head && channel.isWritable()) {
             long to = Math.min(head, next + FRAMES_PER_WRITE);
-            ByteBuf frames;
+            ByteBuf frames = channel.alloc().buffer(stream.bytesBetween(next, to));
             try {
-                frames = channel.alloc().buffer(stream.bytesBetween(next, to));
                 stream.read(next, to, frames::writeBytes);
             } catch (IllegalArgumentException overtaken) {
-                skipTo(stream.head());
-                break;
+                frames.release();
+                throw overtaken;
             }
             link.addBytes(frames.readableBytes());
             channel.write(frames, channel.voidPromise());
