@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,24 +44,9 @@ final class EncodedBody implements PushBody {
     }
 
     @Override
-    public String contentType() {
-        return "audio/mpeg";
-    }
-
-    @Override
-    public Map<String, String> formatQuery() {
-        return Map.of();
-    }
-
-    @Override
     public Map<String, String> audioInfo() {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("samplerate", Integer.toString(encoder.format().sampleRateHz()));
-        info.put("channels", Integer.toString(encoder.format().channels()));
-        if (!encoder.settings().isVbr()) {
-            info.put("bitrate", Integer.toString(encoder.bitrateKbps()));
-        }
-        return info;
+        return PushBody.audioInfo(encoder.format().sampleRateHz(), encoder.format().channels(),
+                encoder.settings().isVbr() ? 0 : encoder.bitrateKbps());
     }
 
     @Override

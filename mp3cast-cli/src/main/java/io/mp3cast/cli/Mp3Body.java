@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,24 +132,10 @@ final class Mp3Body implements PushBody {
         return name;
     }
 
-    @Override
-    public String contentType() {
-        return "audio/mpeg";
-    }
-
-    @Override
-    public Map<String, String> formatQuery() {
-        return Map.of();
-    }
-
     /** From the first frame's header; the bitrate too unless a later frame has another (VBR), which is not known ahead. */
     @Override
     public Map<String, String> audioInfo() {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("samplerate", Integer.toString(first.sampleRateHz()));
-        info.put("channels", Integer.toString(first.channelMode().channels()));
-        info.put("bitrate", Integer.toString(first.bitrateKbps()));
-        return info;
+        return PushBody.audioInfo(first.sampleRateHz(), first.channelMode().channels(), first.bitrateKbps());
     }
 
     @Override

@@ -62,10 +62,7 @@ final class PcmBody implements PushBody {
     /** No bitrate: the server's encoder picks it. */
     @Override
     public Map<String, String> audioInfo() {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("samplerate", Integer.toString(in.format().sampleRateHz()));
-        info.put("channels", Integer.toString(in.format().channels()));
-        return info;
+        return PushBody.audioInfo(in.format().sampleRateHz(), in.format().channels(), 0);
     }
 
     @Override
