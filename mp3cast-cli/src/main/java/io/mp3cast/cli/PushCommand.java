@@ -64,6 +64,7 @@ import picocli.CommandLine.Spec;
 final class PushCommand implements Callable<Integer> {
     static final String PASSWORD_VARIABLE = "MP3CAST_SOURCE_PASSWORD";
     private static final String DEFAULT_USER = "source";
+    private static final long TITLE_WAIT_MILLIS = 5000;
 
     private final StdStreams io;
     private final Map<String, String> env;
@@ -164,11 +165,12 @@ final class PushCommand implements Callable<Integer> {
     private void push(PushBody body, PushTarget target, Map<String, String> headers, Optional<String> secret,
                       boolean paced, Reconnects reconnects) throws IOException, CliException {
         String hint = unauthorizedHint(secret);
+        Thread[] titleUpdate = new Thread[1];
         Reconnects.Attempt<Upload> opener = () -> {
             Upload upload = target.open(body, encoderOptions.asQuery(), headers, hint);
             if (title != null) {
-                TitleUpdate.sendInBackground(url, Optional.ofNullable(headers.get("Authorization")), title,
-                        w -> say("warning: " + w));
+                titleUpdate[0] = TitleUpdate.sendInBackground(url, Optional.ofNullable(headers.get("Authorization")),
+                        title, w -> say("warning: " + w));
             }
             return upload;
         };
@@ -177,7 +179,12 @@ final class PushCommand implements Callable<Integer> {
         try {
             sender.sendAll(body);
             String answer = sender.finish();
+            if (titleUpdate[0] != null) {
+                titleUpdate[0].join(TITLE_WAIT_MILLIS);  // a short push may end before its title is set
+            }
             report(body, target, sender, answer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             sender.close();
         }

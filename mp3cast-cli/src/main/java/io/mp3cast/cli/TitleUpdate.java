@@ -32,13 +32,14 @@ final class TitleUpdate {
      * @param authorization the {@code Authorization} header the upload used, if any
      * @param warn          told why, if the title could not be set
      */
-    static void sendInBackground(PushUrl target, Optional<String> authorization, String title, Consumer<String> warn) {
+    static Thread sendInBackground(PushUrl target, Optional<String> authorization, String title, Consumer<String> warn) {
         Thread t = new Thread(() -> {
             Optional<String> problem = send(target, authorization, title);
             problem.ifPresent(p -> warn.accept("--title not set: " + p));
         }, "mp3cast-title");
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     /** Sends {@code title}, retrying while the mount is not there yet; empty when it was set. */

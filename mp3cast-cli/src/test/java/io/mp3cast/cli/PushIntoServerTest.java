@@ -31,10 +31,13 @@ class PushIntoServerTest {
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.stderr()).contains("401");
 
-            CliRun run = CliRun.run("push", "--password", "pw", "--name", "Pushed", url, wav.toString());
+            CliRun run = CliRun.run("push", "--password", "pw", "--name", "Pushed", "--title", "Tone à 440 Hz", url,
+                    wav.toString());
             assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stderr()).isEmpty();
             Mount mount = server.mount("/live.mp3");
             assertThat(mount.config().name()).isEqualTo("Pushed");
+            assertThat(mount.title()).as("set through /admin/metadata with the source's credentials").isEqualTo("Tone à 440 Hz");
             clock.advanceMillis(3000);
 
             LiveStream stream = mount.stream();
