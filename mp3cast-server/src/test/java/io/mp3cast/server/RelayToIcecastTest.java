@@ -78,24 +78,39 @@ class RelayToIcecastTest {
     }
 
     /**
-     * Once the burst is in, the listener's audio arrives as it plays: the audio's lead on the wall
-     * clock stays within half a second of where it was, and no second passes without audio.
+     * The listener's audio arrives as it plays, as the load bench defines "held": its lead (audio
+     * received less the wall time since its first audio) never falls more than a second below the
+     * highest lead of its first second (the burst), and no second passes without audio.
      */
     static void assertPlayedInRealTime(Heard heard, double hz) {
         List<Heard.Window> windows = heard.windows(0.25, hz);
         assertThat(windows.size()).as("quarter seconds heard").isGreaterThan(20);
         long start = windows.get(0).arrivedNanos() - (long) (0.25e9);
-        double minLead = Double.MAX_VALUE;
-        double maxLead = -Double.MAX_VALUE;
+        double reference = -Double.MAX_VALUE;
+        double maxLag = 0;
         long previous = windows.get(0).arrivedNanos();
-        for (Heard.Window w : windows.subList(4, windows.size())) {
+        for (int i = 0; i < windows.size(); i++) {
+            Heard.Window w = windows.get(i);
             double lead = w.atSeconds() + 0.25 - (w.arrivedNanos() - start) / 1e9;
-            minLead = Math.min(minLead, lead);
-            maxLead = Math.max(maxLead, lead);
+            if (i < 4) {
+                reference = Math.max(reference, lead);
+            } else {
+                maxLag = Math.max(maxLag, reference - lead);
+            }
             assertThat((w.arrivedNanos() - previous) / 1e6).as("ms between audio at %.2f s", w.atSeconds()).isLessThan(1000);
             previous = w.arrivedNanos();
         }
-        assertThat(maxLead - minLead).as("drift of the audio against the wall clock, s").isLessThan(0.5);
+        System.out.printf("relay-to: the local listener's largest lag behind real time: %.0f ms (load %s)%n", maxLag * 1000,
+                loadAverage());
+        assertThat(maxLag).as("the local listener's largest lag behind real time, s").isLessThan(1.0);
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     static void await(String what, long millis, BooleanSupplier condition) throws InterruptedException {
