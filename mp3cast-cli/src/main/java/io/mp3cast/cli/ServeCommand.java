@@ -5,6 +5,7 @@ import io.mp3cast.server.MasterSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.Mp3CastServer;
+import io.mp3cast.server.TlsSettings;
 import io.mp3cast.mp3.EncoderBackend;
 import io.mp3cast.mp3.EncoderSettings;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,6 +76,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--batch-ms", paramLabel = "MS", description = "Audio per write to each listener (default 100; 0 = every frame).")
     Integer batchMillis;
 
+    @Option(names = "--hls-segment-ms", paramLabel = "MS", description = "Audio per HLS segment (default 2000).")
+    Integer hlsSegmentMillis;
+
+    @Option(names = "--hls-window", paramLabel = "N", description = "Segments in each HLS playlist (default 6).")
+    Integer hlsWindowSegments;
+
     @Option(names = "--max-streams", paramLabel = "N", description = "Per-request streams allowed at once; more get 503 (default 256).")
     Integer maxStreams;
 
@@ -116,22 +125,56 @@ final class ServeCommand implements Callable<Integer> {
             description = "Their password (default: $MP3CAST_RELAY_PASSWORD; without one, only the admin may read the list).")
     String relayPassword;
 
+    @Option(names = "--drain-ms", paramLabel = "MS",
+            description = "On SIGTERM, how long producers' buffers and per-request streams may play out before listeners'"
+                    + " responses end (default 15000).")
+    Integer drainMillis;
+
+    @Option(names = "--access-log", paramLabel = "FILE|-",
+            description = "Append one line per request and per listener session (Icecast's combined format) to FILE, or stdout.")
+    String accessLog;
+
+    @Option(names = "--metrics", negatable = true, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Serve /metrics in Prometheus's format, to loopback or the admin password (default true).")
+    Boolean metrics;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain for HTTPS and WSS (with --tls-key); reloaded when it changes.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "A port of its own for HTTPS (default: HTTPS and HTTP share --port).")
+    Integer tlsPort;
+
+    /** What {@link #start()} ran with. */
+    private Settings settings;
+
     @Override
     public Integer call() throws Exception {
-        Mp3CastServer server;
+        // The hook goes in first: a SIGTERM while the server starts must not find it missing.
+        AtomicReference<Mp3CastServer> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Mp3CastServer server = running.get();
+            if (server == null) {
+                return;  // stopped while starting: nothing to drain
+            }
+            boolean clean = server.drain(Duration.ofMillis(settings.drainMillis));
+            stopped.countDown();
+            // The JVM would exit with 143 after SIGTERM; a clean drain is a clean exit.
+            Runtime.getRuntime().halt(clean ? 0 : 1);
+        }, "mp3cast-shutdown"));
         try {
-            server = start();
+            running.set(start());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (IOException e) {
             spec.commandLine().getErr().println("mp3cast serve: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "mp3cast-shutdown"));
         stopped.await();
         return 0;
     }
@@ -140,9 +183,19 @@ final class ServeCommand implements Callable<Integer> {
     public Mp3CastServer start() throws IOException {
         Properties file = config == null ? new Properties() : load(config);
         Settings s = Settings.from(this, file);
+        settings = s;
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
                 .maxOpenStreams(s.maxStreams)
                 .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults).master(s.master);
+        if (s.accessLog != null) {
+            builder.accessLog(s.accessLog);
+        }
+        if (s.metrics) {
+            builder.metrics(Metrics.prometheus());
+        }
+        if (s.tls != null) {
+            builder.tls(s.tls);
+        }
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
@@ -175,15 +228,22 @@ final class ServeCommand implements Callable<Integer> {
         String shown = s.host.equals("0.0.0.0") ? "localhost" : s.host;
         out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
         for (Mount m : server.mounts()) {
+            String base = "http://" + shown + ":" + server.port();
             String kind = m.upstream().isPresent() ? "  relay " : m.pushFeed().isPresent() ? "  push  " : "  live  ";
-            out.println(kind + "http://" + shown + ":" + server.port() + m.path()
-                    + m.upstream().map(u -> " <- " + u.url()).orElse(""));
+            out.println(kind + base + m.path() + m.upstream().map(u -> " <- " + u.url()).orElse("")
+                    + "  (HLS: " + base + m.hlsPlaylistPath() + ")");
             m.relays().forEach(r -> out.println("        -> " + r.url()));
         }
         out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
         if (s.master.relayPassword() != null) {
             out.println("  Icecast slaves relay every mount: <master-server> with user " + s.master.relayUser());
+        }
+        if (s.tls != null) {
+            out.println("  https on https://" + shown + ":" + server.tlsPort() + "/ (wss:// for producers)");
+        }
+        if (s.metrics) {
+            out.println("  metrics at /metrics (from this machine, or user admin), health at /healthz and /readyz");
         }
         if (s.generatedPassword) {
             out.println("  admin password (generated): " + s.adminPassword);
@@ -203,6 +263,10 @@ final class ServeCommand implements Callable<Integer> {
     static final class Settings {
         String host;
         int port;
+        long drainMillis;
+        String accessLog;
+        boolean metrics;
+        TlsSettings tls;
         String adminPassword;
         boolean generatedPassword;
         boolean demoRoutes;
@@ -219,6 +283,14 @@ final class ServeCommand implements Callable<Integer> {
             Settings s = new Settings();
             s.host = pick(c.host, f.remove("host"), "0.0.0.0");
             s.port = number("port", pick(c.port, f.remove("port"), "8000"));
+            s.drainMillis = number("drain-ms", pick(c.drainMillis, f.remove("drain-ms"), "15000"));
+            if (s.drainMillis < 0 || s.drainMillis > 3_600_000) {
+                throw new IllegalArgumentException("drain-ms not supported: " + s.drainMillis + " (0-3600000)");
+            }
+            s.accessLog = pick(c.accessLog, f.remove("access-log"), null);
+            s.metrics = bool("metrics", pick(c.metrics, f.remove("metrics"), "true"));
+            s.tls = tls(pick(c.tlsCert, f.remove("tls-cert"), null), pick(c.tlsKey, f.remove("tls-key"), null),
+                    pick(c.tlsPort, f.remove("tls-port"), null));
             String password = pick(c.adminPassword, f.remove("admin-password"), System.getenv("MP3CAST_ADMIN_PASSWORD"));
             s.generatedPassword = password == null;
             s.adminPassword = password == null ? randomPassword() : password;
@@ -229,7 +301,9 @@ final class ServeCommand implements Callable<Integer> {
             MountConfig d = MountConfig.of("/default.mp3");
             s.mountDefaults = d.withBurstMillis(number("burst-ms", pick(c.burstMillis, f.remove("burst-ms"), "" + d.burstMillis())))
                     .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
-                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())));
+                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())))
+                    .withHls(number("hls-segment-ms", pick(c.hlsSegmentMillis, f.remove("hls-segment-ms"), "" + d.hlsSegmentMillis())),
+                            number("hls-window", pick(c.hlsWindowSegments, f.remove("hls-window"), "" + d.hlsWindowSegments())));
             s.ingest = ingest(c, f);
             s.master = new MasterSettings(pick(c.relayUser, f.remove("relay-user"), MasterSettings.DEFAULT.relayUser()),
                     pick(c.relayPassword, f.remove("relay-password"), System.getenv("MP3CAST_RELAY_PASSWORD")));
@@ -240,15 +314,32 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (!f.isEmpty()) {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
-                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
+                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, hls-segment-ms, hls-window,"
+                        + " max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " relay-user, relay-password, mount./PATH)");
+                        + " drain-ms, access-log, metrics, tls-cert, tls-key, tls-port, relay-user, relay-password,"
+                        + " mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
             if (s.mounts.isEmpty()) {
                 s.mounts.add(DEMO_MOUNT);
             }
             return s;
+        }
+
+        private static TlsSettings tls(String cert, String key, String port) {
+            if (cert == null && key == null) {
+                if (port != null) {
+                    throw new IllegalArgumentException("tls-port: needs --tls-cert and --tls-key");
+                }
+                return null;
+            }
+            if (cert == null || key == null) {
+                throw new IllegalArgumentException((cert == null ? "tls-cert" : "tls-key") + ": missing (HTTPS needs both"
+                        + " --tls-cert and --tls-key)");
+            }
+            TlsSettings t = TlsSettings.of(Path.of(cert), Path.of(key));
+            return port == null ? t : t.withPort(number("tls-port", port));
         }
 
         private static IngestSettings ingest(ServeCommand c, Map<String, String> f) {

@@ -1,5 +1,6 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.relay.Relays;
 import io.mp3cast.live.FeedState;
@@ -30,6 +31,11 @@ public final class Mount {
         return mount.config();
     }
 
+    /** Where HLS players find this mount: {@code /stream.m3u8} for {@code /stream.mp3}. */
+    public String hlsPlaylistPath() {
+        return Hls.playlistPath(path());
+    }
+
     /** The frames of this mount: publish into it only if its feed does not. */
     public LiveStream stream() {
         return mount.stream();
@@ -45,6 +51,11 @@ public final class Mount {
      */
     public Optional<PushFeed> pushFeed() {
         return mount.push();
+    }
+
+    /** What feeds the mount, as status pages show it: {@code "tone 440 Hz"}, {@code "push: ..."}. */
+    public String feedDescription() {
+        return mount.feed().description();
     }
 
     public int listeners() {

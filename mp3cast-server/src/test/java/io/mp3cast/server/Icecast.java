@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Icecast implements AutoCloseable {
     public static final String SOURCE_PASSWORD = "hackme";
-    public static final String ADMIN_PASSWORD = "ice-admin";
+    /** The same as the source password, as {@link RealIcecast}'s callers expect. */
+    public static final String ADMIN_PASSWORD = SOURCE_PASSWORD;
     public static final String RELAY_PASSWORD = "ice-relay";
     private static final String BINARY = "/usr/bin/icecast2";
     private static final long START_MILLIS = 10_000;

@@ -1,8 +1,11 @@
 package io.mp3cast.server.http;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.ingest.IngestAuth;
 import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
+import io.mp3cast.server.ops.Health;
+import io.mp3cast.server.status.IcecastStatus;
 import io.mp3cast.server.status.StatusPages;
 import io.mp3cast.server.streams.RequestStream;
 import io.mp3cast.server.web.WebResources;
@@ -108,9 +111,19 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             error(ctx, req, status, "malformed request: " + cause.getMessage());
             return;
         }
+        long requestNanos = System.nanoTime();
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
         String path = query.path();
         HttpMethod method = req.method();
+        if (Health.isHealthPath(path)) {
+            health(ctx, req, path);
+            return;
+        }
+        state.ops().accessLog().begin(ctx.channel(), req);
+        if (state.ops().health().isDraining() && !isStatusPage(path)) {
+            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping");
+            return;
+        }
         boolean known = isKnown(path);
         if (IngestRequests.isSourceRequest(req) && IngestRequests.pushable(state, path, known)) {
             IngestRequests.accept(ctx, req, query, state);
@@ -127,17 +140,25 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         try {
             switch (path) {
                 case "/status.json" -> json(ctx, req, StatusPages.mp3cast(state));
-                case "/status-json.xsl" -> json(ctx, req, StatusPages.icecast(state, req.headers().get(HttpHeaderNames.HOST)));
+                case "/status-json.xsl" -> json(ctx, req, IcecastStatus.json(state, req.headers().get(HttpHeaderNames.HOST),
+                        isTls(ctx)));
                 case "/admin/metadata" -> adminMetadata(ctx, req, query);
                 case STREAM_LIST -> streamList(ctx, req);
+                case "/admin/stats", "/admin/stats.xml" -> adminXml(ctx, req, () -> IcecastStatus.statsXml(state,
+                        req.headers().get(HttpHeaderNames.HOST), isTls(ctx)));
+                case "/admin/listclients", "/admin/listclients.xml" -> adminXml(ctx, req, () -> listClients(query));
+                case "/metrics" -> metrics(ctx, req);
                 default -> {
                     LiveMount mount = state.mounts().get(path);
                     ServerState.Route route = state.routes().get(path);
                     if (mount != null) {
                         listen(ctx, req, mount);
                     } else if (route != null) {
-                        stream(ctx, req, query, route);
+                        stream(ctx, req, query, route, requestNanos);
+                    } else if (Hls.owns(path)) {
+                        send(ctx, req, state.hls().respond(req, path, state.mounts()));
                     } else if (WebResources.owns(path)) {
+                        state.ops().tally().fileConnections.increment();
                         send(ctx, req, WebResources.CLASSPATH.respond(req, path));
                     } else {
                         error(ctx, req, HttpResponseStatus.NOT_FOUND, "no mount or route at " + path);
@@ -156,10 +177,15 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Paths served while the server drains: status, admin, metrics. */
+    private static boolean isStatusPage(String path) {
+        return path.equals("/status.json") || path.equals("/status-json.xsl") || path.startsWith("/admin/")
+                || path.equals("/metrics");
+    }
+
     private boolean isKnown(String path) {
-        return path.equals("/status.json") || path.equals("/status-json.xsl") || path.equals("/admin/metadata")
-                || path.equals(STREAM_LIST)
-                || state.mounts().containsKey(path) || state.routes().containsKey(path) || WebResources.owns(path);
+        return isStatusPage(path) || state.mounts().containsKey(path) || state.routes().containsKey(path)
+                || WebResources.owns(path) || Hls.owns(path);
     }
 
     // ---- live mounts
@@ -194,7 +220,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ctx.pipeline().remove(CODEC);
-        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy);
+        state.ops().tally().listenerConnections.increment();
+        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy,
+                req.headers().get(HttpHeaderNames.USER_AGENT, ""), state.ops().accessLog());
     }
 
     /** Safari's {@code bytes=0-1} probe, and other small ranges: exactly those bytes of the burst. */
@@ -239,12 +267,14 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     // ---- per-request streams
 
-    private void stream(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState.Route route) {
+    private void stream(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState.Route route,
+                        long requestNanos) {
         StreamRequest sr = new StreamRequest(route.path(), query.parameters(), lowerCaseHeaders(req),
                 String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""));
         EncoderSettings settings = route.queryEncoderParams()
                 ? SourceSpecs.encoder(firstValues(query), route.settings()) : route.settings();
         if (state.openStreams().get() >= state.maxOpenStreams()) {
+            state.metrics().streamRefused(route.path());
             error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many open streams (" + state.maxOpenStreams() + ")");
             return;
         }
@@ -268,7 +298,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
                 ctx.voidPromise());
         RequestStream stream = new RequestStream(route.path(), ctx.channel(), source, settings, chunked,
-                state.metrics(), state.openStreams());
+                state.metrics(), state.openStreams(), requestNanos, state.ops().accessLog());
         ctx.channel().attr(STREAM).set(stream);
         stream.start(state.streamPool());
     }
@@ -294,10 +324,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     // ---- admin
 
     private void adminMetadata(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query) {
-        if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel().remoteAddress())) {
-            FullHttpResponse res = text(req, HttpResponseStatus.UNAUTHORIZED, "admin credentials required");
-            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast\"");
-            send(ctx, req, res);
+        if (!titleAuthorized(req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel().remoteAddress())) {
+            unauthorized(ctx, req, "admin credentials required");
             return;
         }
         Params p = firstValues(query);
@@ -337,11 +365,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
      */
     private void streamList(ChannelHandlerContext ctx, HttpRequest req) {
         if (!relayAuthorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse res = text(req, HttpResponseStatus.UNAUTHORIZED, state.master().relayPassword() == null
+            unauthorized(ctx, req, state.master().relayPassword() == null
                     ? "relay credentials required; this server has no relay password (--relay-password)"
                     : "relay credentials required (user '" + state.master().relayUser() + "')");
-            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast\"");
-            send(ctx, req, res);
             return;
         }
         StringBuilder list = new StringBuilder();
@@ -349,6 +375,19 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
                 Unpooled.copiedBuffer(list, StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        send(ctx, req, res);
+    }
+
+    /** Icecast's admin XML documents, for admin credentials. */
+    private void adminXml(ChannelHandlerContext ctx, HttpRequest req, java.util.function.Supplier<String> body) {
+        if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            unauthorized(ctx, req, "admin credentials required");
+            return;
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(body.get(), StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         send(ctx, req, res);
     }
@@ -367,14 +406,30 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 || admin != null && user.equals("admin") && IngestAuth.constantTimeEquals(given, admin);
     }
 
-    /**
-     * Admin credentials (user admin or source), or a source's (Icecast's clients update titles with
-     * those); without a source password, whoever may push (this machine) may set titles too.
-     */
-    private boolean authorized(String header, SocketAddress remote) {
-        if (state.ingest().settings().sourcePassword() == null && IngestAuth.isLoopback(remote)) {
-            return true;
+    /** Who may set titles: as {@link #authorized}, and without a source password whoever may push (this machine). */
+    private boolean titleAuthorized(String header, SocketAddress remote) {
+        return state.ingest().settings().sourcePassword() == null && IngestAuth.isLoopback(remote) || authorized(header);
+    }
+
+    private String listClients(QueryStringDecoder query) {
+        String path = firstValues(query).string("mount", null);
+        if (path == null) {
+            throw new IllegalArgumentException("mount: missing (listclients?mount=/stream.mp3)");
         }
+        LiveMount mount = state.mounts().get(path);
+        if (mount == null) {
+            throw new IllegalArgumentException("mount: no mount at " + path);
+        }
+        return IcecastStatus.listClientsXml(mount);
+    }
+
+    /** Whether the connection is encrypted (TLS on this port, sniffed, or a TLS port). */
+    public static boolean isTls(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+    }
+
+    /** Admin credentials (user admin or source), or a source's (Icecast's clients update titles with those). */
+    private boolean authorized(String header) {
         Optional<String[]> credentials = IngestAuth.basic(header);
         if (credentials.isEmpty()) {
             return false;
@@ -387,6 +442,53 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 && IngestAuth.constantTimeEquals(given, admin);
         boolean sourceOk = source != null && user.equals(IngestAuth.USER) && IngestAuth.constantTimeEquals(given, source);
         return adminOk || sourceOk;
+    }
+
+    // ---- health and metrics
+
+    private void health(ChannelHandlerContext ctx, HttpRequest req, String path) {
+        state.ops().health().check(path, ctx.executor(), (code, text) -> {
+            FullHttpResponse res = text(req, HttpResponseStatus.valueOf(code), text);
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            if (req.method().equals(HttpMethod.HEAD)) {
+                HttpUtil.setContentLength(res, res.content().readableBytes());
+                res.content().clear();
+            }
+            ctx.executor().execute(() -> send(ctx, req, res));
+        });
+    }
+
+    /** Prometheus's text format, for loopback clients and admin credentials (user admin) only. */
+    private void metrics(ChannelHandlerContext ctx, HttpRequest req) {
+        if (!IngestAuth.isLoopback(ctx.channel().remoteAddress()) && !adminAuthorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            unauthorized(ctx, req, "admin credentials required (user admin), or ask from this machine");
+            return;
+        }
+        Optional<String> text = state.metrics().prometheusText();
+        if (text.isEmpty()) {
+            error(ctx, req, HttpResponseStatus.NOT_FOUND, "metrics are off: the server runs without a Prometheus registry");
+            return;
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(text.get(), StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        send(ctx, req, res);
+    }
+
+    private void unauthorized(ChannelHandlerContext ctx, HttpRequest req, String message) {
+        state.metrics().requestRejected(401);
+        FullHttpResponse res = text(req, HttpResponseStatus.UNAUTHORIZED, message);
+        res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast\"");
+        send(ctx, req, res);
+    }
+
+    /** The admin password with user {@code admin}. */
+    private boolean adminAuthorized(String header) {
+        Optional<String[]> credentials = IngestAuth.basic(header);
+        String admin = state.adminPassword();
+        return credentials.isPresent() && admin != null && credentials.get()[0].equals("admin")
+                && IngestAuth.constantTimeEquals(credentials.get()[1], admin);
     }
 
     // ---- small responses
@@ -432,15 +534,16 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends a full response, keeping the connection when the client asked to and the body was read. */
-    private static void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+    private void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
         cors(res.headers());
         res.headers().set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
         if (!res.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             HttpUtil.setContentLength(res, res.content().readableBytes());
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !HttpUtil.isTransferEncodingChunked(req)
-                && HttpUtil.getContentLength(req, 0L) == 0;
+                && HttpUtil.getContentLength(req, 0L) == 0 && !state.ops().health().isDraining();
         HttpUtil.setKeepAlive(res, keepAlive);
+        state.ops().accessLog().end(ctx.channel(), res.status().code(), HttpUtil.getContentLength(res, 0L));
         var future = ctx.writeAndFlush(res);
         if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);

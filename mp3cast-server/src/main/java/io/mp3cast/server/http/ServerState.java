@@ -1,8 +1,10 @@
 package io.mp3cast.server.http;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.ops.Ops;
 import io.mp3cast.server.relay.Relays;
 import io.mp3cast.server.MasterSettings;
 import io.mp3cast.mp3.EncoderSettings;
@@ -25,13 +27,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param ingest         how sources push, and what mounts they create get
  * @param scheduler      runs the paced work: play-out, encoding, per-request streams
  * @param ownsScheduler  whether the server made the scheduler, and so closes it
+ * @param ops            health, access log, open connections
+ * @param hls            the mounts' HLS playlists and segments
  * @param relays         mounts pushed out to Icecast servers, and relay mounts' upstreams
  * @param master         who may read the stream list, for Icecast slaves
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
                           ServerMetrics metrics, long startedAtMillis, IngestContext ingest,
-                          Scheduler scheduler, boolean ownsScheduler, Relays relays, MasterSettings master) {
+                          Scheduler scheduler, boolean ownsScheduler, Ops ops, Hls hls, Relays relays,
+                          MasterSettings master) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {

@@ -35,7 +35,11 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
+import io.mp3cast.server.ops.AccessLog;
+import io.mp3cast.server.ops.Drain;
+import io.mp3cast.mp3.FrameHeader;
 import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * connection or the socket closes. A source taken over by another, or a mount that stops, closes
  * the connection. Undecodable bodies (a bad WAV header) get {@code 400} naming the field.
  *
+ * <p><b>Graceful stop.</b> On {@link Drain#START} the handler stops reading, closes its source
+ * (what was read is kept) and asks the feed to drain; once the mount's buffer has played out the
+ * producer gets {@code 503} (a WebSocket: close 1001, going away) saying how much was played, so it
+ * can reconnect to another server.
+ *
  * <p>Threading: on the channel's event loop; the source's callbacks hop onto it.
  */
 final class IngestHandler extends ChannelInboundHandlerAdapter {
@@ -72,6 +81,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
      */
     static final long SOURCE_TIMEOUT_NANOS = 30_000_000_000L;
     private static final long TIMEOUT_CHECK_SECONDS = 1;
+    /** How long a drained producer's connection is half-open for the producer to read its answer and close. */
+    static final long LINGER_MILLIS = 2000;
 
     enum Transport { HTTP_BODY, RAW, WEBSOCKET }
 
@@ -84,6 +95,11 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private final ServerMetrics metrics;
     /** Where the mount is registered, when this source created it: a refused first source takes it away again. */
     private final MountRegistry createdIn;
+    private final AccessLog accessLog;
+    /** The status the producer got (or gets), for the access log. */
+    private int status;
+    private long reportedBytes;
+    private double reportedSeconds;
     private final long startNanos = System.nanoTime();
     private long lastBytesNanos = startNanos;
     private ChannelHandlerContext ctx;
@@ -94,7 +110,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private boolean finished;
 
     IngestHandler(LiveMount mount, Producer source, IngestBody body, Transport transport, HttpVersion version,
-                  int maxBodyKbps, ServerMetrics metrics, MountRegistry createdIn) {
+                  int maxBodyKbps, ServerMetrics metrics, MountRegistry createdIn, AccessLog accessLog) {
         this.mount = mount;
         this.source = source;
         this.body = body;
@@ -103,12 +119,15 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         this.maxBytesPerSecond = maxBodyKbps * 1000L / 8;
         this.metrics = metrics;
         this.createdIn = createdIn;
+        this.accessLog = accessLog;
+        this.status = transport == Transport.WEBSOCKET ? 101 : 200;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
         source.onDetached(() -> context.executor().execute(this::detached));
+        context.channel().closeFuture().addListener(f -> accessLog.end(context.channel(), status, bytes));
         checkTimeoutLater();
     }
 
@@ -162,6 +181,54 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+        if (evt != Drain.START) {
+            context.fireUserEventTriggered(evt);
+            return;
+        }
+        if (finished) {
+            return;
+        }
+        finished = true;
+        context.channel().config().setAutoRead(false);
+        reportReceived();
+        closeSource(null);
+        mount.push().orElseThrow().drain().whenComplete((v, e) -> {
+            try {
+                context.executor().execute(this::drained);
+            } catch (RejectedExecutionException gone) {
+                context.channel().close();
+            }
+        });
+    }
+
+    /** The mount played what this source pushed: tell the producer and hang up. */
+    private void drained() {
+        if (transport == Transport.WEBSOCKET) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server is stopping"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping; " + summary() + ", all of it played", true);
+        }
+    }
+
+    /**
+     * Closes without losing the answer: a producer may still be sending, and closing a socket with
+     * unread bytes resets it, which can discard the answer at the producer. So: half-close (FIN),
+     * drop what still arrives, and close when the producer does or after {@link #LINGER_MILLIS}.
+     */
+    private void lingeringClose(io.netty.channel.ChannelFuture written) {
+        written.addListener(f -> {
+            if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d && d.isActive()) {
+                d.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext context) {
         if (!finished) {
             finished = true;
@@ -188,6 +255,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         bytes += n;
         lastBytesNanos = System.nanoTime();
         boolean room = body.accept(content);
+        reportReceived();
         logGarbage();
         if (!room && !pausedForRoom) {
             pausedForRoom = true;
@@ -198,6 +266,26 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             }));
         }
         throttle();
+    }
+
+    /** Tells the metrics what arrived since the last call: bytes, and the audio they held. */
+    private void reportReceived() {
+        double seconds = audioSeconds();
+        if (bytes > reportedBytes || seconds > reportedSeconds) {
+            mount.countRead(bytes - reportedBytes);
+            metrics.producerReceived(mount.config().path(), bytes - reportedBytes, Math.max(0, seconds - reportedSeconds));
+            reportedBytes = bytes;
+            reportedSeconds = Math.max(seconds, reportedSeconds);
+        }
+    }
+
+    /** Seconds of audio taken so far: PCM sample frames, or MP3 frames at the stream's frame duration. */
+    private double audioSeconds() {
+        if (source.isMp3()) {
+            FrameHeader h = mount.stream().lastHeader().orElse(null);
+            return h == null ? 0 : (double) source.mp3FramesIn() * h.samplesPerFrame() / h.sampleRateHz();
+        }
+        return seconds();
     }
 
     private void throttle() {
@@ -248,6 +336,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuseAfterEnd(String message) {
+        metrics.producerRefused(400);
         closeSource(message);
         forgetCreatedMount();
         respond(HttpResponseStatus.BAD_REQUEST, message);
@@ -259,6 +348,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
+        metrics.producerRefused(status.code());
         closeSource(message);
         forgetCreatedMount();
         if (transport == Transport.WEBSOCKET) {
@@ -286,6 +376,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     private void closeSource(String problem) {
         source.close();
+        reportReceived();
         metrics.producerDisconnected(mount.config().path(), bytes);
         String path = mount.config().path();
         String what = source.isMp3()
@@ -331,6 +422,11 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     /** A final response, then the connection closes: through the HTTP codec if it is there, else as raw bytes. */
     private void respond(HttpResponseStatus status, String message) {
+        respond(status, message, false);
+    }
+
+    private void respond(HttpResponseStatus status, String message, boolean linger) {
+        this.status = status.code();
         ctx.channel().config().setAutoRead(true);
         byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
         HttpHeaders headers = new DefaultHttpHeaders();
@@ -342,10 +438,18 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             FullHttpResponse res = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(text));
             res.headers().set(headers);
             HttpUtil.setKeepAlive(res, false);
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            close(ctx.writeAndFlush(res), linger);
         } else {
             ctx.write(HttpWire.head(ctx.alloc(), version, status, headers));
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(text)).addListener(ChannelFutureListener.CLOSE);
+            close(ctx.writeAndFlush(Unpooled.wrappedBuffer(text)), linger);
+        }
+    }
+
+    private void close(io.netty.channel.ChannelFuture written, boolean linger) {
+        if (linger) {
+            lingeringClose(written);
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -174,7 +174,7 @@ public final class IngestRequests {
             }
             MountConfig d = ingest.mountDefaults();
             config = new MountConfig(path, "mp3cast " + path, d.description(), d.genre(), d.burstMillis(),
-                    d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes());
+                    d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes(), d.hlsSegmentMillis(), d.hlsWindowSegments());
             encoder = SourceSpecs.encoder(params, ingest.encoderDefaults());
         } catch (IllegalArgumentException e) {
             refuse(ctx, req, state, HttpResponseStatus.BAD_REQUEST, e.getMessage());
@@ -213,6 +213,7 @@ public final class IngestRequests {
         String pub = h.get("ice-public", h.get("icy-pub"));
         mount.describe(h.get("ice-name", h.get("icy-name")), h.get("ice-description", h.get("icy-description")),
                 h.get("ice-genre", h.get("icy-genre")), pub == null ? null : pub.trim().equals("1"));
+        mount.sourceAgent(h.get(HttpHeaderNames.USER_AGENT));
     }
 
     private static void start(ChannelHandlerContext ctx, HttpRequest req, ServerState state, LiveMount mount,
@@ -220,7 +221,7 @@ public final class IngestRequests {
         IngestHandler.Transport transport = isWebSocket(req) ? IngestHandler.Transport.WEBSOCKET
                 : isRaw(req) ? IngestHandler.Transport.RAW : IngestHandler.Transport.HTTP_BODY;
         IngestHandler handler = new IngestHandler(mount, source, body, transport, req.protocolVersion(),
-                state.ingest().settings().maxBodyKbps(), state.metrics(), createdIn);
+                state.ingest().settings().maxBodyKbps(), state.metrics(), createdIn, state.ops().accessLog());
         state.metrics().producerConnected(mount.config().path());
         LOG.info("{}: source {} pushing {} ({}, {})", mount.config().path(), source.origin(), what(format),
                 transport.name().toLowerCase(Locale.ROOT).replace('_', ' '), source.pacing() == Pacing.NONE ? "unpaced" : "paced");
@@ -250,7 +251,7 @@ public final class IngestRequests {
     }
 
     private static void handshake(ChannelHandlerContext ctx, HttpRequest req) {
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+        String url = (HttpRouter.isTls(ctx) ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, false,
                 MAX_WEBSOCKET_MESSAGE_BYTES).newHandshaker(req);
         if (handshaker == null) {
@@ -277,6 +278,8 @@ public final class IngestRequests {
     static void refuse(ChannelHandlerContext ctx, HttpRequest req, ServerState state, HttpResponseStatus status,
                        String message) {
         state.metrics().requestRejected(status.code());
+        state.metrics().producerRefused(status.code());
+        state.ops().accessLog().end(ctx.channel(), status.code(), 0);
         LOG.info("{} {} from {}: {} {}", req.method(), new QueryStringDecoder(req.uri()).path(),
                 ctx.channel().remoteAddress(), status.code(), message);
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,

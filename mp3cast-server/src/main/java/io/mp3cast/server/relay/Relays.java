@@ -67,9 +67,14 @@ public final class Relays {
         return Optional.ofNullable(pulls.get(path)).map(UpstreamPull::status);
     }
 
-    /** Stops every relay; the mounts go on until the server stops them. */
+    /** Stops pulling upstreams (a draining server): relay mounts play out what they have, then end. */
+    public void closeUpstreams() {
+        pulls.values().forEach(UpstreamPull::close);
+    }
+
+    /** Stops every relay; the mounts go on until the server stops them. Idempotent. */
     public void close() {
         sources.values().forEach(l -> l.forEach(IcecastSource::close));
-        pulls.values().forEach(UpstreamPull::close);
+        closeUpstreams();
     }
 }
