@@ -3,7 +3,10 @@ package io.mp3cast.cli;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.StereoMode;
 import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.time.Pace;
+import io.mp3cast.time.Scheduler;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -12,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,9 +37,11 @@ import picocli.CommandLine.Spec;
  *
  * <p><b>Pace.</b> mp3cast consumes a mount's audio at real time and TCP holds the sender back, so by
  * default it is sent as fast as the server takes it. Icecast takes all it is given, so for it the
- * sender paces itself ({@link Pacer}), as libshout does; {@code --realtime} and {@code --no-realtime}
- * choose either way. Everything that can be checked locally (options, the URL, the input's header)
- * is checked before connecting, so a mistake never takes a mount.
+ * sender paces itself, as libshout does: each block waits until its audio is due by the project's one
+ * schedule ({@link Pace}, on a {@link Scheduler}'s clock), so it is at most one block ahead of real
+ * time; {@code --realtime} and {@code --no-realtime} choose either way. Everything that can be checked
+ * locally (options, the URL, the input's header) is checked before connecting, so a mistake never
+ * takes a mount.
  *
  * <p><b>Title and reconnects.</b> {@code --title} is set through the server's {@code /admin/metadata}
  * once the upload runs ({@link TitleUpdate}), again after every reconnect. With {@code --reconnect}, a
@@ -68,6 +74,7 @@ final class PushCommand implements Callable<Integer> {
 
     private final StdStreams io;
     private final Map<String, String> env;
+    private final Supplier<Scheduler> clock;
 
     @Spec
     private CommandSpec spec;
@@ -125,10 +132,14 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--public", description = "ask the server to list the stream in directories (ice-public: 1)")
     private boolean listed;
 
-    /** @param env the environment, where the password may be */
-    PushCommand(StdStreams io, Map<String, String> env) {
+    /**
+     * @param env   the environment, where the password may be
+     * @param clock makes the clock {@code --realtime} paces by; the command closes it when done
+     */
+    PushCommand(StdStreams io, Map<String, String> env, Supplier<Scheduler> clock) {
         this.io = io;
         this.env = env;
+        this.clock = clock;
     }
 
     @Override
@@ -144,7 +155,7 @@ final class PushCommand implements Callable<Integer> {
         if (title != null) {
             checkHeaderText("--title", title);
         }
-        Reconnects reconnects = new Reconnects(reconnect, Pacer.SYSTEM, this::say);
+        Reconnects reconnects = new Reconnects(reconnect, Thread::sleep, this::say);
         try (Mp3Body mp3Body = mp3 ? Mp3Body.open(input, io.in()) : null;
              PcmInput pcmInput = mp3 ? null : PcmInput.open(input, rawFormat, io.in())) {
             PushTarget target = reconnects.call(() -> PushTarget.identify(url));
@@ -174,9 +185,9 @@ final class PushCommand implements Callable<Integer> {
             }
             return upload;
         };
-        Sender sender = new Sender(reconnects.call(opener), opener, reconnects, paced ? new Pacer(Pacer.SYSTEM) : null,
-                progressFor(body));
-        try {
+        Scheduler pacing = paced ? clock.get() : null;
+        Sender sender = new Sender(reconnects.call(opener), opener, reconnects, pacing, progressFor(body));
+        try (pacing) {
             sender.sendAll(body);
             String answer = sender.finish();
             if (titleUpdate[0] != null) {
@@ -271,19 +282,21 @@ final class PushCommand implements Callable<Integer> {
     private static final class Sender implements PushBody.BlockSink {
         private final Reconnects.Attempt<Upload> opener;
         private final Reconnects reconnects;
-        private final Pacer pacer;
+        private final Scheduler clock;
         private final Progress progress;
         private final long startNanos = System.nanoTime();
         private Upload upload;
+        /** Nanoseconds of audio; made at the first block (after a reconnect: anew), whose audio is due then. */
+        private Pace pace;
         private long sentNanos;
         private int reconnectCount;
 
-        /** @param pacer null to send as fast as the server takes it */
-        Sender(Upload upload, Reconnects.Attempt<Upload> opener, Reconnects reconnects, Pacer pacer, Progress progress) {
+        /** @param clock the clock to pace by, or null to send as fast as the server takes it */
+        Sender(Upload upload, Reconnects.Attempt<Upload> opener, Reconnects reconnects, Scheduler clock, Progress progress) {
             this.upload = upload;
             this.opener = opener;
             this.reconnects = reconnects;
-            this.pacer = pacer;
+            this.clock = clock;
             this.progress = progress;
         }
 
@@ -298,8 +311,8 @@ final class PushCommand implements Callable<Integer> {
         @Override
         public void accept(byte[] block, int offset, int length, long startNanos, long endNanos)
                 throws IOException, CliException {
-            if (pacer != null) {
-                pacer.awaitAudioAt(startNanos);
+            if (clock != null) {
+                awaitAudioAt(startNanos);
             }
             while (true) {
                 try {
@@ -310,9 +323,7 @@ final class PushCommand implements Callable<Integer> {
                     reconnects.waitBeforeRetry(e);
                     upload = reconnects.call(opener);
                     reconnectCount++;
-                    if (pacer != null) {
-                        pacer.restart();
-                    }
+                    pace = null;  // after a reconnect nothing is owed: the schedule starts again
                 }
             }
             progress.advance(endNanos / 1000 - sentNanos / 1000);
@@ -325,6 +336,19 @@ final class PushCommand implements Callable<Integer> {
 
         void close() {
             upload.close();
+        }
+
+        /** Waits until audio that starts {@code audioNanos} into the stream is due. */
+        private void awaitAudioAt(long audioNanos) throws InterruptedIOException {
+            if (pace == null) {
+                pace = new Pace(Pace.NANOS, clock.nanoTime() - audioNanos);
+            }
+            try {
+                clock.sleepUntil(pace.dueNanos(audioNanos));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while pacing the upload");
+            }
         }
 
         long sentNanos() {

@@ -13,6 +13,12 @@ final class Reconnects {
     static final long FIRST_DELAY_MILLIS = 1000;
     static final long MAX_DELAY_MILLIS = 30_000;
 
+    /** How to wait between attempts: {@link Thread#sleep(long)} outside tests. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleepMillis(long millis) throws InterruptedException;
+    }
+
     /** A connection attempt. */
     @FunctionalInterface
     interface Attempt<T> {
@@ -20,14 +26,14 @@ final class Reconnects {
     }
 
     private final boolean enabled;
-    private final Pacer.Clock clock;
+    private final Sleeper sleeper;
     private final Consumer<String> say;
     private long delayMillis = FIRST_DELAY_MILLIS;
 
     /** @param say where to tell the user about each retry */
-    Reconnects(boolean enabled, Pacer.Clock clock, Consumer<String> say) {
+    Reconnects(boolean enabled, Sleeper sleeper, Consumer<String> say) {
         this.enabled = enabled;
-        this.clock = clock;
+        this.sleeper = sleeper;
         this.say = say;
     }
 
@@ -55,7 +61,7 @@ final class Reconnects {
         }
         say.accept(failure.getMessage() + "; trying again in " + delayMillis / 1000 + " s");
         try {
-            clock.sleepNanos(delayMillis * 1_000_000);
+            sleeper.sleepMillis(delayMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure;

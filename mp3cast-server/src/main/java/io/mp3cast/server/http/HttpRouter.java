@@ -270,7 +270,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private void stream(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState.Route route,
                         long requestNanos) {
         StreamRequest sr = new StreamRequest(route.path(), query.parameters(), lowerCaseHeaders(req),
-                String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""));
+                String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""), state.scheduler());
         EncoderSettings settings = route.queryEncoderParams()
                 ? SourceSpecs.encoder(firstValues(query), route.settings()) : route.settings();
         if (state.openStreams().get() >= state.maxOpenStreams()) {
@@ -280,7 +280,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         AudioSource source = route.factory().open(sr);
         try {
-            settings.effectiveBitrateKbps(source.format());  // a bad bitrate gets its 400 here; the worker opens LAME
+            settings.effectiveBitrateKbps(source.format());  // a bad bitrate gets its 400 here; the stream's job opens LAME
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -295,12 +295,15 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         headers.set(chunked ? HttpHeaderNames.TRANSFER_ENCODING : HttpHeaderNames.CONNECTION,
                 chunked ? HttpHeaderValues.CHUNKED : HttpHeaderValues.CLOSE);
         ctx.pipeline().remove(CODEC);
-        ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
-                ctx.voidPromise());
         RequestStream stream = new RequestStream(route.path(), ctx.channel(), source, settings, chunked,
                 state.metrics(), state.openStreams(), requestNanos, state.ops().accessLog());
         ctx.channel().attr(STREAM).set(stream);
-        stream.start(state.streamPool());
+        // Scheduled before the head is written, so a client holding the head knows its stream is
+        // scheduled (tests on a manual clock rely on it). The head still goes first: the stream writes
+        // from scheduler threads, and those writes reach this event loop after the current task.
+        stream.start(state.streams());
+        ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
+                ctx.voidPromise());
     }
 
     public static Params firstValues(QueryStringDecoder query) {
