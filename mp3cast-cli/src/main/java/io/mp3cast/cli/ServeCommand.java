@@ -107,14 +107,19 @@ final class ServeCommand implements Callable<Integer> {
     Integer bufferMillis;
 
     @Option(names = "--fallback-mount", paramLabel = "/PATH",
-            description = "What push mounts play while no source is connected (default: silence).")
+            description = "What push mounts play while no producer is connected (default: silence).")
     String fallbackMount;
 
     @Option(names = "--max-mounts", paramLabel = "N", description = "Mounts allowed in all, created ones included (default 64).")
     Integer maxMounts;
 
+    @Option(names = "--idle-mount-ms", paramLabel = "MS",
+            description = "A mount a producer created goes away after this long with no producer and no listener"
+                    + " (default 60000); configured mounts stay.")
+    Integer idleMountMillis;
+
     @Option(names = "--max-body-kbps", paramLabel = "KBPS",
-            description = "The fastest a source's upload is read, kilobits per second (default 50000; 0: no limit).")
+            description = "The fastest a producer's upload is read, kilobits per second (default 50000; 0: no limit).")
     Integer maxBodyKbps;
 
     @Option(names = "--relay-user", paramLabel = "NAME",
@@ -229,12 +234,12 @@ final class ServeCommand implements Callable<Integer> {
         out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
         for (Mount m : server.mounts()) {
             String base = "http://" + shown + ":" + server.port();
-            String kind = m.upstream().isPresent() ? "  relay " : m.pushFeed().isPresent() ? "  push  " : "  live  ";
+            String kind = m.upstream().isPresent() ? "  relay " : m.playoutState().isPresent() ? "  push  " : "  live  ";
             out.println(kind + base + m.path() + m.upstream().map(u -> " <- " + u.url()).orElse("")
                     + "  (HLS: " + base + m.hlsPlaylistPath() + ")");
             m.relays().forEach(r -> out.println("        -> " + r.url()));
         }
-        out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
+        out.println("  producers push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
         if (s.master.relayPassword() != null) {
             out.println("  Icecast slaves relay every mount: <master-server> with user " + s.master.relayUser());
@@ -317,7 +322,8 @@ final class ServeCommand implements Callable<Integer> {
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, hls-segment-ms, hls-window,"
                         + " max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " drain-ms, access-log, metrics, tls-cert, tls-key, tls-port, relay-user, relay-password,"
+                        + " idle-mount-ms, drain-ms, access-log, metrics, tls-cert, tls-key, tls-port,"
+                        + " relay-user, relay-password,"
                         + " mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
@@ -351,7 +357,8 @@ final class ServeCommand implements Callable<Integer> {
                     number("buffer-ms", pick(c.bufferMillis, f.remove("buffer-ms"), "" + d.bufferMillis())),
                     pick(c.fallbackMount, f.remove("fallback-mount"), null),
                     number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
-                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())));
+                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())),
+                    number("idle-mount-ms", pick(c.idleMountMillis, f.remove("idle-mount-ms"), "" + d.idleMountMillis())));
         }
 
         private static boolean bool(String name, String value) {

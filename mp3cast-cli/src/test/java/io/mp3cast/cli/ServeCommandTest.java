@@ -178,7 +178,8 @@ class ServeCommandTest {
         String help = new CommandLine(new ServeCommand()).getUsageMessage();
         List<String> options = List.of("--port", "--host", "--mount", "--config", "--encoder", "--burst-ms",
                 "--queue-ms", "--batch-ms", "--hls-segment-ms", "--hls-window", "--max-streams", "--admin-password", "--source-password", "--[no-]create-mounts",
-                "--[no-]takeover", "--buffer-ms", "--fallback-mount", "--max-mounts", "--max-body-kbps");
+                "--[no-]takeover", "--buffer-ms", "--fallback-mount", "--max-mounts", "--max-body-kbps",
+                "--idle-mount-ms");
         assertThat(options.stream().filter(help::contains).collect(Collectors.toList())).isEqualTo(options);
     }
 
@@ -189,7 +190,7 @@ class ServeCommandTest {
                 "--max-mounts", "5", "--max-body-kbps", "1000",
                 "--mount", "/stream.mp3=tone", "--mount", "/live.mp3=push:bitrate=32,name=Live").start()) {
             Mount live = server.mount("/live.mp3");
-            assertThat(live.pushFeed()).hasValueSatisfying(p -> assertThat(p.settings().bufferMillis()).isEqualTo(3000));
+            assertThat(live.pushBufferMillis()).isEqualTo(3000);
             assertThat(live.config().name()).isEqualTo("Live");
             assertThat(out.toString()).contains("push  http://127.0.0.1:" + server.port() + "/live.mp3",
                     "live  http://127.0.0.1:" + server.port() + "/stream.mp3", "(user source)");
@@ -215,10 +216,10 @@ class ServeCommandTest {
                 "buffer-ms = 4000",
                 "max-mounts = 3",
                 "max-body-kbps = 0",
+                "idle-mount-ms = 5000",
                 "mount./live.mp3 = push"));
         try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0").start()) {
-            assertThat(server.mount("/live.mp3").pushFeed()).hasValueSatisfying(
-                    p -> assertThat(p.settings().bufferMillis()).isEqualTo(4000));
+            assertThat(server.mount("/live.mp3").pushBufferMillis()).isEqualTo(4000);
         }
         Files.writeString(file, "create-mounts = maybe\n");
         assertThatThrownBy(() -> parse("--config", file.toString(), "--port", "0").start())

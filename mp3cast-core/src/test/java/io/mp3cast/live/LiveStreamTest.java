@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.source.AudioSources;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
-import io.mp3cast.testing.ManualClock;
 import io.mp3cast.testing.Mp3Decoding;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -100,7 +100,7 @@ class LiveStreamTest {
 
     @Test
     void aPacedFeedPublishesOneSecondOfAudioPerClockSecondThatDecodesToTheTone() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         LiveStream s = new LiveStream("/tone.mp3", new LiveStreamSettings(0, 20_000));
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         Cursor c = s.cursor();

@@ -1,10 +1,11 @@
 package io.mp3cast.mp3;
 
-import static io.mp3cast.mp3.TestFrames.concat;
-import static io.mp3cast.mp3.TestFrames.frame;
-import static io.mp3cast.mp3.TestFrames.garbage;
-import static io.mp3cast.mp3.TestFrames.id3v1;
-import static io.mp3cast.mp3.TestFrames.id3v2;
+import io.mp3cast.testing.TestFrames;
+import static io.mp3cast.testing.TestFrames.concat;
+import static io.mp3cast.testing.TestFrames.frame;
+import static io.mp3cast.testing.TestFrames.garbage;
+import static io.mp3cast.testing.TestFrames.id3v1;
+import static io.mp3cast.testing.TestFrames.id3v2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.mp3cast.mp3;
 
+import io.mp3cast.testing.TestFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

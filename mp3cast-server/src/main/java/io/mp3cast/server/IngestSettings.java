@@ -19,12 +19,28 @@ import java.util.Optional;
  *                          create more get 403
  * @param maxBodyKbps       the fastest a source's bytes are read, in kilobits per second, whatever
  *                          its pacing; 0 for no limit
+ * @param idleMountMillis   a mount a producer created goes away once it has had no producer and no
+ *                          listener for this long (configured mounts stay)
  */
 public record IngestSettings(String sourcePassword, boolean createMounts, boolean takeover, int bufferMillis,
-                             String fallbackMount, int maxMounts, int maxBodyKbps) {
+                             String fallbackMount, int maxMounts, int maxBodyKbps, long idleMountMillis) {
 
-    /** No password (loopback only), mounts created on demand, no takeover, 10 s buffer, no fallback, 64 mounts, 50 Mbit/s. */
-    public static final IngestSettings DEFAULT = new IngestSettings(null, true, false, 10_000, null, 64, 50_000);
+    /**
+     * No password (loopback only), mounts created on demand, no takeover, 10 s buffer, no fallback,
+     * 64 mounts, 50 Mbit/s, created mounts removed after 60 s idle.
+     */
+    public static final IngestSettings DEFAULT = new IngestSettings(null, true, false, 10_000, null, 64, 50_000, 60_000);
+    /** The longest {@link #idleMountMillis()}: a day. */
+    public static final long MAX_IDLE_MOUNT_MILLIS = 86_400_000L;
+
+    /** Settings with the default idle time for created mounts. */
+    public IngestSettings(String sourcePassword, boolean createMounts, boolean takeover, int bufferMillis,
+                          String fallbackMount, int maxMounts, int maxBodyKbps) {
+        this(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps,
+                DEFAULT_IDLE_MOUNT_MILLIS);
+    }
+
+    private static final long DEFAULT_IDLE_MOUNT_MILLIS = 60_000;
 
     public IngestSettings {
         if (sourcePassword != null && sourcePassword.isEmpty()) {
@@ -43,6 +59,10 @@ public record IngestSettings(String sourcePassword, boolean createMounts, boolea
         if (maxBodyKbps < 0) {
             throw new IllegalArgumentException("maxBodyKbps not supported: " + maxBodyKbps + " (>= 0, 0 for no limit)");
         }
+        if (idleMountMillis < 1 || idleMountMillis > MAX_IDLE_MOUNT_MILLIS) {
+            throw new IllegalArgumentException("idleMountMillis not supported: " + idleMountMillis
+                    + " (1-" + MAX_IDLE_MOUNT_MILLIS + ")");
+        }
     }
 
     public Optional<String> fallback() {
@@ -50,31 +70,35 @@ public record IngestSettings(String sourcePassword, boolean createMounts, boolea
     }
 
     public IngestSettings withSourcePassword(String password) {
-        return new IngestSettings(password, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps);
+        return new IngestSettings(password, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps, idleMountMillis);
     }
 
     public IngestSettings withCreateMounts(boolean create) {
-        return new IngestSettings(sourcePassword, create, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps);
+        return new IngestSettings(sourcePassword, create, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps, idleMountMillis);
     }
 
     public IngestSettings withTakeover(boolean allow) {
-        return new IngestSettings(sourcePassword, createMounts, allow, bufferMillis, fallbackMount, maxMounts, maxBodyKbps);
+        return new IngestSettings(sourcePassword, createMounts, allow, bufferMillis, fallbackMount, maxMounts, maxBodyKbps, idleMountMillis);
     }
 
     public IngestSettings withBufferMillis(int ms) {
-        return new IngestSettings(sourcePassword, createMounts, takeover, ms, fallbackMount, maxMounts, maxBodyKbps);
+        return new IngestSettings(sourcePassword, createMounts, takeover, ms, fallbackMount, maxMounts, maxBodyKbps, idleMountMillis);
     }
 
     public IngestSettings withFallbackMount(String path) {
-        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, path, maxMounts, maxBodyKbps);
+        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, path, maxMounts, maxBodyKbps, idleMountMillis);
     }
 
     public IngestSettings withMaxMounts(int n) {
-        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, n, maxBodyKbps);
+        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, n, maxBodyKbps, idleMountMillis);
+    }
+
+    public IngestSettings withIdleMountMillis(long ms) {
+        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps, ms);
     }
 
     public IngestSettings withMaxBodyKbps(int kbps) {
-        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, kbps);
+        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, kbps, idleMountMillis);
     }
 
     /** Never shows the password. */
@@ -82,6 +106,6 @@ public record IngestSettings(String sourcePassword, boolean createMounts, boolea
     public String toString() {
         return "IngestSettings[sourcePassword=" + (sourcePassword == null ? "none" : "***") + ", createMounts="
                 + createMounts + ", takeover=" + takeover + ", bufferMillis=" + bufferMillis + ", fallbackMount="
-                + fallbackMount + ", maxMounts=" + maxMounts + ", maxBodyKbps=" + maxBodyKbps + "]";
+                + fallbackMount + ", maxMounts=" + maxMounts + ", maxBodyKbps=" + maxBodyKbps + ", idleMountMillis=" + idleMountMillis + "]";
     }
 }

@@ -1,16 +1,18 @@
 package io.mp3cast.server;
 
 import io.mp3cast.server.hls.Hls;
-import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.relay.Relays;
 import io.mp3cast.live.FeedState;
 import io.mp3cast.live.LiveStream;
+import io.mp3cast.live.push.PlayoutState;
 import io.mp3cast.live.push.PushFeed;
+import io.mp3cast.server.live.LiveMount;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A running live mount, as the embedder sees it: its stream, its listeners, its title.
+ * A running live mount, as the embedder sees it: what it plays, its listeners, its title. A view:
+ * the stream and the feed behind it stay the server's (push audio with {@link Mp3CastServer#push}).
  *
  * <p>Thread-safe.
  */
@@ -36,21 +38,38 @@ public final class Mount {
         return Hls.playlistPath(path());
     }
 
-    /** The frames of this mount: publish into it only if its feed does not. */
-    public LiveStream stream() {
-        return mount.stream();
-    }
-
     public FeedState feedState() {
         return mount.feed().state();
     }
 
-    /**
-     * The push feed when sources feed this mount: its source state, buffer and connected source.
-     * An embedder may push into it too ({@link PushFeed#connect}), as a network source would.
-     */
-    public Optional<PushFeed> pushFeed() {
-        return mount.push();
+    /** For a push mount, what it plays: a producer's audio, silence, the fallback, or nothing yet. */
+    public Optional<PlayoutState> playoutState() {
+        return mount.push().map(PushFeed::playoutState);
+    }
+
+    /** Whether a producer is pushing into this mount now. */
+    public boolean hasProducer() {
+        return mount.push().flatMap(PushFeed::producer).isPresent();
+    }
+
+    /** Producers this push mount has admitted so far (0 for a generated mount). */
+    public long producersConnected() {
+        return mount.push().map(PushFeed::producersConnected).orElse(0L);
+    }
+
+    /** How far ahead of real time producers may push into this mount, in milliseconds (0 for a generated mount). */
+    public int pushBufferMillis() {
+        return mount.push().map(p -> p.settings().bufferMillis()).orElse(0);
+    }
+
+    /** Audio pushed and not played yet, in milliseconds (0 for a generated mount). */
+    public long bufferedMillis() {
+        return mount.push().map(PushFeed::bufferedMillis).orElse(0L);
+    }
+
+    /** Audio published so far, in microseconds. */
+    public long audioMicros() {
+        return mount.stream().publishedMicros();
     }
 
     /** What feeds the mount, as status pages show it: {@code "tone 440 Hz"}, {@code "push: ..."}. */
@@ -81,16 +100,27 @@ public final class Mount {
         return relays.upstream(path());
     }
 
+    /** Sets the title radio players show (ICY {@code StreamTitle}), as Icecast's {@code updinfo} does. */
+    public void setTitle(String title) {
+        mount.setTitle(title);
+    }
+
     /**
      * Stops the mount's feed: listeners get the frames already published, then the end of their
-     * response, and later listeners get only what is left in the ring. Idempotent.
+     * response. The mount stays listed, ended (its HLS playlist says so); one a producer created goes
+     * away once it has no listener for the idle time. Idempotent.
      */
     public void stop() {
         mount.stop();
     }
 
-    /** Sets the title radio players show (ICY {@code StreamTitle}), as Icecast's {@code updinfo} does. */
-    public void setTitle(String title) {
-        mount.setTitle(title);
+    /** The frames themselves, for this package's tests. */
+    LiveStream stream() {
+        return mount.stream();
+    }
+
+    /** The push feed itself, for this package's tests. */
+    Optional<PushFeed> pushFeed() {
+        return mount.push();
     }
 }

@@ -5,7 +5,6 @@ import io.mp3cast.server.http.HttpRouter;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.ingest.IngestContext;
-import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
 import io.mp3cast.server.streams.RequestStreams;
@@ -26,9 +25,11 @@ import io.mp3cast.source.AudioSources;
 import io.mp3cast.live.FrameFeed;
 import io.mp3cast.source.PacedSource;
 import io.mp3cast.live.PacedSourceFeed;
-import io.mp3cast.time.PacingClock;
 import io.mp3cast.time.Scheduler;
-import io.mp3cast.live.push.PushSettings;
+import io.mp3cast.live.push.Pacing;
+import io.mp3cast.live.push.Producer;
+import io.mp3cast.live.push.PushFeed;
+import io.mp3cast.pcm.PcmFormat;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -54,6 +55,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +120,7 @@ public final class Mp3CastServer implements AutoCloseable {
         return host;
     }
 
-    /** The live mount at {@code path}: configured, or created by a source. */
+    /** The live mount at {@code path}: configured, or created by a producer. */
     public Mount mount(String path) {
         LiveMount m = state.mounts().get(path);
         if (m == null) {
@@ -127,11 +129,53 @@ public final class Mp3CastServer implements AutoCloseable {
         return new Mount(m, state.relays());
     }
 
-    /** The live mounts now, in the order they were added (sources add mounts while the server runs). */
+    /** The live mounts now, in the order they were added (producers add mounts while the server runs). */
     public Collection<Mount> mounts() {
         List<Mount> all = new ArrayList<>();
         state.mounts().values().forEach(m -> all.add(new Mount(m, state.relays())));
         return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * Pushes PCM in {@code format} into the push mount at {@code path} from this program, as a network
+     * producer would: the mount is created if there is none (with the defaults of mounts producers
+     * create, and removed once idle), and its buffer holds the writer back ({@link PushWriter}).
+     *
+     * @throws IllegalArgumentException when {@code path} is a generated mount or cannot be a mount, or
+     *                                  the encoder settings cannot encode {@code format}
+     * @throws IllegalStateException    when the mount has a producer (and takeover is off), the mount
+     *                                  limit is reached, or the server is stopping
+     */
+    public PushWriter push(String path, PcmFormat format) {
+        Objects.requireNonNull(format, "format");
+        Producer producer = connect(path);
+        try {
+            producer.beginPcm(format);
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
+        }
+        return new PushWriter(path, producer, format);
+    }
+
+    /** As {@link #push(String, PcmFormat)}, for MP3 passed through frame by frame. */
+    public PushWriter pushMp3(String path) {
+        Producer producer = connect(path);
+        producer.beginMp3();
+        return new PushWriter(path, producer, null);
+    }
+
+    private Producer connect(String path) {
+        MountRegistry.Creation made = state.registry().createForProducer(state.registry().producerMountConfig(path),
+                state.ingest().encoderDefaults());
+        LiveMount mount = made.mount().orElseThrow(() -> new IllegalStateException(path + ": no mount: "
+                + (made.result() == MountRegistry.Created.LIMIT_REACHED
+                ? state.registry().maxMounts() + " mounts is the limit" : "the server is stopping")));
+        PushFeed feed = mount.push().orElseThrow(() -> new IllegalArgumentException(path
+                + ": not a push mount (its audio is generated)"));
+        return feed.connect("embedder", Pacing.REAL_TIME, state.ingest().settings().takeover())
+                .orElseThrow(() -> new IllegalStateException(path + " already has a producer ("
+                        + feed.producer().map(Producer::origin).orElse("another") + "), and takeover is off"));
     }
 
     /** Per-request streams open now. */
@@ -165,9 +209,7 @@ public final class Mp3CastServer implements AutoCloseable {
         state.mounts().values().forEach(m -> m.push().ifPresent(p -> feeds.add(p.drain())));
         boolean clean = awaitUntil(deadline, () -> feeds.stream().allMatch(CompletableFuture::isDone)
                 && state.openStreams().get() == 0);
-        for (LiveMount m : state.registry().close().values()) {
-            m.stop();
-        }
+        state.registry().close();
         state.ops().channels().forEach(ch -> {
             if (ch.pipeline().get(HttpRouter.CODEC) != null && ch.pipeline().get("ingest") == null) {
                 ch.close();  // an idle keep-alive connection
@@ -211,9 +253,7 @@ public final class Mp3CastServer implements AutoCloseable {
         state.ops().health().draining();
         closeListeningSockets();
         state.relays().close();
-        for (LiveMount m : state.registry().close().values()) {
-            m.stop();
-        }
+        state.registry().close();
         state.streams().closeAll();
         if (state.ownsScheduler()) {
             state.scheduler().close();
@@ -236,7 +276,6 @@ public final class Mp3CastServer implements AutoCloseable {
         private final Map<String, List<RelayTarget>> relayTo = new LinkedHashMap<>();
         private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
         private MasterSettings master = MasterSettings.DEFAULT;
-        private PacingClock clock = PacingClock.SYSTEM;
         private Scheduler scheduler;
         private ServerMetrics metrics = ServerMetrics.NONE;
         private int sendBufferBytes = 16 * 1024;
@@ -246,8 +285,8 @@ public final class Mp3CastServer implements AutoCloseable {
         private AccessLog accessLog = AccessLog.OFF;
         private TlsSettings tls;
 
-        /** A mount to start: its feed is made at start, when the registry a push mount's fallback lives in exists. */
-        private record MountPlan(MountConfig config, FrameFeed feed, Function<MountRegistry, LiveMount> push) {}
+        /** A mount to start: made at start, when the scheduler and the registry (a push mount's fallback lives there) exist. */
+        private record MountPlan(MountConfig config, BiFunction<MountRegistry, Scheduler, LiveMount> make) {}
 
         private Builder() {}
 
@@ -277,7 +316,8 @@ public final class Mp3CastServer implements AutoCloseable {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(feed, "feed");
             checkFreePath(config.path());
-            mounts.put(config.path(), new MountPlan(config, feed, null));
+            mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config, feed, metrics,
+                    ByteBufAllocator.DEFAULT)));
             return this;
         }
 
@@ -298,12 +338,8 @@ public final class Mp3CastServer implements AutoCloseable {
             if (fallbackPath != null) {
                 MountConfig.of(fallbackPath);  // validates the path
             }
-            mounts.put(config.path(), new MountPlan(config, null, registry -> {
-                IngestSettings s = ingest;
-                return IngestRequests.pushMount(config, encoder,
-                        new PushSettings(s.bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
-                        fallbackPath != null ? fallbackPath : s.fallbackMount(), registry, clock, metrics);
-            }));
+            mounts.put(config.path(), new MountPlan(config, (registry, s) -> registry.newPushMount(config, encoder,
+                    fallbackPath != null ? fallbackPath : ingest.fallbackMount())));
             return this;
         }
 
@@ -368,8 +404,15 @@ public final class Mp3CastServer implements AutoCloseable {
 
         /** As {@link #mount(MountConfig, AudioSource, EncoderSettings)}, with a description for status pages. */
         public Builder mount(MountConfig config, AudioSource source, EncoderSettings settings, String description) {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(description, "description");
             checkFreePath(config.path());
-            return mount(config, new PacedSourceFeed(source, settings, clock, description));
+            settings.effectiveBitrateKbps(source.format());  // a bad bitrate fails here, not at start
+            int stepMillis = Math.max(PacedSourceFeed.STEP_MILLIS, Math.min(config.batchMillis(), 100));
+            mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config,
+                    new PacedSourceFeed(source, settings, s, description, stepMillis), metrics, ByteBufAllocator.DEFAULT)));
+            return this;
         }
 
         /** A per-request route: each GET gets its own source from {@code factory}, encoded with {@code settings}. */
@@ -407,12 +450,6 @@ public final class Mp3CastServer implements AutoCloseable {
          */
         public Builder scheduler(Scheduler newScheduler) {
             this.scheduler = Objects.requireNonNull(newScheduler, "scheduler");
-            return this;
-        }
-
-        /** The clock that paces mounts added after this call (tests use a manual one). */
-        public Builder pacingClock(PacingClock newClock) {
-            this.clock = Objects.requireNonNull(newClock, "clock");
             return this;
         }
 
@@ -480,23 +517,23 @@ public final class Mp3CastServer implements AutoCloseable {
                     throw new IllegalArgumentException("relayTo: no mount at " + path + " (mounts: " + mounts.keySet() + ")");
                 }
             }
-            MountRegistry registry = new MountRegistry(ingest.maxMounts());
-            ServerMetrics hooks = metrics;
             Relays relays = new Relays(relayTo, upstreams);
-            registry.onChange(added -> hooks.mountAdded(new Mount(added, relays)),
-                    gone -> hooks.mountRemoved(new Mount(gone, relays)));
-            mounts.forEach((path, plan) -> registry.create(path, () -> plan.push() != null ? plan.push().apply(registry)
-                    : new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
-            Map<String, LiveMount> live = registry.snapshot();
-            ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
-                    "fallback mount {} is not configured: push mounts play silence until a source creates it", f));
             boolean ownScheduler = scheduler == null;
             Scheduler playout = ownScheduler
                     ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
+            IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults);
+            MountRegistry registry = new MountRegistry(ingestContext, playout, metrics);
+            ServerMetrics hooks = metrics;
+            registry.onChange(added -> hooks.mountAdded(new Mount(added, relays)),
+                    gone -> hooks.mountRemoved(new Mount(gone, relays)));
+            mounts.forEach((path, plan) -> registry.add(path, () -> plan.make().apply(registry, playout)));
+            Map<String, LiveMount> live = registry.snapshot();
+            ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
+                    "fallback mount {} is not configured: push mounts play silence until a producer creates it", f));
             RequestStreams streams = new RequestStreams(playout, RequestStreams.readerPool(maxOpenStreams));
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, streams, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults), playout, ownScheduler,
+                    ingestContext, playout, ownScheduler,
                     new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
                             new Tally()), new Hls(metrics),
                     relays, master);
@@ -522,7 +559,7 @@ public final class Mp3CastServer implements AutoCloseable {
                 throw new IOException("cannot listen on " + host + ":" + port + (tls != null && tls.ownPort()
                         ? " and " + tls.port() + " (TLS)" : "") + ": " + e.getMessage(), e);
             }
-            live.values().forEach(LiveMount::start);
+            registry.start();
             routes.keySet().forEach(metrics::routeAdded);
             state.ops().health().started(group);
             LoopLag.start(group, metrics);
@@ -576,7 +613,6 @@ public final class Mp3CastServer implements AutoCloseable {
         private static AudioSource demo(String name, StreamRequest req) {
             Params p = new Params(firstValues(req));
             double seconds = p.decimal("seconds", 10, 0, 3600);
-            p.has("bitrate");
             String pace = p.string("pace", "none");
             if (!pace.equals("none") && !pace.equals("realtime")) {
                 throw new IllegalArgumentException("pace: '" + pace + "' not supported (none, realtime)");

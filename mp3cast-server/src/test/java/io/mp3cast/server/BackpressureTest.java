@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.testing.AudioMath;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import io.mp3cast.testing.Signals;
 import java.io.IOException;
@@ -25,7 +25,7 @@ class BackpressureTest {
     @Test
     void aProducerTenTimesFasterThanRealTimeIsSlowedByTcpWhileMemoryStaysBoundedAndTheListenerGetsRealTime()
             throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = PcmPushTest.pushServer(clock)
                 .ingest(IngestSettings.DEFAULT.withBufferMillis(BUFFER_MILLIS)).start();
              Pusher producer = Pusher.chunked(server.port(), 16 * 1024, "/fast.mp3?format=f32le&rate=24000&channels=1")) {

@@ -3,7 +3,7 @@ package io.mp3cast.server;
 import static io.mp3cast.server.ServerFixture.toneServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +18,7 @@ class BadRequestTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = toneServer(new ManualClock(), MountConfig.of("/stream.mp3")).adminPassword("secret").demoRoutes()
+        server = toneServer(Scheduler.manual(), MountConfig.of("/stream.mp3")).adminPassword("secret").demoRoutes()
                 .ingest(IngestSettings.DEFAULT.withSourcePassword("source-secret")).start();
     }
 

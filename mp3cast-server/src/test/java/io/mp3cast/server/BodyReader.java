@@ -4,6 +4,7 @@ package io.mp3cast.server;
 final class BodyReader extends Thread {
     private final RawHttp http;
     private volatile byte[] result;
+    private volatile long received;
     private volatile Exception failure;
 
     private BodyReader(RawHttp http) {
@@ -20,10 +21,22 @@ final class BodyReader extends Thread {
     @Override
     public void run() {
         try {
-            result = http.readAll();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = http.body.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+                received += n;
+            }
+            result = out.toByteArray();
         } catch (Exception e) {
             failure = e;
         }
+    }
+
+    /** Body bytes read so far. */
+    long received() {
+        return received;
     }
 
     byte[] body() throws Exception {

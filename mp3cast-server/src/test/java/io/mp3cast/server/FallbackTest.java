@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.testing.AudioMath;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import io.mp3cast.testing.Signals;
 import org.junit.jupiter.api.Test;
@@ -16,8 +16,8 @@ class FallbackTest {
 
     @Test
     void aPushMountWithoutASourcePlaysItsFallbackMountThenTheSourceThenTheFallbackAgain() throws Exception {
-        ManualClock clock = new ManualClock(2);
-        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).pacingClock(clock)
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)
                 .mount(MountConfig.of("/music.mp3"), AudioSources.tone(24000, 880), EncoderSettings.cbr(64), "tone")
                 .ingest(IngestSettings.DEFAULT.withFallbackMount("/music.mp3"))
                 .pushMount(MountConfig.of("/live.mp3"), EncoderSettings.cbr(64)).start()) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.source.AudioSources;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +24,7 @@ class HlsHttpTest {
 
     @Test
     void thePlaylistAndItsSegmentsCarryTheirTypesCacheHeadersAndCorsAndHeadGivesTheHeadersAlone() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = ServerFixture.toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             URI playlistUri = uri(server, "/stream.m3u8");
             send(playlistUri, "GET");
@@ -50,7 +50,7 @@ class HlsHttpTest {
 
     @Test
     void unknownAndExpiredSegmentsAndPlaylistsOfNoMountGet404sThatNoCacheKeeps() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         MountConfig config = MountConfig.of("/stream.mp3").withHls(1000, 4);  // keeps 4 + 4 + 1 segments
         try (Mp3CastServer server = ServerFixture.toneServer(clock, config).start()) {
             URI playlistUri = uri(server, "/stream.m3u8");
@@ -99,8 +99,8 @@ class HlsHttpTest {
 
     @Test
     void aNestedMountsPlaylistNamesItsSegmentsRelativeToItselfAndAMountWithoutMp3GetsOneToo() throws Exception {
-        ManualClock clock = new ManualClock(2);
-        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).pacingClock(clock)
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)
                 .mount(MountConfig.of("/radio/one.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64))
                 .mount(MountConfig.of("/live"), AudioSources.tone(24000, 330), EncoderSettings.cbr(64))
                 .start()) {
@@ -123,7 +123,7 @@ class HlsHttpTest {
 
     @Test
     void statusJsonShowsEachMountsHlsWindowOnceAClientAskedForIt() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = ServerFixture.toneServer(clock, MountConfig.of("/stream.mp3").withHls(1000, 4)).start()) {
             clock.advanceMillis(1000);
             assertThat(StatusTest.get(server.port(), "/status.json")).contains("\"hls\":{\"playlist\":\"/stream.m3u8\","

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import io.mp3cast.testing.Signals;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +40,7 @@ class HlsSegmentsTest {
 
     @Test
     void everySegmentIsTheTimestampTagThenWholeFramesAndTimestampsRunOnByEachSegmentsDuration() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         MountConfig config = MountConfig.of("/stream.mp3").withHls(1000, 4);
         try (Mp3CastServer server = ServerFixture.toneServer(clock, config).start()) {
             URI playlist = URI.create("http://127.0.0.1:" + server.port() + "/stream.m3u8");
@@ -72,8 +72,8 @@ class HlsSegmentsTest {
 
     @Test
     void aFormatChangeCutsASegmentAndMarksADiscontinuityWhileTimestampsRunOn() throws Exception {
-        ManualClock clock = new ManualClock();
-        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).pacingClock(clock)
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)
                 .pushMount(MountConfig.of("/live.mp3").withHls(1000, 8), EncoderSettings.cbr(64)).start()) {
             URI playlist = URI.create("http://127.0.0.1:" + server.port() + "/live.m3u8");
             HlsPlaylist empty = HlsPlaylist.parse(get(playlist).body());

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.offset;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.source.AudioSources;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -25,7 +25,7 @@ class IcecastMasterTest {
 
     @Test
     void theStreamListNeedsTheRelayCredentialsAndListsEveryMountOnePerLineOverHttp10() throws Exception {
-        try (Mp3CastServer server = ServerFixture.toneServer(new ManualClock(), MountConfig.of("/a.mp3"))
+        try (Mp3CastServer server = ServerFixture.toneServer(Scheduler.manual(), MountConfig.of("/a.mp3"))
                 .mount(MountConfig.of("/b.mp3"), AudioSources.tone(24000, 660), EncoderSettings.cbr(64))
                 .master(MasterSettings.DEFAULT.withRelayPassword(RELAY_PASSWORD)).adminPassword("admin-secret").start()) {
             try (RawHttp none = RawHttp.request(server.port(), "GET", "/admin/streamlist.txt", "HTTP/1.0", 0)) {

@@ -8,12 +8,12 @@ import io.mp3cast.mp3.FrameSplitter;
 import io.mp3cast.mp3.SilentFrame;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.SampleEncoding;
-import io.mp3cast.time.PacingClock;
+
 import io.mp3cast.live.push.PlayoutState;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.testing.Encoding;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import io.mp3cast.testing.Signals;
 import java.io.ByteArrayOutputStream;
@@ -29,9 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class IcecastSourceTest {
     static final String PASSWORD = "hackme";
 
-    static Mp3CastServer.Builder icecastServer(PacingClock clock) {
-        return Mp3CastServer.builder().host("127.0.0.1").port(0).pacingClock(clock)
+    /** With {@code clock} null, the server's own scheduler on the system clock. */
+    static Mp3CastServer.Builder icecastServer(Scheduler clock) {
+        Mp3CastServer.Builder b = Mp3CastServer.builder().host("127.0.0.1").port(0)
                 .ingest(IngestSettings.DEFAULT.withSourcePassword(PASSWORD));
+        return clock == null ? b : b.scheduler(clock);
     }
 
     /** Two seconds of a stereo tone at 44.1 kHz, 128 kbps, as whole frames. */
@@ -92,7 +94,7 @@ class IcecastSourceTest {
         Arrays.fill(garbage, (byte) 'A');
         int half = frames.size() / 2;
         byte[] body = Pusher.concat(id3(35), join(frames.subList(0, half)), garbage, join(frames.subList(half, frames.size())));
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = icecastServer(clock).start()) {
             RawHttp listener;
             try (Pusher source = Pusher.icecast(server.port(), "/live.mp3", PASSWORD, "Ice-Name: Test radio",
@@ -130,7 +132,7 @@ class IcecastSourceTest {
     @Test
     void theLegacySourceMethodPushesMp3Too() throws Exception {
         List<byte[]> frames = stereoFrames(1);
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = icecastServer(clock).start()) {
             try (Pusher source = Pusher.legacySource(server.port(), "/old.mp3", PASSWORD)) {
                 source.writeInPieces(join(frames), 1000);
@@ -154,7 +156,7 @@ class IcecastSourceTest {
         List<byte[]> frames = stereoFrames(2);
         Path in = dir.resolve("in.mp3");
         Files.write(in, join(frames));
-        try (Mp3CastServer server = icecastServer(PacingClock.SYSTEM).start()) {
+        try (Mp3CastServer server = icecastServer(null).start()) {
             String url = "icecast://source:" + PASSWORD + "@127.0.0.1:" + server.port() + "/ff.mp3";
             Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-re", "-i", in.toString(),
                     "-c:a", "copy", "-f", "mp3", url).redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg.log").toFile())
@@ -175,7 +177,7 @@ class IcecastSourceTest {
     @Test
     void ffmpegEncodingLiveToIcecastIsHeardAsTheToneItEncodes(@TempDir Path dir) throws Exception {
         String ffmpeg = Tools.require("ffmpeg", "ffmpeg");
-        try (Mp3CastServer server = icecastServer(PacingClock.SYSTEM).start()) {
+        try (Mp3CastServer server = icecastServer(null).start()) {
             String url = "icecast://source:" + PASSWORD + "@127.0.0.1:" + server.port() + "/live.mp3";
             Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
                     "-i", "sine=frequency=440:sample_rate=44100:duration=2", "-c:a", "libmp3lame", "-b:a", "128k",

@@ -5,7 +5,7 @@ import static io.mp3cast.server.ServerFixture.toneServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.testing.Decoded;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -23,7 +23,7 @@ class IcyMetadataTest {
 
     @Test
     void anIcyClientParsesTheTitleSetThroughTheAdminCallAndAPlainClientGetsPureMp3() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         MountConfig config = MountConfig.of("/stream.mp3").withIcyMetaIntervalBytes(METAINT).withName("Test Radio");
         try (Mp3CastServer server = toneServer(clock, config).adminPassword("secret").start()) {
             Mount mount = server.mount("/stream.mp3");
@@ -61,7 +61,7 @@ class IcyMetadataTest {
 
     @Test
     void adminCallsWithoutTheRightCredentialsGet401() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).adminPassword("secret")
                 .ingest(IngestSettings.DEFAULT.withSourcePassword("pushing")).start()) {
             String query = "mount=/stream.mp3&mode=updinfo&song=x";
@@ -81,7 +81,7 @@ class IcyMetadataTest {
 
     @Test
     void withoutASourcePasswordThisMachineMaySetTitlesAsItMayPush() throws Exception {
-        try (Mp3CastServer server = toneServer(new ManualClock(), MountConfig.of("/stream.mp3")).adminPassword("secret")
+        try (Mp3CastServer server = toneServer(Scheduler.manual(), MountConfig.of("/stream.mp3")).adminPassword("secret")
                 .start()) {
             HttpResponse<String> none = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + server.port() + "/admin/metadata?mount=/stream.mp3&mode=updinfo&song=local"))

@@ -8,7 +8,7 @@ import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.SampleEncoding;
 import io.mp3cast.pcm.WavHeader;
 import io.mp3cast.source.AudioSources;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Signals;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -30,7 +30,7 @@ class IngestRulesTest {
 
     @Test
     void aMissingOrWrongFormatGets400NamingTheParameter() throws Exception {
-        try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock()).start()) {
+        try (Mp3CastServer server = PcmPushTest.pushServer(Scheduler.manual()).start()) {
             assertBad(put(server, "/a.mp3?rate=24000", oneSecond), "format: missing");
             assertBad(put(server, "/a.mp3?format=u8&rate=24000", oneSecond), "format: 'u8' not supported (f32le, s16le, s16be, wav, mp3)");
             assertBad(put(server, "/a.mp3?format=f32le", oneSecond), "rate: missing");
@@ -58,7 +58,7 @@ class IngestRulesTest {
         byte[] pcm = Pusher.s16(Signals.toShorts(Signals.toneMix(22050, 22050, 0.5, 440)), ByteOrder.LITTLE_ENDIAN);
         byte[] wav = Pusher.concat(new WavHeader(PcmFormat.of(22050, 1, SampleEncoding.INT16_LE),
                 WavHeader.UNTIL_END_OF_STREAM).toBytes(), pcm);
-        try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock()).start()) {
+        try (Mp3CastServer server = PcmPushTest.pushServer(Scheduler.manual()).start()) {
             HttpResponse<String> res = put(server, "/wav.mp3", wav);
             assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
             assertThat(res.body()).contains("pushed 1.000 s of PCM 22050 Hz mono INT16_LE");
@@ -67,7 +67,7 @@ class IngestRulesTest {
 
     @Test
     void aWrongPasswordGets401AndTheRightOneIsAccepted() throws Exception {
-        try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock())
+        try (Mp3CastServer server = PcmPushTest.pushServer(Scheduler.manual())
                 .ingest(IngestSettings.DEFAULT.withSourcePassword("s3cret")).start()) {
             String target = "/a.mp3?format=f32le&rate=24000";
             HttpResponse<String> none = put(server, target, oneSecond);
@@ -86,7 +86,7 @@ class IngestRulesTest {
 
     @Test
     void aSecondSourceOnAMountGets403WhileTheFirstIsConnected() throws Exception {
-        try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock()).start();
+        try (Mp3CastServer server = PcmPushTest.pushServer(Scheduler.manual()).start();
              Pusher first = Pusher.chunked(server.port(), "/one.mp3?format=f32le&rate=24000")) {
             first.write(oneSecond);
             awaitTrue("first source connected", () -> server.mounts().stream().anyMatch(m -> m.path().equals("/one.mp3")
@@ -101,7 +101,7 @@ class IngestRulesTest {
 
     @Test
     void withTakeoverASecondSourceReplacesTheFirstWhoseConnectionIsClosed() throws Exception {
-        try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock())
+        try (Mp3CastServer server = PcmPushTest.pushServer(Scheduler.manual())
                 .ingest(IngestSettings.DEFAULT.withTakeover(true)).start();
              Pusher first = Pusher.chunked(server.port(), "/one.mp3?format=f32le&rate=24000")) {
             first.write(oneSecond);
@@ -119,7 +119,7 @@ class IngestRulesTest {
     @Test
     void mountsAreCreatedOnlyWhenAllowedAndUpToTheLimit() throws Exception {
         String target = "?format=f32le&rate=24000";
-        try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock())
+        try (Mp3CastServer server = PcmPushTest.pushServer(Scheduler.manual())
                 .ingest(IngestSettings.DEFAULT.withCreateMounts(false))
                 .pushMount(MountConfig.of("/live.mp3"), EncoderSettings.cbr(64)).start()) {
             assertThat(IcecastSourceTest.status(server)).contains("\"mount\":\"/live.mp3\"", "\"state\":\"idle\"",
@@ -129,7 +129,7 @@ class IngestRulesTest {
             assertThat(res.body()).contains("create-mounts is off");
             assertThat(put(server, "/live.mp3" + target, oneSecond).statusCode()).isEqualTo(200);
         }
-        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).pacingClock(new ManualClock(2))
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(Scheduler.manual())
                 .mount(MountConfig.of("/tone.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64))
                 .ingest(IngestSettings.DEFAULT.withMaxMounts(2)).start()) {
             assertThat(put(server, "/a.mp3" + target, oneSecond).statusCode()).isEqualTo(200);
@@ -144,7 +144,7 @@ class IngestRulesTest {
 
     @Test
     void oversizedHeadersGet431() throws Exception {
-        try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock()).start();
+        try (Mp3CastServer server = PcmPushTest.pushServer(Scheduler.manual()).start();
              Pusher p = Pusher.chunked(server.port(), "/a.mp3?format=f32le&rate=24000", "X-Padding: " + "x".repeat(20_000))) {
             assertThat(p.response().status()).isEqualTo(431);
         }
@@ -153,7 +153,7 @@ class IngestRulesTest {
     @Test
     void theBodyRateLimitSlowsAFastSourceWithoutLosingAnything() throws Exception {
         int kbps = 4000;  // 500 kB/s: ten seconds of 24 kHz float audio take about two seconds
-        try (Mp3CastServer server = PcmPushTest.pushServer(new ManualClock())
+        try (Mp3CastServer server = PcmPushTest.pushServer(Scheduler.manual())
                 .ingest(IngestSettings.DEFAULT.withMaxBodyKbps(kbps).withBufferMillis(60_000)).start()) {
             byte[] tenSeconds = Pusher.concat(oneSecond, oneSecond, oneSecond, oneSecond, oneSecond,
                     oneSecond, oneSecond, oneSecond, oneSecond, oneSecond);

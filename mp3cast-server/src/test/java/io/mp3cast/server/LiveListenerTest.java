@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class LiveListenerTest {
 
     @Test
     void aListenerGetsTheBurstPlusFiveSecondsInWholeFramesThatDecodeWithTheRightHeaders() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             Mount mount = server.mount("/stream.mp3");
             clock.advanceMillis(3000);
@@ -56,7 +56,7 @@ class LiveListenerTest {
 
     @Test
     void twoListenersThatJoinedAtDifferentTimesGetIdenticalFramesFromTheLaterOnesStart() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3").withBurstMillis(500)).start()) {
             Mount mount = server.mount("/stream.mp3");
             clock.advanceMillis(1000);
@@ -83,7 +83,7 @@ class LiveListenerTest {
 
     @Test
     void anHttp10ListenerGetsTheSameBytesAsAChunkedOneThatJoinedWithIt() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             Mount mount = server.mount("/stream.mp3");
             clock.advanceMillis(1000);
@@ -102,7 +102,7 @@ class LiveListenerTest {
 
     @Test
     void aBatchReachesEveryListenerWhenTheyAreMoreThanOneSliceOfTheLoop() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         int n = 600;  // more than one slice (512) of writes per batch
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             Mount mount = server.mount("/stream.mp3");

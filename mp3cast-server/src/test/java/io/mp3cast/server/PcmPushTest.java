@@ -8,7 +8,7 @@ import io.mp3cast.pcm.SampleEncoding;
 import io.mp3cast.pcm.WavHeader;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import io.mp3cast.testing.Signals;
 import java.net.URI;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class PcmPushTest {
     private static final int SECONDS = 2;
 
-    static Mp3CastServer.Builder pushServer(ManualClock clock) {
-        return Mp3CastServer.builder().host("127.0.0.1").port(0).pacingClock(clock);
+    static Mp3CastServer.Builder pushServer(Scheduler clock) {
+        return Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock);
     }
 
     /** What a case pushes: the request's target and headers, its body, and the signal per channel. */
@@ -69,7 +69,7 @@ class PcmPushTest {
     @ValueSource(strings = {"f32le", "s16le", "wav", "l16"})
     void pcmPushedInOddChunksReachesAListenerWhoseDecodedAudioCorrelatesWithIt(String kind) throws Exception {
         Case c = make(kind);
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = pushServer(clock).start()) {
             Pusher.Response pushed;
             try (Pusher p = Pusher.chunked(server.port(), c.target, c.headers)) {
@@ -104,7 +104,7 @@ class PcmPushTest {
         Case c = make("f32le");
         byte[] atOnce;
         byte[] inPieces;
-        ManualClock clockA = new ManualClock();
+        Scheduler clockA = Scheduler.manual();
         try (Mp3CastServer server = pushServer(clockA).start()) {
             HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.port() + c.target))
@@ -112,7 +112,7 @@ class PcmPushTest {
             assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
             atOnce = listen(server, clockA, "/f32.mp3");
         }
-        ManualClock clockB = new ManualClock();
+        Scheduler clockB = Scheduler.manual();
         try (Mp3CastServer server = pushServer(clockB).start()) {
             try (Pusher p = Pusher.chunked(server.port(), c.target)) {
                 p.writeInPieces(c.body, 1, 3, 7, 1001, 2, 4093, 5);
@@ -130,7 +130,7 @@ class PcmPushTest {
         assertThat(b.subList(0, common)).usingElementComparator(Arrays::compare).isEqualTo(a.subList(0, common));
     }
 
-    private static byte[] listen(Mp3CastServer server, ManualClock clock, String path) throws Exception {
+    private static byte[] listen(Mp3CastServer server, Scheduler clock, String path) throws Exception {
         Mount mount = server.mount(path);
         try (RawHttp listener = RawHttp.get(server.port(), path)) {
             await("listeners", mount::listeners, 1, 10_000);
@@ -144,7 +144,7 @@ class PcmPushTest {
     void anIncompleteSampleFrameAtTheEndIsReportedAndEverySampleBeforeItIsKept() throws Exception {
         float[] mono = Signals.toneMix(24000, 24000, 0.5, 440);
         byte[] body = Pusher.concat(Pusher.f32le(mono), new byte[] {1, 2, 3});
-        try (Mp3CastServer server = pushServer(new ManualClock()).start();
+        try (Mp3CastServer server = pushServer(Scheduler.manual()).start();
              Pusher p = Pusher.chunked(server.port(), "/odd.mp3?format=f32le&rate=24000")) {
             p.writeInPieces(body, 5, 1, 2);
             Pusher.Response r = p.finish();

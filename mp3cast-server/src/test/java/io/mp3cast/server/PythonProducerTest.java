@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class PythonProducerTest {
     @Test
     void thePythonExamplePushesFiveSecondsOfItsMockSynthesizerAndAListenerDecodesAboutFiveSeconds() throws Exception {
         requireNumpy();
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = PcmPushTest.pushServer(clock).start()) {
             Tools.Run run = Tools.run(List.of(PYTHON, producerScript().toString(),
                     "http://127.0.0.1:" + server.port() + "/live.mp3", "--seconds", "5"));

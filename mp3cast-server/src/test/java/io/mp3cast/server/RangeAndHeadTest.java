@@ -5,7 +5,7 @@ import static io.mp3cast.server.ServerFixture.toneServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.testing.Decoded;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ class RangeAndHeadTest {
 
     @Test
     void safarisTwoByteProbeGets206WithAContentRangeAndItsFollowUpRangeABodyThatDecodes() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             Mount mount = server.mount("/stream.mp3");
             clock.advanceMillis(2000);
@@ -45,7 +45,7 @@ class RangeAndHeadTest {
 
     @Test
     void headGetsTheListenerHeadersAndNoBody() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).demoRoutes().start()) {
             clock.advanceMillis(500);
             try (RawHttp head = RawHttp.request(server.port(), "HEAD", "/stream.mp3", "HTTP/1.1", 0)) {
@@ -69,7 +69,7 @@ class RangeAndHeadTest {
 
     @Test
     void anHttp10ListenerGetsTheStreamWithoutChunkFramingUntilTheConnectionCloses() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).start()) {
             Mount mount = server.mount("/stream.mp3");
             clock.advanceMillis(1000);

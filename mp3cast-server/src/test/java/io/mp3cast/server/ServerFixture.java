@@ -4,7 +4,7 @@ import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.StreamObserver;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import java.io.ByteArrayOutputStream;
 import java.util.function.IntSupplier;
 
@@ -14,8 +14,8 @@ final class ServerFixture {
 
     private ServerFixture() {}
 
-    static Mp3CastServer.Builder toneServer(ManualClock clock, MountConfig mount) {
-        return Mp3CastServer.builder().host("127.0.0.1").port(0).pacingClock(clock)
+    static Mp3CastServer.Builder toneServer(Scheduler clock, MountConfig mount) {
+        return Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)
                 .mount(mount, AudioSources.tone(24000, 440), EncoderSettings.cbr(64), "tone 440 Hz");
     }
 

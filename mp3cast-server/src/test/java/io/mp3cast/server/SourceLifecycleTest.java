@@ -17,7 +17,7 @@ import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.testing.Encoding;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import io.mp3cast.testing.Signals;
 import java.util.List;
@@ -28,7 +28,7 @@ class SourceLifecycleTest {
 
     @Test
     void aListenerStaysConnectedWhileTheProducerGoesAwayHearsSilenceThenTheReturningProducer() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = PcmPushTest.pushServer(clock).start()) {
             pushTone(server, 440);
             Mount mount = server.mount("/live.mp3");
@@ -74,7 +74,7 @@ class SourceLifecycleTest {
     void anMp3SourceThatGoesAwayLeavesSilentFramesOfItsShapeUntilTheNextOnesFramesFollow() throws Exception {
         List<byte[]> first = frames(440);
         List<byte[]> second = frames(880);
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = icecastServer(clock).start()) {
             pushMp3(server, first);
             Mount mount = server.mount("/live.mp3");

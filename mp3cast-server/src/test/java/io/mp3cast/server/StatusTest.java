@@ -4,7 +4,7 @@ import static io.mp3cast.server.ServerFixture.await;
 import static io.mp3cast.server.ServerFixture.toneServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +15,7 @@ class StatusTest {
 
     @Test
     void statusJsonShowsEachMountsListenersFormatBitrateSourceUptimeAndBytesSentAndTheOpenStreams() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = toneServer(clock, MountConfig.of("/stream.mp3")).demoRoutes().start()) {
             clock.advanceMillis(1000);
             try (RawHttp listener = RawHttp.get(server.port(), "/stream.mp3")) {

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
-import io.mp3cast.testing.ManualClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
 import io.mp3cast.testing.Signals;
 import java.net.URI;
@@ -43,7 +43,7 @@ class WebSocketIngestTest {
     void binaryMessagesOfPcmAtTheMountPathReachAListener() throws Exception {
         float[] tone = Signals.toneMix(24000, 2 * 24000, 0.5, 440, 1250);
         byte[] body = Pusher.f32le(tone);
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = PcmPushTest.pushServer(clock).start()) {
             Closing closing = new Closing();
             WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -74,7 +74,7 @@ class WebSocketIngestTest {
 
     @Test
     void aWebSocketWithoutAFormatIsRefusedBeforeTheUpgradeAndTextMessagesCloseIt() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = PcmPushTest.pushServer(clock).start()) {
             String base = "ws://127.0.0.1:" + server.port() + "/ws.mp3";
             assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder()

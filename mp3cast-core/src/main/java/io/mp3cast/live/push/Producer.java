@@ -1,37 +1,38 @@
 package io.mp3cast.live.push;
 
+import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.FrameSplitter;
 import io.mp3cast.pcm.PcmFormat;
-import io.mp3cast.pcm.SampleEncoding;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One producer connected to a {@link PushFeed}: it declares what it sends ({@link #beginPcm} or
  * {@link #beginMp3}), then {@link #write}s bytes in pieces of any size, then {@link #close}s.
  *
- * <p>PCM is converted to float samples as it arrives and encoded by the feed's one continuous
- * encoder, so the producer's chunk boundaries leave no trace: bytes of an incomplete sample frame
- * (an odd byte, the left half of a stereo pair) wait for the next write. MP3 is cut into whole
- * frames by a {@link FrameSplitter} and passed through unchanged; bytes that are not frames are
- * skipped and counted ({@link #skippedBytes()}, {@link #tagBytes()}).
+ * <p>A write copies the bytes and hands them to the feed's play-out job, which encodes PCM with
+ * the feed's one continuous encoder (so the producer's chunk boundaries leave no trace) on a
+ * scheduler thread: a write does no encoding and never waits, so network event loops may call
+ * it. Bytes of an incomplete sample frame (an odd byte, the left half of a stereo pair) wait for
+ * the next write. MP3 is cut into whole frames here by a {@link FrameSplitter} and passed through
+ * unchanged; bytes that are not frames are skipped and counted ({@link #skippedBytes()},
+ * {@link #tagBytes()}).
  *
  * <p><b>Backpressure.</b> {@link #write} returns whether the feed's buffer has room for more. A
- * producer that gets {@code false} should stop sending (a network source stops reading its
+ * producer that gets {@code false} should stop sending (a network producer stops reading its
  * socket) and wait for {@link #whenRoom}; writes beyond the buffer are still taken, never
  * dropped, so the bound is the buffer plus whatever one write carries.
  *
  * <p><b>Threading.</b> One producer thread at a time calls {@code begin*}, {@code write} and
- * {@code close}. The feed may detach the source from another thread (a takeover, the feed
+ * {@code close}. The feed may detach the producer from another thread (a takeover, the feed
  * closing): the {@link #onDetached} callback then runs on that thread, and later writes are
  * ignored.
  */
 public final class Producer implements AutoCloseable {
-    /** Floats converted per encoder call: bounds the time the feed's lock is held. */
-    private static final int SCRATCH_SAMPLES = 8192;
-
-    private final PushFeed feed;
+    private final Handover handover;
+    private final EncoderSettings encoderSettings;
     private final String origin;
     private final Pacing pacing;
     private final long connectedAtMillis = System.currentTimeMillis();
@@ -39,7 +40,6 @@ public final class Producer implements AutoCloseable {
     private FrameSplitter splitter;
     private byte[] partial;
     private int partialCount;
-    private float[] scratch;
     private volatile boolean attached = true;
     private volatile boolean closed;
     private volatile Runnable detachedCallback;
@@ -47,8 +47,9 @@ public final class Producer implements AutoCloseable {
     private volatile long sampleFramesIn;
     private volatile long droppedBytes;
 
-    Producer(PushFeed feed, String origin, Pacing pacing) {
-        this.feed = feed;
+    Producer(Handover handover, EncoderSettings encoderSettings, String origin, Pacing pacing) {
+        this.handover = handover;
+        this.encoderSettings = encoderSettings;
         this.origin = origin;
         this.pacing = pacing;
     }
@@ -59,22 +60,22 @@ public final class Producer implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the feed's encoder settings cannot encode this format
      *                                  (a bitrate the rate's MPEG version lacks)
-     * @throws IllegalStateException    when the source already began
+     * @throws IllegalStateException    when the producer already began
      */
     public void beginPcm(PcmFormat pcmFormat) {
         Objects.requireNonNull(pcmFormat, "pcmFormat");
         checkNotBegun();
-        feed.beginPcm(this, pcmFormat);
+        encoderSettings.effectiveBitrateKbps(pcmFormat);
         this.format = pcmFormat;
         this.partial = new byte[pcmFormat.bytesPerFrame()];
-        this.scratch = new float[SCRATCH_SAMPLES - SCRATCH_SAMPLES % pcmFormat.channels()];
+        handover.offer(this, new Handover.BeginPcm(pcmFormat, origin));
     }
 
     /** Declares MP3, passed through frame by frame. */
     public void beginMp3() {
         checkNotBegun();
-        feed.beginMp3(this);
         this.splitter = new FrameSplitter();
+        handover.offer(this, new Handover.BeginMp3(origin));
     }
 
     /** Writes {@code bytes[offset, offset + length)}; returns whether the buffer has room for more. */
@@ -97,61 +98,55 @@ public final class Producer implements AutoCloseable {
             return true;
         }
         if (splitter != null) {
-            feed.passThrough(this, splitter, bytes);
+            writeMp3(bytes);
         } else {
             writePcm(bytes);
         }
-        return feed.hasRoom();
+        return handover.hasRoom();
     }
 
-    private void writePcm(ByteBuffer bytes) {
-        ByteBuffer in = bytes.slice().order(format.encoding() == SampleEncoding.INT16_BE
-                ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    private void writeMp3(ByteBuffer bytes) {
+        byte[] array;
+        int offset;
+        if (bytes.hasArray()) {
+            array = bytes.array();
+            offset = bytes.arrayOffset() + bytes.position();
+        } else {
+            array = new byte[bytes.remaining()];
+            bytes.duplicate().get(array);
+            offset = 0;
+        }
+        splitter.feed(array, offset, bytes.remaining(), this::handOverFrame);
         bytes.position(bytes.limit());
-        int n = 0;
-        if (partialCount > 0) {
-            int take = Math.min(partial.length - partialCount, in.remaining());
-            in.get(partial, partialCount, take);
-            partialCount += take;
-            if (partialCount < partial.length) {
-                return;
-            }
-            ByteBuffer whole = ByteBuffer.wrap(partial).order(in.order());
-            n = convert(whole, n, format.channels());
-            partialCount = 0;
+    }
+
+    private void handOverFrame(byte[] data, int offset, int length) {
+        byte[] frame = Arrays.copyOfRange(data, offset, offset + length);
+        handover.offer(this, new Handover.Mp3(frame, FrameBuffer.nanosOf(frame, 0)));
+    }
+
+    /** Hands over the whole sample frames (copied), keeping an incomplete last one for the next write. */
+    private void writePcm(ByteBuffer in) {
+        int frameBytes = partial.length;
+        int wholeFrames = (partialCount + in.remaining()) / frameBytes;
+        if (wholeFrames == 0) {
+            int n = in.remaining();
+            in.get(partial, partialCount, n);
+            partialCount += n;
+            return;
         }
-        int bytesPerFrame = format.bytesPerFrame();
-        while (in.remaining() >= bytesPerFrame) {
-            int frames = Math.min(in.remaining() / bytesPerFrame, (scratch.length - n) / format.channels());
-            n = convert(in, n, frames * format.channels());
-            if (n == scratch.length) {
-                encode(n);
-                n = 0;
-            }
-        }
-        encode(n);
+        byte[] out = new byte[wholeFrames * frameBytes];
+        System.arraycopy(partial, 0, out, 0, partialCount);
+        in.get(out, partialCount, out.length - partialCount);
         partialCount = in.remaining();
         in.get(partial, 0, partialCount);
-    }
-
-    private int convert(ByteBuffer in, int n, int samples) {
-        SampleEncoding encoding = format.encoding();
-        for (int i = 0; i < samples; i++) {
-            scratch[n++] = encoding == SampleEncoding.FLOAT32_LE ? in.getFloat() : in.getShort() / 32768f;
-        }
-        return n;
-    }
-
-    private void encode(int samples) {
-        if (samples > 0) {
-            sampleFramesIn += samples / format.channels();
-            feed.encode(this, scratch, samples);
-        }
+        sampleFramesIn += wholeFrames;
+        handover.offer(this, new Handover.Pcm(out, wholeFrames * 1_000_000_000L / format.sampleRateHz()));
     }
 
     /** Whether the feed's buffer has room: false while the producer is more than the buffer ahead. */
     public boolean hasRoom() {
-        return feed.hasRoom();
+        return handover.hasRoom();
     }
 
     /**
@@ -159,10 +154,10 @@ public final class Producer implements AutoCloseable {
      * thread: keep it short, typically "resume reading the socket". One task at a time.
      */
     public void whenRoom(Runnable task) {
-        feed.whenRoom(this, Objects.requireNonNull(task, "task"));
+        handover.whenRoom(this, Objects.requireNonNull(task, "task"));
     }
 
-    /** Runs {@code task} when the feed detaches this source (a takeover, the feed closing). */
+    /** Runs {@code task} when the feed detaches this producer (a takeover, the feed closing). */
     public void onDetached(Runnable task) {
         detachedCallback = Objects.requireNonNull(task, "task");
         if (!attached) {
@@ -170,15 +165,15 @@ public final class Producer implements AutoCloseable {
         }
     }
 
-    /** Whether this source still feeds the stream: not closed, not taken over. */
+    /** Whether this producer still feeds the stream: not closed, not taken over. */
     public boolean isAttached() {
         return attached && !closed;
     }
 
     /**
-     * Ends this source's audio: an MP3 frame still waiting for confirmation is passed on, an
+     * Ends this producer's audio: an MP3 frame still waiting for confirmation is passed on, an
      * incomplete PCM sample frame is dropped ({@link #droppedBytes()}). The stream plays what is
-     * buffered, then silence (or the fallback) until another source connects. Idempotent.
+     * buffered, then silence (or the fallback) until another producer connects. Idempotent.
      */
     @Override
     public void close() {
@@ -186,15 +181,15 @@ public final class Producer implements AutoCloseable {
             return;
         }
         if (splitter != null && attached) {
-            feed.endPassThrough(this, splitter);
+            splitter.end(this::handOverFrame);
         }
         droppedBytes = partialCount;
         partialCount = 0;
         closed = true;
-        feed.disconnect(this);
+        handover.detach(this);
     }
 
-    /** Called by the feed, under its lock: no more writes reach the stream. */
+    /** Called by the feed, under the hand-over's lock: no more writes reach the stream. */
     void detach() {
         attached = false;
     }
@@ -227,8 +222,8 @@ public final class Producer implements AutoCloseable {
     }
 
     /** The PCM format declared, or empty for MP3 or before {@code begin}. */
-    public java.util.Optional<PcmFormat> pcmFormat() {
-        return java.util.Optional.ofNullable(format);
+    public Optional<PcmFormat> pcmFormat() {
+        return Optional.ofNullable(format);
     }
 
     public boolean isMp3() {

@@ -3,7 +3,7 @@ package io.mp3cast.live.push;
 import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.PacedSourceFeed;
 import io.mp3cast.live.StreamObserver;
-import io.mp3cast.time.PacingClock;
+import io.mp3cast.time.Scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.mp3.EncoderSettings;
@@ -15,7 +15,6 @@ import io.mp3cast.source.AudioSources;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.testing.Encoding;
-import io.mp3cast.testing.ManualClock;
 import io.mp3cast.testing.Mp3Decoding;
 import io.mp3cast.testing.Signals;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -66,19 +66,11 @@ class PushFeedTest {
         }
     }
 
-    /**
-     * A feed whose pacer has already looked once, found no audio and sleeps until its next poll.
-     * Without the wait, the pacer's first look races the test's first writes: if it finds audio
-     * already pushed it starts pacing at the current time, otherwise at its next poll, and the same
-     * clock advance then publishes a frame more or a frame less.
-     */
-    private PushFeed feed(ManualClock clock, PushSettings settings, Published published) {
-        PushFeed feed = feed(clock, settings, published, Optional::empty);
-        clock.awaitIdle();
-        return feed;
+    private PushFeed feed(Scheduler clock, PushSettings settings, Published published) {
+        return feed(clock, settings, published, Optional::empty);
     }
 
-    private PushFeed feed(PacingClock clock, PushSettings settings, Published published,
+    private PushFeed feed(Scheduler clock, PushSettings settings, Published published,
                           java.util.function.Supplier<Optional<LiveStream>> fallback) {
         PushFeed feed = new PushFeed(EncoderSettings.cbr(64), settings, clock, fallback);
         LiveStream stream = new LiveStream("/push.mp3");
@@ -100,8 +92,8 @@ class PushFeedTest {
     void pcmPushedInOddSizedChunksGivesTheSameFramesAsPushedAtOnce() throws Exception {
         float[] tone = Signals.toneMix(RATE, 2 * RATE, 0.5, 440, 1250);
         byte[] bytes = f32le(tone);
-        ManualClock clockA = new ManualClock();
-        ManualClock clockB = new ManualClock();
+        Scheduler clockA = Scheduler.manual();
+        Scheduler clockB = Scheduler.manual();
         Published a = new Published();
         Published b = new Published();
         PushFeed feedA = feed(clockA, PushSettings.DEFAULT, a);
@@ -136,7 +128,7 @@ class PushFeedTest {
 
     @Test
     void aSourceThatLeavesIsFollowedBySilenceAndTheNextSourceContinuesTheSameStream() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         Published published = new Published();
         PushFeed feed = feed(clock, PushSettings.DEFAULT, published);
         assertThat(feed.playoutState()).isEqualTo(PlayoutState.IDLE);
@@ -164,7 +156,7 @@ class PushFeedTest {
 
     @Test
     void writesReportNoRoomPastTheBufferAndRoomReturnsAsThePacerPlaysItOut() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         Published published = new Published();
         PushFeed feed = feed(clock, PushSettings.DEFAULT.withBufferMillis(1000), published);
         Producer source = feed.connect("fast", Pacing.REAL_TIME, false).orElseThrow();
@@ -203,7 +195,7 @@ class PushFeedTest {
             }
         }
         byte[] body = pushed.toByteArray();
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         Published published = new Published();
         PushFeed feed = feed(clock, PushSettings.DEFAULT, published);
         Producer source = feed.connect("icecast", Pacing.REAL_TIME, false).orElseThrow();
@@ -241,7 +233,7 @@ class PushFeedTest {
 
     @Test
     void aSecondSourceIsRefusedUnlessItTakesOverWhichDetachesTheFirst() throws Exception {
-        ManualClock clock = new ManualClock();
+        Scheduler clock = Scheduler.manual();
         PushFeed feed = feed(clock, PushSettings.DEFAULT, new Published());
         Producer first = feed.connect("first", Pacing.REAL_TIME, false).orElseThrow();
         AtomicBoolean detached = new AtomicBoolean();
@@ -260,7 +252,7 @@ class PushFeedTest {
 
     @Test
     void withoutASourceTheFallbackStreamIsRelayedUntilOneComes() throws Exception {
-        ManualClock clock = new ManualClock(2);
+        Scheduler clock = Scheduler.manual();
         LiveStream fallbackStream = new LiveStream("/fallback.mp3");
         PacedSourceFeed fallbackFeed = new PacedSourceFeed(AudioSources.tone(RATE, 880), EncoderSettings.cbr(64),
                 clock, "tone");
@@ -287,26 +279,115 @@ class PushFeedTest {
     }
 
     @Test
-    void anUnpacedSourceIsPublishedAsFastAsItArrives() throws Exception {
+    void anUnpacedProducerIsPublishedAsItArrivesWithoutTheClockMoving() throws Exception {
+        Scheduler clock = Scheduler.manual();
         Published published = new Published();
-        PushFeed feed = feed(PacingClock.SYSTEM, PushSettings.DEFAULT.withBufferMillis(1000), published, Optional::empty);
-        Producer source = feed.connect("download", Pacing.NONE, false).orElseThrow();
-        source.beginPcm(F32);
+        PushFeed feed = feed(clock, PushSettings.DEFAULT.withBufferMillis(1000), published);
+        Producer producer = feed.connect("download", Pacing.NONE, false).orElseThrow();
+        producer.beginPcm(F32);
         byte[] chunk = f32le(Signals.toneMix(RATE, RATE, 0.5, 440));
         for (int i = 0; i < 30; i++) {
-            source.write(chunk, 0, chunk.length);
+            producer.write(chunk, 0, chunk.length);
+            clock.runDue();
         }
-        awaitTrue("30 s of frames published", () -> published.count() >= 30 * 1000 / 24 - 5);
-        source.close();
+        assertThat(published.count()).isBetween(30 * 1000 / 24 - 5, 30 * 1000 / 24);
+        producer.close();
     }
 
-    static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within 20 s");
+    @Test
+    void writesOnlyHandOverTheBytesAndTheEncoderRunsInThePlayoutJob() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        Published published = new Published();
+        PushFeed feed = feed(clock, PushSettings.DEFAULT, published);
+        Producer producer = feed.connect("loop", Pacing.NONE, false).orElseThrow();
+        producer.beginPcm(F32);
+        byte[] chunk = f32le(Signals.toneMix(RATE, RATE / 2, 0.5, 440));
+        producer.write(chunk, 0, chunk.length);
+        assertThat(published.count()).as("nothing encoded or published on the writer's thread").isZero();
+        assertThat(feed.bufferedMillis()).isEqualTo(500);
+        clock.runDue();
+        assertThat(published.count()).isBetween(500 / 24 - 3, 500 / 24);
+    }
+
+    @Test
+    void closingReturnsAtOnceAndTheJobEndsTheStreamAndFreesTheEncoder() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        LiveStream stream = new LiveStream("/close.mp3");
+        PushFeed feed = new PushFeed(EncoderSettings.cbr(64), PushSettings.DEFAULT, clock, Optional::empty);
+        feed.start(stream);
+        push(feed, Signals.toneMix(RATE, RATE, 0.5, 440));
+        clock.advanceMillis(100);
+        assertThat(clock.jobCount()).isEqualTo(1);
+        feed.close();
+        feed.close();
+        assertThat(stream.isEnded()).isTrue();
+        assertThat(feed.state()).isEqualTo(io.mp3cast.live.FeedState.CLOSED);
+        assertThat(clock.jobCount()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> feed.connect("late", Pacing.REAL_TIME, false))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void drainingRefusesNewProducersPlaysOutWhatWasTakenWithTheEncodersTailThenEndsTheStream() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        Published published = new Published();
+        PushFeed feed = feed(clock, PushSettings.DEFAULT, published);
+        Producer producer = feed.connect("tts", Pacing.REAL_TIME, false).orElseThrow();
+        producer.beginPcm(F32);
+        byte[] second = f32le(Signals.toneMix(RATE, RATE, 0.5, 440));
+        producer.write(second, 0, second.length);
+        CompletableFuture<Void> ended = feed.drain();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> feed.connect("late", Pacing.REAL_TIME, true))
+                .hasMessageContaining("draining");
+        clock.advanceMillis(2000);
+        assertThat(ended).as("a producer still connected keeps the feed").isNotDone();
+        producer.close();
+        clock.advanceMillis(1000);
+        assertThat(ended).isDone();
+        assertThat(feed.state()).isEqualTo(io.mp3cast.live.FeedState.ENDED);
+        float[] pcm = Mp3Decoding.decode(published.bytes()).channel(0);
+        assertThat(AudioMath.dominantFrequencyHz(pcm, 2400, 14400, RATE, 300, 1000)).isEqualTo(440.0);
+        assertThat(pcm.length).as("the second, the tail, no endless silence").isLessThan(3 * RATE + RATE / 2);
+    }
+
+    @Test
+    void withAPublishStepTheJobWakesOncePerStepNotPerFrameAndPublishesTheSameFrames() throws Exception {
+        float[] tone = Signals.toneMix(RATE, 5 * RATE, 0.5, 440);
+        byte[] bytes = f32le(tone);
+        long[] runs = new long[2];
+        byte[][] out = new byte[2][];
+        int[] steps = {0, 100};
+        for (int i = 0; i < 2; i++) {
+            Scheduler clock = Scheduler.manual();
+            Published published = new Published();
+            PushFeed feed = feed(clock, PushSettings.DEFAULT.withPublishStepMillis(steps[i]), published);
+            try (Producer p = feed.connect("tts", Pacing.REAL_TIME, false).orElseThrow()) {
+                p.beginPcm(F32);
+                p.write(bytes, 0, bytes.length);
             }
-            Thread.sleep(5);
+            long before = feed.jobRuns();
+            clock.advanceMillis(4000);
+            runs[i] = feed.jobRuns() - before;
+            out[i] = published.bytes();
         }
+        assertThat(runs[0]).as("a wake-up per 24 ms frame").isBetween(4000L / 24 - 2, 4000L / 24 + 3);
+        assertThat(runs[1]).as("a wake-up per 100 ms step").isBetween(4000L / 100 - 2, 4000L / 100 + 3);
+        assertThat(out[1].length).isBetween(out[0].length - 3 * 192, out[0].length);
+        assertThat(Arrays.copyOf(out[0], out[1].length)).isEqualTo(out[1]);
+    }
+
+    @Test
+    void anIdleFeedCostsNoWakeUps() {
+        Scheduler clock = Scheduler.manual();
+        PushFeed feed = feed(clock, PushSettings.DEFAULT, new Published());
+        clock.advanceMillis(10);
+        long runs = clock.jobCount() == 1 ? runsOf(feed) : -1;
+        clock.advanceMillis(60_000);
+        assertThat(feed.playoutState()).isEqualTo(PlayoutState.IDLE);
+        assertThat(runsOf(feed)).isEqualTo(runs);
+    }
+
+    private static long runsOf(PushFeed feed) {
+        return feed.jobRuns();
     }
 }

@@ -273,20 +273,28 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""), state.scheduler());
         EncoderSettings settings = route.queryEncoderParams()
                 ? SourceSpecs.encoder(firstValues(query), route.settings()) : route.settings();
-        if (state.openStreams().get() >= state.maxOpenStreams()) {
+        if (!reserveStream()) {
             state.metrics().streamRefused(route.path());
             error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many open streams (" + state.maxOpenStreams() + ")");
             return;
         }
-        AudioSource source = route.factory().open(sr);
+        AudioSource source;
+        try {
+            source = route.factory().open(sr);
+        } catch (RuntimeException e) {
+            state.openStreams().decrementAndGet();
+            throw e;
+        }
         try {
             settings.effectiveBitrateKbps(source.format());  // a bad bitrate gets its 400 here; the stream's job opens LAME
         } catch (RuntimeException e) {
+            state.openStreams().decrementAndGet();
             source.close();
             throw e;
         }
         HttpHeaders headers = audioHeaders();
         if (req.method().equals(HttpMethod.HEAD)) {
+            state.openStreams().decrementAndGet();
             source.close();
             headOnly(ctx, req, HttpResponseStatus.OK, headers);
             return;
@@ -304,6 +312,22 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         stream.start(state.streams());
         ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
                 ctx.voidPromise());
+    }
+
+    /**
+     * Counts a stream open if there is room under the limit, in one step: event loops check and
+     * count at once, so two requests cannot both take the last place. The stream gives it back when
+     * it closes ({@link RequestStream}).
+     */
+    private boolean reserveStream() {
+        int open;
+        do {
+            open = state.openStreams().get();
+            if (open >= state.maxOpenStreams()) {
+                return false;
+            }
+        } while (!state.openStreams().compareAndSet(open, open + 1));
+        return true;
     }
 
     public static Params firstValues(QueryStringDecoder query) {

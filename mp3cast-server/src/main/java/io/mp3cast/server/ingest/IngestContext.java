@@ -3,11 +3,7 @@ package io.mp3cast.server.ingest;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.MountConfig;
-import io.mp3cast.time.PacingClock;
 
-/**
- * What ingest needs beyond the settings: the clock new push mounts are paced by, and the
- * listener-side and encoder defaults mounts created by sources get.
- */
-public record IngestContext(IngestSettings settings, PacingClock clock, MountConfig mountDefaults,
+/** What ingest needs beyond the settings: the listener-side and encoder defaults of mounts producers create. */
+public record IngestContext(IngestSettings settings, MountConfig mountDefaults,
                             EncoderSettings encoderDefaults) {}

@@ -390,13 +390,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A mount this source created and never fed (its body was refused) goes away, unless someone came meanwhile. */
+    /** A mount this producer created and never fed (its body was refused) goes away, unless someone came meanwhile. */
     private void forgetCreatedMount() {
         PushFeed feed = mount.push().orElseThrow();
         if (createdIn != null && feed.playoutState() == PlayoutState.IDLE && feed.producersConnected() == 1
-                && mount.listeners() == 0 && createdIn.remove(mount.config().path(), mount)) {
-            mount.stop();
-            LOG.info("{}: removed: its first source was refused", mount.config().path());
+                && mount.listeners() == 0) {
+            createdIn.remove(mount.config().path(), mount, "its first producer was refused");
         }
     }
 

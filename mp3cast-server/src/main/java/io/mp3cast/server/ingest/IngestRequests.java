@@ -10,12 +10,9 @@ import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.MountConfig;
-import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.PushFeed;
-import io.mp3cast.live.push.PushSettings;
 import io.mp3cast.live.push.Producer;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -134,8 +131,8 @@ public final class IngestRequests {
             body = new IngestBody(source.get(), format);
         } catch (IllegalArgumentException e) {
             source.get().close();
-            if (!existed && state.registry().remove(path, mount.get())) {
-                mount.get().stop();
+            if (!existed) {
+                state.registry().remove(path, mount.get(), "its first producer was refused");
             }
             refuse(ctx, req, state, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
@@ -172,40 +169,21 @@ public final class IngestRequests {
                 throw new IllegalArgumentException("path: '" + path + "' cannot be a mount (letters, digits,"
                         + " '.', '_', '-', '~' in '/'-separated parts, at most 200 characters)");
             }
-            MountConfig d = ingest.mountDefaults();
-            config = new MountConfig(path, "mp3cast " + path, d.description(), d.genre(), d.burstMillis(),
-                    d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes(), d.hlsSegmentMillis(), d.hlsWindowSegments());
+            config = state.registry().producerMountConfig(path);
             encoder = SourceSpecs.encoder(params, ingest.encoderDefaults());
         } catch (IllegalArgumentException e) {
             refuse(ctx, req, state, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return Optional.empty();
         }
-        LiveMount[] made = new LiveMount[1];
-        MountRegistry.Created created = state.registry().create(path, () -> made[0] = pushMount(config, encoder,
-                new PushSettings(ingest.settings().bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
-                ingest.settings().fallbackMount(), state.registry(), ingest.clock(), state.metrics()));
-        switch (created) {
-            case CREATED -> {
-                made[0].start();
-                LOG.info("{}: created by source {}", path, origin);
-                return Optional.of(made[0]);
-            }
-            case EXISTS -> {
-                return state.registry().get(path);
-            }
+        MountRegistry.Creation made = state.registry().createForProducer(config, encoder);
+        switch (made.result()) {
+            case CREATED -> LOG.info("{}: created by producer {}", path, origin);
+            case EXISTS -> { }
             case LIMIT_REACHED -> refuse(ctx, req, state, HttpResponseStatus.FORBIDDEN, "too many mounts: "
                     + state.registry().maxMounts() + " is the limit (max-mounts)");
             default -> refuse(ctx, req, state, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping");
         }
-        return Optional.empty();
-    }
-
-    /** A mount fed by sources, relaying {@code fallbackPath} (if not null) while it has none. */
-    public static LiveMount pushMount(MountConfig config, EncoderSettings encoder, PushSettings settings, String fallbackPath,
-                               MountRegistry registry, io.mp3cast.time.PacingClock clock, ServerMetrics metrics) {
-        PushFeed feed = new PushFeed(encoder, settings, clock,
-                () -> fallbackPath == null ? Optional.empty() : registry.get(fallbackPath).map(LiveMount::stream));
-        return new LiveMount(config, feed, metrics, ByteBufAllocator.DEFAULT);
+        return made.mount();
     }
 
     /** Icecast's {@code ice-*} headers (and SHOUTcast's {@code icy-*}) name the mount for listeners. */

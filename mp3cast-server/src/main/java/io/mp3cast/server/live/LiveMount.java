@@ -75,10 +75,20 @@ public final class LiveMount implements StreamObserver {
     private final Map<Long, ListenerInfo> clients = new ConcurrentHashMap<>();
     private final AtomicLong titleVersion = new AtomicLong();
     private volatile String title = "";
+    private volatile boolean started;
+    private final String fallbackPath;
+    private volatile Runnable onMaybeIdle = () -> { };
     /** Publisher thread only: the first frame of the batch being gathered. */
     private long batchFrom;
 
     public LiveMount(MountConfig config, FrameFeed feed, ServerMetrics metrics, ByteBufAllocator alloc) {
+        this(config, feed, metrics, alloc, null);
+    }
+
+    /** @param fallbackPath the mount a push feed relays while it has no producer, or null */
+    public LiveMount(MountConfig config, FrameFeed feed, ServerMetrics metrics, ByteBufAllocator alloc,
+                     String fallbackPath) {
+        this.fallbackPath = fallbackPath;
         this.config = config;
         this.feed = feed;
         this.metrics = metrics;
@@ -90,14 +100,21 @@ public final class LiveMount implements StreamObserver {
     }
 
     public void start() {
+        started = true;
         feed.start(stream);
         LOG.info("{}: live from {}", config.path(), feed.description());
     }
 
-    /** Stops the feed; listeners get the frames already published, then the end of the body. */
+    /**
+     * Stops the feed, which ends the stream (at once, or when its current run is over: a feed's
+     * job may be publishing on a scheduler thread); listeners get the frames already published,
+     * then the end of the body. Returns at once.
+     */
     public void stop() {
         feed.close();
-        stream.end();
+        if (!started) {
+            stream.end();
+        }
     }
 
     public MountConfig config() {
@@ -110,6 +127,16 @@ public final class LiveMount implements StreamObserver {
 
     public FrameFeed feed() {
         return feed;
+    }
+
+    /** The mount a push feed relays while it has no producer, or null. */
+    public String fallbackPath() {
+        return fallbackPath;
+    }
+
+    /** Runs {@code task} (on an event loop) whenever the last listener leaves. */
+    void onMaybeIdle(Runnable task) {
+        onMaybeIdle = task;
     }
 
     /** The push feed, when sources feed this mount. */
@@ -266,6 +293,9 @@ public final class LiveMount implements StreamObserver {
     private void leave(LoopListeners group, ListenerSession session) {
         group.remove(session);
         int now = listeners.decrementAndGet();
+        if (now == 0) {
+            onMaybeIdle.run();
+        }
         if (session.dropped) {
             slowListeners.increment();
         }
@@ -311,7 +341,11 @@ public final class LiveMount implements StreamObserver {
         try {
             for (Map.Entry<EventExecutor, LoopListeners> e : loops.entrySet()) {
                 LoopListeners group = e.getValue();
-                if (group.isEmpty() || !group.tryBeginDelivery()) {
+                if (group.isEmpty()) {
+                    continue;
+                }
+                group.missedTo = to;  // before trying: a loop that ends its delivery after a failed try sees it
+                if (!group.tryBeginDelivery()) {
                     continue;
                 }
                 long groupFrom = Math.max(Math.min(group.nextFrom, from), stream.oldest());
@@ -361,8 +395,30 @@ public final class LiveMount implements StreamObserver {
             if (!more) {
                 group.endDelivery();
                 batch.release();
+                if (group.missedTo > group.nextFrom) {
+                    catchUp(loop, group);
+                }
             }
         }
+    }
+
+    /**
+     * On the loop, right after a delivery: the frames the publisher could not hand over while it was
+     * busy (it merges them into its next batch, which may be a whole batch away, or never come when
+     * the stream pauses) go out now.
+     */
+    private void catchUp(EventExecutor loop, LoopListeners group) {
+        if (!group.tryBeginDelivery()) {
+            return;  // the publisher got in first, with those frames
+        }
+        long to = group.missedTo;
+        long from = Math.max(group.nextFrom, stream.oldest());
+        if (from >= to || to > stream.head()) {
+            group.endDelivery();
+            return;
+        }
+        group.nextFrom = to;
+        deliver(loop, group, Batch.build(alloc, stream, from, to), bitrateKbps(128));
     }
 
     /** Runs {@code task} on {@code loop} after the I/O it has waiting (a task scheduled now waits for that). */

@@ -6,15 +6,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The listeners of one mount on one event loop. The list is touched only on that loop; the
- * publisher reads {@link #isEmpty()}, owns {@link #nextFrom} and sets the busy flag that the
- * loop clears when it has delivered a batch.
+ * publisher reads {@link #isEmpty()} and sets the busy flag that the loop clears when it has
+ * delivered a batch.
  */
 final class LoopListeners {
     private final List<ListenerSession> sessions = new ArrayList<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile int size;
-    /** Publisher thread only: the first frame of the next batch this loop should get. */
+    /**
+     * The first frame of the next batch this loop should get: read and written only by whoever holds
+     * the delivery ({@link #tryBeginDelivery()}), the publisher or the loop catching up.
+     */
     long nextFrom;
+    /** The end of the newest batch the publisher wanted this loop to have; the loop catches up to it. */
+    volatile long missedTo;
 
     LoopListeners(long nextFrom) {
         this.nextFrom = nextFrom;

@@ -222,8 +222,8 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
 
     /** A mount's state as the {@code state} tag names it. */
     static String playoutState(Mount mount) {
-        if (mount.pushFeed().isPresent()) {
-            return mount.pushFeed().get().playoutState().name().toLowerCase(Locale.ROOT);
+        if (mount.playoutState().isPresent()) {
+            return mount.playoutState().get().name().toLowerCase(Locale.ROOT);
         }
         if (mount.feedState() != FeedState.RUNNING) {
             return "idle";
@@ -270,7 +270,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
             receivedSeconds = add(Counter.builder("mp3cast.producer.audio").tags(tags).baseUnit("seconds")
                     .description("Seconds of audio read from producers").register(registry));
             add(TimeGauge.builder("mp3cast.playout.buffer", mount,
-                            TimeUnit.MILLISECONDS, m -> m.pushFeed().map(p -> p.bufferedMillis()).orElse(0L))
+                            TimeUnit.MILLISECONDS, Mount::bufferedMillis)
                     .strongReference(true).tags(tags).description("Pushed audio buffered ahead of the stream").register(registry));
         }
 

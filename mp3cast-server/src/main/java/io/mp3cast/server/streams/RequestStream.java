@@ -107,13 +107,13 @@ public final class RequestStream implements Task {
     }
 
     /**
-     * Counts the stream open and schedules its first step. Call it on the channel's event loop, and
-     * write the response head in the same task: the stream's writes come from other threads and so
-     * reach the channel after it.
+     * Schedules the stream's first step; the caller counted it open in {@code openStreams} (it checks
+     * the limit and counts in one step), and the stream counts itself closed when it ends. Call it on
+     * the channel's event loop, and write the response head in the same task: the stream's writes
+     * come from other threads and so reach the channel after it.
      */
     public void start(RequestStreams where) {
         this.streams = where;
-        openStreams.incrementAndGet();
         metrics.streamOpened(route);
         streams.opened(this);
         job = streams.scheduler().schedule(route + " to " + ch.remoteAddress(), Task.WAIT, this);

@@ -7,7 +7,7 @@ import io.mp3cast.live.LiveStreamSettings;
 import io.mp3cast.mp3.ChannelMode;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.mp3.MpegVersion;
-import io.mp3cast.mp3.TestFrames;
+import io.mp3cast.testing.TestFrames;
 import io.mp3cast.server.HlsPlaylist;
 import io.mp3cast.server.HlsSegmentBytes;
 import io.mp3cast.server.MountConfig;

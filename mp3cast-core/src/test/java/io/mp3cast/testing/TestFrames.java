@@ -1,6 +1,11 @@
-package io.mp3cast.mp3;
+package io.mp3cast.testing;
 
+import io.mp3cast.mp3.ChannelMode;
+import io.mp3cast.mp3.FrameHeader;
+import io.mp3cast.mp3.Mp3FormatException;
+import io.mp3cast.mp3.MpegVersion;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
@@ -25,14 +30,14 @@ public final class TestFrames {
 
     /** A whole frame for {@code headerWord} with a zero payload. */
     public static byte[] frame(int headerWord) {
-        byte[] f = new byte[FrameHeader.frameLengthBytes(headerWord)];
+        byte[] f = new byte[lengthOf(headerWord)];
         writeHeader(f, headerWord);
         return f;
     }
 
     /** A whole frame for {@code headerWord} with a random payload (which may well contain sync-like bytes). */
     public static byte[] frame(int headerWord, Random random) {
-        byte[] f = new byte[FrameHeader.frameLengthBytes(headerWord)];
+        byte[] f = new byte[lengthOf(headerWord)];
         random.nextBytes(f);
         writeHeader(f, headerWord);
         return f;
@@ -44,7 +49,7 @@ public final class TestFrames {
     }
 
     public static int word(String headerHex) {
-        return FrameHeader.word(HexFormat.of().parseHex(headerHex), 0);
+        return ByteBuffer.wrap(HexFormat.of().parseHex(headerHex)).getInt();
     }
 
     /** {@code count} frames of 128 kbps 44.1 kHz joint stereo (417 bytes, or 418 padded), payloads random. */
@@ -118,12 +123,24 @@ public final class TestFrames {
         throw new IllegalArgumentException("bitrateKbps not supported by " + version + ": " + bitrateKbps);
     }
 
+    /** The header's sample-rate index (ISO 11172-3 / 13818-3: MPEG-1's rates, halved for MPEG-2, quartered for 2.5). */
     private static int rateIndex(MpegVersion version, int sampleRateHz) {
+        int[] mpeg1 = {44100, 48000, 32000};
+        int divisor = version == MpegVersion.MPEG_1 ? 1 : version == MpegVersion.MPEG_2 ? 2 : 4;
         for (int i = 0; i < 3; i++) {
-            if (version.sampleRateForIndex(i) == sampleRateHz) {
+            if (mpeg1[i] / divisor == sampleRateHz) {
                 return i;
             }
         }
         throw new IllegalArgumentException("sampleRateHz not supported by " + version + ": " + sampleRateHz);
+    }
+
+    /** The length of the frame a valid header word starts. */
+    private static int lengthOf(int headerWord) {
+        try {
+            return FrameHeader.parse(headerWord).frameLengthBytes();
+        } catch (Mp3FormatException e) {
+            throw new IllegalArgumentException("not a frame header: " + Integer.toHexString(headerWord), e);
+        }
     }
 }
