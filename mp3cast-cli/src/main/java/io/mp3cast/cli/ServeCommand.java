@@ -1,5 +1,6 @@
 package io.mp3cast.cli;
 
+import io.mp3cast.server.ConnectionLimits;
 import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.MountConfig;
@@ -105,6 +106,31 @@ final class ServeCommand implements Callable<Integer> {
             description = "The fastest a source's upload is read, kilobits per second (default 50000; 0: no limit).")
     Integer maxBodyKbps;
 
+    @Option(names = "--allowed-origins", paramLabel = "ORIGIN[,ORIGIN...]", split = ",",
+            description = "Web origins whose pages may push (default: none; * for any). A push carrying another"
+                    + " Origin gets 403.")
+    List<String> allowedOrigins;
+
+    @Option(names = "--header-timeout-ms", paramLabel = "MS",
+            description = "Time from a request's first byte to the end of its head (default 10000); then 408.")
+    Integer headerTimeoutMillis;
+
+    @Option(names = "--idle-timeout-ms", paramLabel = "MS",
+            description = "Time a connection may stay open without sending a request (default 10000).")
+    Integer idleTimeoutMillis;
+
+    @Option(names = "--write-timeout-ms", paramLabel = "MS",
+            description = "Time a per-request stream waits for a client that takes no bytes (default 10000); then it is closed.")
+    Integer writeTimeoutMillis;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Connections open at once in all (default: the open-file limit less a reserve); more get 503.")
+    Integer maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            description = "Connections open at once from one address (default 1000; 0: no limit, as behind a proxy); more get 503.")
+    Integer maxConnectionsPerIp;
+
     @Override
     public Integer call() throws Exception {
         Mp3CastServer server;
@@ -130,7 +156,7 @@ final class ServeCommand implements Callable<Integer> {
         Properties file = config == null ? new Properties() : load(config);
         Settings s = Settings.from(this, file);
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
-                .maxOpenStreams(s.maxStreams)
+                .maxOpenStreams(s.maxStreams).limits(s.limits)
                 .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults);
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
@@ -187,6 +213,7 @@ final class ServeCommand implements Callable<Integer> {
         boolean generatedPassword;
         boolean demoRoutes;
         int maxStreams;
+        ConnectionLimits limits;
         List<String> mounts = new ArrayList<>();
         IngestSettings ingest;
         MountConfig mountDefaults;
@@ -210,6 +237,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
                     .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())));
             s.ingest = ingest(c, f);
+            s.limits = limits(c, f);
             for (String key : List.copyOf(f.keySet())) {
                 if (key.startsWith("mount.")) {
                     s.mounts.add(key.substring(6) + "=" + f.remove(key));
@@ -219,7 +247,8 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " mount./PATH)");
+                        + " allowed-origins, header-timeout-ms, idle-timeout-ms, write-timeout-ms, max-connections,"
+                        + " max-connections-per-ip, mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
             if (s.mounts.isEmpty()) {
@@ -237,7 +266,27 @@ final class ServeCommand implements Callable<Integer> {
                     number("buffer-ms", pick(c.bufferMillis, f.remove("buffer-ms"), "" + d.bufferMillis())),
                     pick(c.fallbackMount, f.remove("fallback-mount"), null),
                     number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
-                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())));
+                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())),
+                    origins(c.allowedOrigins, f.remove("allowed-origins")));
+        }
+
+        private static List<String> origins(List<String> flag, String fromFile) {
+            if (flag != null) {
+                return flag.stream().map(String::trim).filter(o -> !o.isEmpty()).toList();
+            }
+            return fromFile == null ? List.of()
+                    : java.util.Arrays.stream(fromFile.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
+        }
+
+        private static ConnectionLimits limits(ServeCommand c, Map<String, String> f) {
+            ConnectionLimits d = ConnectionLimits.DEFAULT;
+            return new ConnectionLimits(
+                    number("header-timeout-ms", pick(c.headerTimeoutMillis, f.remove("header-timeout-ms"), "" + d.headerTimeoutMillis())),
+                    number("idle-timeout-ms", pick(c.idleTimeoutMillis, f.remove("idle-timeout-ms"), "" + d.idleTimeoutMillis())),
+                    number("write-timeout-ms", pick(c.writeTimeoutMillis, f.remove("write-timeout-ms"), "" + d.writeTimeoutMillis())),
+                    number("max-connections", pick(c.maxConnections, f.remove("max-connections"), "" + d.maxConnections())),
+                    number("max-connections-per-ip", pick(c.maxConnectionsPerIp, f.remove("max-connections-per-ip"),
+                            "" + d.maxConnectionsPerIp())));
         }
 
         private static boolean bool(String name, String value) {

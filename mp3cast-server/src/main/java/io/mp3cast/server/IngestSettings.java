@@ -1,6 +1,9 @@
 package io.mp3cast.server;
 
 import io.mp3cast.live.LiveStreamSettings;
+import io.mp3cast.server.ingest.Origins;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -19,14 +22,29 @@ import java.util.Optional;
  *                          create more get 403
  * @param maxBodyKbps       the fastest a source's bytes are read, in kilobits per second, whatever
  *                          its pacing; 0 for no limit
+ * @param allowedOrigins    the web origins ({@code https://studio.example.com}) whose pages may push:
+ *                          a push (HTTP or WebSocket) that carries an {@code Origin} header not listed
+ *                          gets 403, password or not, so that no web page a local user visits can push
+ *                          by accident; {@code *} allows every origin; empty (the default) allows none.
+ *                          Producers outside browsers send no {@code Origin} and are not affected.
  */
 public record IngestSettings(String sourcePassword, boolean createMounts, boolean takeover, int bufferMillis,
-                             String fallbackMount, int maxMounts, int maxBodyKbps) {
+                             String fallbackMount, int maxMounts, int maxBodyKbps, List<String> allowedOrigins) {
 
-    /** No password (loopback only), mounts created on demand, no takeover, 10 s buffer, no fallback, 64 mounts, 50 Mbit/s. */
-    public static final IngestSettings DEFAULT = new IngestSettings(null, true, false, 10_000, null, 64, 50_000);
+    /** No password (loopback only), mounts created on demand, no takeover, 10 s buffer, no fallback, 64 mounts, 50 Mbit/s, no browser origin. */
+    public static final IngestSettings DEFAULT = new IngestSettings(null, true, false, 10_000, null, 64, 50_000, List.of());
+
+    /** As the canonical constructor, with no allowed origins. */
+    public IngestSettings(String sourcePassword, boolean createMounts, boolean takeover, int bufferMillis,
+                          String fallbackMount, int maxMounts, int maxBodyKbps) {
+        this(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps, List.of());
+    }
 
     public IngestSettings {
+        allowedOrigins = List.copyOf(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
+        for (String origin : allowedOrigins) {
+            Origins.normalise(origin);  // validates it
+        }
         if (sourcePassword != null && sourcePassword.isEmpty()) {
             throw new IllegalArgumentException("sourcePassword not supported: empty (null for none)");
         }
@@ -50,31 +68,36 @@ public record IngestSettings(String sourcePassword, boolean createMounts, boolea
     }
 
     public IngestSettings withSourcePassword(String password) {
-        return new IngestSettings(password, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps);
+        return new IngestSettings(password, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps, allowedOrigins);
     }
 
     public IngestSettings withCreateMounts(boolean create) {
-        return new IngestSettings(sourcePassword, create, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps);
+        return new IngestSettings(sourcePassword, create, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps, allowedOrigins);
     }
 
     public IngestSettings withTakeover(boolean allow) {
-        return new IngestSettings(sourcePassword, createMounts, allow, bufferMillis, fallbackMount, maxMounts, maxBodyKbps);
+        return new IngestSettings(sourcePassword, createMounts, allow, bufferMillis, fallbackMount, maxMounts, maxBodyKbps, allowedOrigins);
     }
 
     public IngestSettings withBufferMillis(int ms) {
-        return new IngestSettings(sourcePassword, createMounts, takeover, ms, fallbackMount, maxMounts, maxBodyKbps);
+        return new IngestSettings(sourcePassword, createMounts, takeover, ms, fallbackMount, maxMounts, maxBodyKbps, allowedOrigins);
     }
 
     public IngestSettings withFallbackMount(String path) {
-        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, path, maxMounts, maxBodyKbps);
+        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, path, maxMounts, maxBodyKbps, allowedOrigins);
     }
 
     public IngestSettings withMaxMounts(int n) {
-        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, n, maxBodyKbps);
+        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, n, maxBodyKbps, allowedOrigins);
     }
 
     public IngestSettings withMaxBodyKbps(int kbps) {
-        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, kbps);
+        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, kbps, allowedOrigins);
+    }
+
+    public IngestSettings withAllowedOrigins(List<String> origins) {
+        return new IngestSettings(sourcePassword, createMounts, takeover, bufferMillis, fallbackMount, maxMounts, maxBodyKbps,
+                origins);
     }
 
     /** Never shows the password. */
@@ -82,6 +105,6 @@ public record IngestSettings(String sourcePassword, boolean createMounts, boolea
     public String toString() {
         return "IngestSettings[sourcePassword=" + (sourcePassword == null ? "none" : "***") + ", createMounts="
                 + createMounts + ", takeover=" + takeover + ", bufferMillis=" + bufferMillis + ", fallbackMount="
-                + fallbackMount + ", maxMounts=" + maxMounts + ", maxBodyKbps=" + maxBodyKbps + "]";
+                + fallbackMount + ", maxMounts=" + maxMounts + ", maxBodyKbps=" + maxBodyKbps + ", allowedOrigins=" + allowedOrigins + "]";
     }
 }

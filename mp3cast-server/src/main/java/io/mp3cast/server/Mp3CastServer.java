@@ -1,9 +1,14 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.http.ConnectionGuard;
+import io.mp3cast.server.http.ConnectionTimer;
+import io.mp3cast.server.http.ErrorLog;
 import io.mp3cast.server.http.HttpRouter;
+import io.mp3cast.server.http.ReservedPaths;
 import io.mp3cast.server.http.NamedThreads;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
+import io.mp3cast.server.ingest.FallbackChains;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.ingest.SourceRequests;
 import io.mp3cast.server.live.LiveMount;
@@ -40,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,14 +71,16 @@ public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
 
     private final ServerState state;
+    private final ConnectionGuard guard;
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final String host;
     private final int port;
     private boolean closed;
 
-    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel) {
+    private Mp3CastServer(ServerState state, ConnectionGuard guard, EventLoopGroup group, Channel serverChannel) {
         this.state = state;
+        this.guard = guard;
         this.group = group;
         this.serverChannel = serverChannel;
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
@@ -107,6 +115,11 @@ public final class Mp3CastServer implements AutoCloseable {
         List<Mount> all = new ArrayList<>();
         state.mounts().values().forEach(m -> all.add(new Mount(m)));
         return Collections.unmodifiableList(all);
+    }
+
+    /** Connections open now: listeners, sources, requests, idle ones (those being turned away at a cap included). */
+    public int openConnections() {
+        return guard.open();
     }
 
     /** Per-request streams open now. */
@@ -151,9 +164,16 @@ public final class Mp3CastServer implements AutoCloseable {
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private int maxOpenStreams = 256;
         private int backlog = 4096;
+        private ConnectionLimits limits = ConnectionLimits.DEFAULT;
+        private Predicate<String> capExempt;
 
-        /** A mount to start: its feed is made at start, when the registry a push mount's fallback lives in exists. */
-        private record MountPlan(MountConfig config, FrameFeed feed, Function<MountRegistry, LiveMount> push) {}
+        /**
+         * A mount to start: its feed is made at start, when the registry a push mount's fallback lives in exists.
+         *
+         * @param fallback a push mount's own fallback path, or null (the ingest settings' one)
+         */
+        private record MountPlan(MountConfig config, FrameFeed feed, Function<MountRegistry, LiveMount> push,
+                                 String fallback) {}
 
         private Builder() {}
 
@@ -183,7 +203,7 @@ public final class Mp3CastServer implements AutoCloseable {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(feed, "feed");
             checkFreePath(config.path());
-            mounts.put(config.path(), new MountPlan(config, feed, null));
+            mounts.put(config.path(), new MountPlan(config, feed, null, null));
             return this;
         }
 
@@ -209,7 +229,7 @@ public final class Mp3CastServer implements AutoCloseable {
                 return SourceRequests.pushMount(config, encoder,
                         new PushSettings(s.bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
                         fallbackPath != null ? fallbackPath : s.fallbackMount(), registry, clock, metrics);
-            }));
+            }, fallbackPath));
             return this;
         }
 
@@ -291,6 +311,23 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /** Timeouts for every connection state and caps on connections (default {@link ConnectionLimits#DEFAULT}). */
+        public Builder limits(ConnectionLimits newLimits) {
+            this.limits = Objects.requireNonNull(newLimits, "limits");
+            return this;
+        }
+
+        /**
+         * Paths still answered past the connection caps ({@link ConnectionLimits}), such as a health
+         * check a load balancer polls: a connection past a cap is read as far as its request head
+         * (at most 64 such at once) and served if its path is exempt, else answered 503. Without an
+         * exemption (the default) a connection past a cap is answered 503 before anything is read.
+         */
+        public Builder connectionCapExemption(Predicate<String> paths) {
+            this.capExempt = Objects.requireNonNull(paths, "paths");
+            return this;
+        }
+
         /** Event loop threads (default half the cores, at least one: fan-out is cheapest on few loops). */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
@@ -315,6 +352,8 @@ public final class Mp3CastServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxMounts not supported: " + ingest.maxMounts() + " (fewer than the "
                         + mounts.size() + " mounts configured)");
             }
+            FallbackChains fallbacks = fallbackChains();
+            fallbacks.checkConfigured();
             MountRegistry registry = new MountRegistry(ingest.maxMounts());
             mounts.forEach((path, plan) -> registry.create(path, () -> plan.push() != null ? plan.push().apply(registry)
                     : new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
@@ -322,14 +361,16 @@ public final class Mp3CastServer implements AutoCloseable {
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
                     "fallback mount {} is not configured: push mounts play silence until a source creates it", f));
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
+            ErrorLog errors = new ErrorLog(metrics);
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults));
+                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults, fallbacks), limits, errors);
+            ConnectionGuard guard = new ConnectionGuard(limits, capExempt, errors);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
             try {
-                channel = bootstrap(transport, group, state).bind(host, port).syncUninterruptibly().channel();
+                channel = bootstrap(transport, group, state, guard).bind(host, port).syncUninterruptibly().channel();
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 pool.shutdownNow();
@@ -337,13 +378,24 @@ public final class Mp3CastServer implements AutoCloseable {
                 throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }
             live.values().forEach(LiveMount::start);
-            Mp3CastServer server = new Mp3CastServer(state, group, channel);
+            Mp3CastServer server = new Mp3CastServer(state, guard, group, channel);
             LOG.info("mp3cast listening on http://{}:{}/ ({}, {} io threads); mounts {}, routes {}", host, server.port(),
                     transport.name().toLowerCase(), ioThreads, live.keySet(), routes.keySet());
             return server;
         }
 
-        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state) {
+        /** The push mounts configured here and the fallback each relays; those sources create relay the ingest one. */
+        private FallbackChains fallbackChains() {
+            Map<String, String> configured = new LinkedHashMap<>();
+            mounts.forEach((path, plan) -> {
+                if (plan.push() != null) {
+                    configured.put(path, plan.fallback());
+                }
+            });
+            return new FallbackChains(configured, ingest.fallbackMount());
+        }
+
+        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state, ConnectionGuard guard) {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -354,8 +406,10 @@ public final class Mp3CastServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(ConnectionGuard.NAME, guard);
+                            ch.pipeline().addLast(ConnectionTimer.NAME, new ConnectionTimer(limits, state.errors()));
                             ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
-                            ch.pipeline().addLast("router", new HttpRouter(state));
+                            ch.pipeline().addLast("router", new HttpRouter(state, guard));
                         }
                     });
             if (sendBufferBytes > 0) {
@@ -368,7 +422,7 @@ public final class Mp3CastServer implements AutoCloseable {
             if (mounts.containsKey(path) || routes.containsKey(path)) {
                 throw new IllegalArgumentException("path already taken: " + path);
             }
-            if (List.of("/status.json", "/status-json.xsl", "/admin/metadata").contains(path)) {
+            if (ReservedPaths.isReserved(path)) {
                 throw new IllegalArgumentException("path reserved: " + path);
             }
         }

@@ -1,6 +1,8 @@
 package io.mp3cast.server.ingest;
 
+import io.mp3cast.server.http.ErrorLog;
 import io.mp3cast.server.http.HttpRouter;
+import io.mp3cast.server.http.Responses;
 import io.mp3cast.server.http.HttpWire;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.live.LiveMount;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -57,7 +60,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Endings.</b> A sized or chunked body ends with its last content: the source is closed and
  * the producer gets {@code 200} with what was pushed. A raw body or a WebSocket ends when the
  * connection or the socket closes. A source taken over by another, or a mount that stops, closes
- * the connection. Undecodable bodies (a bad WAV header) get {@code 400} naming the field.
+ * the connection. Undecodable bodies get {@code 400} naming the problem: a bad WAV header, a
+ * chunked body that is not valid chunked encoding, an MP3 push in which no frame was found, an
+ * empty body. A mount that the refused source created and never fed is removed again; audio a
+ * source had pushed before its body turned bad is kept and plays out. Refusals go through the
+ * server's error path ({@link ErrorLog}: one line, a request id in the response).
  *
  * <p>Threading: on the channel's event loop; the source's callbacks hop onto it.
  */
@@ -79,9 +86,11 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private final PushSource source;
     private final SourceBody body;
     private final Transport transport;
+    private final HttpRequest request;
     private final HttpVersion version;
     private final long maxBytesPerSecond;
     private final ServerMetrics metrics;
+    private final ErrorLog errors;
     /** Where the mount is registered, when this source created it: a refused first source takes it away again. */
     private final MountRegistry createdIn;
     private final long startNanos = System.nanoTime();
@@ -93,15 +102,17 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private boolean pausedForRate;
     private boolean finished;
 
-    IngestHandler(LiveMount mount, PushSource source, SourceBody body, Transport transport, HttpVersion version,
-                  int maxBodyKbps, ServerMetrics metrics, MountRegistry createdIn) {
+    IngestHandler(LiveMount mount, PushSource source, SourceBody body, Transport transport, HttpRequest request,
+                  int maxBodyKbps, ServerMetrics metrics, ErrorLog errors, MountRegistry createdIn) {
         this.mount = mount;
         this.source = source;
         this.body = body;
         this.transport = transport;
-        this.version = version;
+        this.request = request;
+        this.version = request.protocolVersion();
         this.maxBytesPerSecond = maxBodyKbps * 1000L / 8;
         this.metrics = metrics;
+        this.errors = errors;
         this.createdIn = createdIn;
     }
 
@@ -137,7 +148,10 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             if (finished) {
                 return;
             }
-            if (msg instanceof HttpContent c) {
+            if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
+                refuse(HttpResponseStatus.BAD_REQUEST, WebSocketCloseStatus.PROTOCOL_ERROR, "body: not valid chunked"
+                        + " encoding after " + bytes + " bytes: " + c.decoderResult().cause().getMessage());
+            } else if (msg instanceof HttpContent c) {
                 consume(c.content());
                 if (msg instanceof LastHttpContent && transport == Transport.HTTP_BODY) {
                     end();
@@ -165,7 +179,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext context) {
         if (!finished) {
             finished = true;
-            closeSource(transport == Transport.HTTP_BODY ? "connection closed before the body ended" : null);
+            String line = closeSource(false);
+            if (transport == Transport.HTTP_BODY) {
+                LOG.warn("{}: {}; the connection closed before the body ended", mount.config().path(), line);
+            } else {
+                LOG.info("{}: {}", mount.config().path(), line);
+            }
         }
         context.fireChannelInactive();
     }
@@ -231,40 +250,41 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         skippedLogged = skipped;
     }
 
-    /** A sized or chunked body, or a WebSocket, ended normally. */
+    /** A sized or chunked body, or a WebSocket, ended normally: 200, or 400 when nothing playable came. */
     private void end() {
-        finished = true;
-        if (body.undecided() && bytes > 0) {
-            refuseAfterEnd("body ended inside the WAV header, after " + bytes + " bytes");
+        String problem = bytes == 0 ? "body: empty: nothing was pushed"
+                : body.undecided() ? "body ended inside the WAV header, after " + bytes + " bytes"
+                : source.isMp3() && source.mp3FramesIn() == 0 ? "body: no MP3 frame found in " + bytes + " bytes"
+                : null;
+        if (problem != null) {
+            refuse(HttpResponseStatus.BAD_REQUEST, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, problem);
             return;
         }
-        closeSource(null);
+        finished = true;
+        closeSource(true);
         if (transport == Transport.WEBSOCKET) {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        respond(HttpResponseStatus.OK, summary());
+        respond(HttpResponseStatus.OK, summary(), null);
     }
 
-    private void refuseAfterEnd(String message) {
-        closeSource(message);
-        forgetCreatedMount();
-        respond(HttpResponseStatus.BAD_REQUEST, message);
-    }
-
-    /** The body cannot be played: tell the producer why and hang up. */
+    /** The body cannot be played: tell the producer why (one log line with a request id) and hang up. */
     private void refuse(HttpResponseStatus status, WebSocketCloseStatus wsStatus, String message) {
         if (finished) {
             return;
         }
         finished = true;
-        closeSource(message);
+        String id = errors.nextId();
+        errors.log(id, Responses.describe(request) + " (source " + mount.config().path() + ")", ctx.channel().remoteAddress(),
+                status.code(), message + "; " + closeSource(false) + " before", null);
         forgetCreatedMount();
         if (transport == Transport.WEBSOCKET) {
-            ctx.writeAndFlush(new CloseWebSocketFrame(wsStatus.code(), truncate(message, 120))).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(new CloseWebSocketFrame(wsStatus.code(), truncate(message + " (request id " + id + ")", 120)))
+                    .addListener(ChannelFutureListener.CLOSE);
         } else {
-            respond(status, message);
+            respond(status, message, id);
         }
     }
 
@@ -274,29 +294,31 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
-        closeSource("detached: another source took over, or the mount stopped");
+        closeSource(true);
+        LOG.info("{}: source {} detached: another source took over, or the mount stopped", mount.config().path(),
+                source.origin());
         if (transport == Transport.WEBSOCKET) {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
                     "another source took over")).addListener(ChannelFutureListener.CLOSE);
         } else {
             respond(HttpResponseStatus.CONFLICT, "another source took over " + mount.config().path()
-                    + ", or the mount stopped");
+                    + ", or the mount stopped", null);
         }
     }
 
-    private void closeSource(String problem) {
+    /** Closes the source; returns what it pushed, in words, and logs that when {@code log}. */
+    private String closeSource(boolean log) {
         source.close();
         metrics.sourceDisconnected(mount.config().path(), bytes);
-        String path = mount.config().path();
         String what = source.isMp3()
                 ? String.format(Locale.ROOT, "%d MP3 frames, %d bytes of garbage skipped, %d bytes of ID3 tags",
                 source.mp3FramesIn(), source.skippedBytes(), source.tagBytes())
                 : String.format(Locale.ROOT, "%.3f s of %s", seconds(), source.describe());
-        if (problem == null) {
-            LOG.info("{}: source {} ended after {} bytes: {}{}", path, source.origin(), bytes, what, dropped());
-        } else {
-            LOG.warn("{}: source {} ended after {} bytes: {}{}; {}", path, source.origin(), bytes, what, dropped(), problem);
+        String line = "source " + source.origin() + " ended after " + bytes + " bytes: " + what + dropped();
+        if (log) {
+            LOG.info("{}: {}", mount.config().path(), line);
         }
+        return line;
     }
 
     /** A mount this source created and never fed (its body was refused) goes away, unless someone came meanwhile. */
@@ -330,22 +352,17 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A final response, then the connection closes: through the HTTP codec if it is there, else as raw bytes. */
-    private void respond(HttpResponseStatus status, String message) {
+    private void respond(HttpResponseStatus status, String message, String requestId) {
         ctx.channel().config().setAutoRead(true);
-        byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        HttpHeaders headers = new DefaultHttpHeaders();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, text.length);
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        headers.set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
         if (ctx.pipeline().get(HttpRouter.CODEC) != null) {
-            FullHttpResponse res = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(text));
-            res.headers().set(headers);
-            HttpUtil.setKeepAlive(res, false);
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            FullHttpResponse res = Responses.text(version, status, message);
+            if (requestId != null) {
+                res.headers().set(Responses.REQUEST_ID, requestId);
+            }
+            Responses.sendAndClose(ctx, res);
         } else {
-            ctx.write(HttpWire.head(ctx.alloc(), version, status, headers));
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(text)).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Responses.raw(ctx.alloc(), version, status, message, requestId))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
     }
 

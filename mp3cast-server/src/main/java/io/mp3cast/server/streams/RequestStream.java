@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * source and memory stays bounded by the write watermark. When the client goes away the
  * channel's close wakes the worker (and interrupts a blocked read); the worker then closes
  * source and encoder, so nothing outlives the connection by more than one read.
+ *
+ * <p><b>Write stall.</b> A client that takes no bytes for {@code writeTimeoutMillis} while the
+ * channel is full is disconnected, which frees its stream slot and its worker: a client that
+ * never reads cannot hold a slot. The end of a stream waits for the client at most as long.
  */
 public final class RequestStream {
     private static final Logger LOG = LoggerFactory.getLogger(RequestStream.class);
@@ -52,6 +57,7 @@ public final class RequestStream {
     private final boolean chunked;
     private final ServerMetrics metrics;
     private final AtomicInteger openStreams;
+    private final long writeTimeoutNanos;
     private final Object writable = new Object();
     private volatile Thread worker;
     private volatile boolean cancelled;
@@ -62,7 +68,8 @@ public final class RequestStream {
      *                 so that bad values got a 400 before the response head went out
      */
     public RequestStream(String route, Channel ch, AudioSource source, EncoderSettings settings, boolean chunked,
-                         ServerMetrics metrics, AtomicInteger openStreams) {
+                         ServerMetrics metrics, AtomicInteger openStreams, int writeTimeoutMillis) {
+        this.writeTimeoutNanos = writeTimeoutMillis * 1_000_000L;
         this.route = route;
         this.ch = ch;
         this.source = source;
@@ -158,11 +165,22 @@ public final class RequestStream {
             ch.write(HttpWire.lastChunk());
         }
         ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ch.eventLoop().schedule(() -> {
+            ch.close();  // a client that does not take the end either
+        }, writeTimeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private void awaitWritable() throws InterruptedException {
+        long since = System.nanoTime();
         synchronized (writable) {
             while (!cancelled && ch.isActive() && !ch.isWritable()) {
+                if (System.nanoTime() - since > writeTimeoutNanos) {
+                    LOG.info("{}: stream to {} closed: the client took no bytes for {} ms", route,
+                            ch.remoteAddress(), writeTimeoutNanos / 1_000_000);
+                    cancelled = true;
+                    ch.close();
+                    return;
+                }
                 writable.wait(100);
             }
         }
