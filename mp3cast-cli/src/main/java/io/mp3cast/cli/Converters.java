@@ -11,11 +11,11 @@ final class Converters {
     private Converters() {}
 
     /** An http(s) URL naming a mount, checked before anything connects. */
-    static final class Url implements ITypeConverter<SourceUrl> {
+    static final class Url implements ITypeConverter<PushUrl> {
         @Override
-        public SourceUrl convert(String value) {
+        public PushUrl convert(String value) {
             try {
-                return SourceUrl.parse(value);
+                return PushUrl.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -55,7 +55,7 @@ final class PushCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "URL", converter = Converters.Url.class,
             description = "the mount, as http://localhost:8000/live")
-    private SourceUrl url;
+    private PushUrl url;
 
     @Parameters(index = "1", paramLabel = "FILE", arity = "0..1", defaultValue = PcmInput.STDIN,
             description = "WAV (16-bit integer or 32-bit float PCM), raw PCM with --format, or MP3; "
@@ -100,7 +100,7 @@ final class PushCommand implements Callable<Integer> {
         try (PushBody body = mp3 ? Mp3Body.open(input, io.in(), realtime)
                 : new PcmBody(PcmInput.open(input, rawFormat, io.in()), realtime)) {
             headers.put("Content-Type", body.contentType());
-            try (SourceUpload upload = SourceUpload.start(url.withQuery(body.formatQuery()), url, headers,
+            try (PushUpload upload = PushUpload.start(url.withQuery(body.formatQuery()), url, headers,
                     unauthorizedHint(secret))) {
                 Sender sender = new Sender(upload, realtime ? new Pacer(Pacer.SYSTEM) : null, progressFor(body));
                 sender.sendAll(body);
@@ -175,14 +175,14 @@ final class PushCommand implements Callable<Integer> {
 
     /** Hands each block to the upload, paced if asked, and counts what went. */
     private static final class Sender implements PushBody.BlockSink {
-        private final SourceUpload upload;
+        private final PushUpload upload;
         private final Pacer pacer;
         private final Progress progress;
         private final long startNanos = System.nanoTime();
         private long sentNanos;
 
         /** @param pacer null to send as fast as the server takes it */
-        Sender(SourceUpload upload, Pacer pacer, Progress progress) {
+        Sender(PushUpload upload, Pacer pacer, Progress progress) {
             this.upload = upload;
             this.pacer = pacer;
             this.progress = progress;

@@ -10,7 +10,7 @@ import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.ingest.FallbackChains;
 import io.mp3cast.server.ingest.IngestContext;
-import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
 import io.mp3cast.spec.Params;
@@ -22,6 +22,7 @@ import io.mp3cast.live.FrameFeed;
 import io.mp3cast.source.PacedSource;
 import io.mp3cast.live.PacedSourceFeed;
 import io.mp3cast.time.PacingClock;
+import io.mp3cast.time.Scheduler;
 import io.mp3cast.live.push.PushSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -144,6 +145,9 @@ public final class Mp3CastServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (state.ownsScheduler()) {
+            state.scheduler().close();
+        }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         LOG.info("mp3cast on port {} stopped", port);
     }
@@ -159,6 +163,7 @@ public final class Mp3CastServer implements AutoCloseable {
         private final Map<String, MountPlan> mounts = new LinkedHashMap<>();
         private final Map<String, ServerState.Route> routes = new LinkedHashMap<>();
         private PacingClock clock = PacingClock.SYSTEM;
+        private Scheduler scheduler;
         private ServerMetrics metrics = ServerMetrics.NONE;
         private int sendBufferBytes = 16 * 1024;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -226,7 +231,7 @@ public final class Mp3CastServer implements AutoCloseable {
             }
             mounts.put(config.path(), new MountPlan(config, null, registry -> {
                 IngestSettings s = ingest;
-                return SourceRequests.pushMount(config, encoder,
+                return IngestRequests.pushMount(config, encoder,
                         new PushSettings(s.bufferMillis(), PushSettings.DEFAULT.underrunGraceMillis()),
                         fallbackPath != null ? fallbackPath : s.fallbackMount(), registry, clock, metrics);
             }, fallbackPath));
@@ -285,6 +290,16 @@ public final class Mp3CastServer implements AutoCloseable {
                     routes.put(path, new ServerState.Route(path, req -> demo(name, req), EncoderSettings.DEFAULT, true));
                 }
             }
+            return this;
+        }
+
+        /**
+         * The scheduler that runs the server's paced work: mounts' play-out and encoding, per-request
+         * streams (tests pass {@link Scheduler#manual()}). Default: one the server makes, with a thread
+         * per core, and closes when it stops; one given here is not closed by the server.
+         */
+        public Builder scheduler(Scheduler newScheduler) {
+            this.scheduler = Objects.requireNonNull(newScheduler, "scheduler");
             return this;
         }
 
@@ -361,10 +376,14 @@ public final class Mp3CastServer implements AutoCloseable {
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
                     "fallback mount {} is not configured: push mounts play silence until a source creates it", f));
             ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
+            boolean ownScheduler = scheduler == null;
+            Scheduler playout = ownScheduler
+                    ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
             ErrorLog errors = new ErrorLog(metrics);
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
-                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults, fallbacks), limits, errors);
+                    new IngestContext(ingest, clock, mountDefaults, encoderDefaults, fallbacks), playout, ownScheduler,
+                    limits, errors);
             ConnectionGuard guard = new ConnectionGuard(limits, capExempt, errors);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
@@ -374,6 +393,9 @@ public final class Mp3CastServer implements AutoCloseable {
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 pool.shutdownNow();
+                if (ownScheduler) {
+                    playout.close();
+                }
                 live.values().forEach(m -> m.feed().close());
                 throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }

@@ -22,8 +22,8 @@ public interface ServerMetrics {
     default void requestRejected(int status) {}
 
     /** A source started pushing to a mount. */
-    default void sourceConnected(String mount) {}
+    default void producerConnected(String mount) {}
 
     /** A source stopped pushing; {@code bytes} it sent in all. */
-    default void sourceDisconnected(String mount, long bytes) {}
+    default void producerDisconnected(String mount, long bytes) {}
 }

@@ -9,7 +9,7 @@ import io.mp3cast.mp3.SilentFrame;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.pcm.SampleEncoding;
 import io.mp3cast.time.PacingClock;
-import io.mp3cast.live.push.SourceState;
+import io.mp3cast.live.push.PlayoutState;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.testing.Encoding;
@@ -106,7 +106,7 @@ class IcecastSourceTest {
                 await("listeners", server.mount("/live.mp3")::listeners, 1, 10_000);
             }
             Mount mount = server.mount("/live.mp3");
-            awaitTrue("source gone", () -> mount.pushFeed().orElseThrow().source().isEmpty());
+            awaitTrue("source gone", () -> mount.pushFeed().orElseThrow().producer().isEmpty());
             clock.advanceMillis(3000);
             assertThat(status(server)).contains("\"state\":\"silence\"", "\"connected\":false");
             mount.stop();
@@ -136,7 +136,7 @@ class IcecastSourceTest {
                 source.writeInPieces(join(frames), 1000);
             }
             Mount mount = server.mount("/old.mp3");
-            awaitTrue("source gone", () -> mount.pushFeed().orElseThrow().source().isEmpty());
+            awaitTrue("source gone", () -> mount.pushFeed().orElseThrow().producer().isEmpty());
             try (RawHttp listener = RawHttp.get(server.port(), "/old.mp3")) {
                 assertThat(listener.headers).containsEntry("icy-name", "Legacy");
                 await("listeners", mount::listeners, 1, 10_000);
@@ -201,8 +201,8 @@ class IcecastSourceTest {
         Mount mount = server.mount(path);
         try (RawHttp listener = RawHttp.get(server.port(), path)) {
             BodyReader reader = BodyReader.start(listener);
-            awaitTrue("source connected and gone", () -> mount.pushFeed().orElseThrow().sourcesConnected() == 1
-                    && mount.pushFeed().orElseThrow().sourceState() == SourceState.SILENCE);
+            awaitTrue("source connected and gone", () -> mount.pushFeed().orElseThrow().producersConnected() == 1
+                    && mount.pushFeed().orElseThrow().playoutState() == PlayoutState.SILENCE);
             long silenceFrom = mount.stream().publishedMicros();
             awaitTrue("half a second of silence", () -> mount.stream().publishedMicros() > silenceFrom + 500_000);
             mount.stop();

@@ -90,7 +90,7 @@ class IngestRulesTest {
              Pusher first = Pusher.chunked(server.port(), "/one.mp3?format=f32le&rate=24000")) {
             first.write(oneSecond);
             awaitTrue("first source connected", () -> server.mounts().stream().anyMatch(m -> m.path().equals("/one.mp3")
-                    && m.pushFeed().orElseThrow().source().isPresent()));
+                    && m.pushFeed().orElseThrow().producer().isPresent()));
             HttpResponse<String> second = put(server, "/one.mp3?format=f32le&rate=24000", oneSecond);
             assertThat(second.statusCode()).isEqualTo(403);
             assertThat(second.body()).contains("/one.mp3 already has a source (127.0.0.1:", "takeover is off");
@@ -106,7 +106,7 @@ class IngestRulesTest {
              Pusher first = Pusher.chunked(server.port(), "/one.mp3?format=f32le&rate=24000")) {
             first.write(oneSecond);
             awaitTrue("first source connected", () -> server.mounts().stream().anyMatch(m -> m.path().equals("/one.mp3")
-                    && m.pushFeed().orElseThrow().source().isPresent()));
+                    && m.pushFeed().orElseThrow().producer().isPresent()));
             HttpResponse<String> second = put(server, "/one.mp3?format=f32le&rate=24000", oneSecond);
             assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
             Pusher.Response firstAnswer = first.response();

@@ -42,7 +42,7 @@ class SourceLifecycleTest {
                 assertThat(status(server)).contains("\"state\":\"live\"");
                 clock.advanceMillis(2500);
                 assertThat(mount.listeners()).isEqualTo(1);
-                assertThat(feed.sourcesConnected()).isEqualTo(2);
+                assertThat(feed.producersConnected()).isEqualTo(2);
                 mount.stop();
                 byte[] body = listener.readAll();
 
@@ -119,6 +119,6 @@ class SourceLifecycleTest {
             source.writeInPieces(join(frames), 1500);
         }
         awaitTrue("source gone", () -> server.mounts().stream().anyMatch(m -> m.path().equals("/live.mp3"))
-                && server.mount("/live.mp3").pushFeed().orElseThrow().source().isEmpty());
+                && server.mount("/live.mp3").pushFeed().orElseThrow().producer().isEmpty());
     }
 }

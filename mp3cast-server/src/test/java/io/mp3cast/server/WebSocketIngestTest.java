@@ -60,7 +60,7 @@ class WebSocketIngestTest {
             assertThat(closing.closed.get(20, TimeUnit.SECONDS)).startsWith("1000");
 
             Mount mount = server.mount("/ws.mp3");
-            awaitTrue("source gone", () -> mount.pushFeed().orElseThrow().source().isEmpty());
+            awaitTrue("source gone", () -> mount.pushFeed().orElseThrow().producer().isEmpty());
             try (RawHttp listener = RawHttp.get(server.port(), "/ws.mp3")) {
                 await("listeners", mount::listeners, 1, 10_000);
                 clock.advanceMillis(3000);

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Feeds a live stream from producers that push audio: PCM, encoded by one continuous encoder, or
- * MP3, passed through frame by frame. One producer ({@link PushSource}) at a time; the stream
+ * MP3, passed through frame by frame. One producer ({@link Producer}) at a time; the stream
  * outlives them and never breaks.
  *
  * <p><b>Pacing and backpressure.</b> Pushed audio goes into a buffer of whole MP3 frames (PCM is
@@ -45,16 +45,16 @@ import org.slf4j.LoggerFactory;
  * (version, rate, bitrate, channel mode). When a connected source falls behind (network jitter, a
  * synthesizer thinking), the stream waits up to {@link PushSettings#underrunGraceMillis()} and then
  * catches up at once; only a longer gap is filled with silence. A stream that has never had a
- * source publishes nothing ({@link SourceState#IDLE}): its format is not known yet.
+ * source publishes nothing ({@link PlayoutState#IDLE}): its format is not known yet.
  *
  * <p><b>Fallback.</b> With a fallback stream, the silence is replaced by relaying that stream's
- * frames as they are published ({@link SourceState#FALLBACK}); a PCM stream's encoder is flushed
+ * frames as they are published ({@link PlayoutState#FALLBACK}); a PCM stream's encoder is flushed
  * first. The first relayed frame may lean on a bit reservoir this stream never carried, which
  * decoders play as a short glitch, as on any stream switch.
  *
  * <p><b>Sources.</b> {@link #connect} admits one source at a time: a second one is refused unless
  * it asks to take over, which detaches the first (its writes are then ignored and its
- * {@link PushSource#onDetached} callback closes its connection). Audio the first one buffered
+ * {@link Producer#onDetached} callback closes its connection). Audio the first one buffered
  * still plays, then the new source's.
  *
  * <p><b>Format changes.</b> A PCM source with another sample encoding (int16 after float) changes
@@ -91,7 +91,7 @@ public final class PushFeed implements FrameFeed {
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private long queuedNanos;
     private long peakQueuedNanos;
-    private PushSource source;
+    private Producer source;
     private Runnable roomTask;
     private Mode mode = Mode.NONE;
     private Mp3Encoder encoder;
@@ -105,10 +105,10 @@ public final class PushFeed implements FrameFeed {
     /** Pacer thread only: the fallback stream being relayed, and the next of its frames to relay. */
     private LiveStream relayStream;
     private long relayNext;
-    private long sourcesConnected;
+    private long producersConnected;
 
     private volatile FeedState state = FeedState.IDLE;
-    private volatile SourceState sourceState = SourceState.IDLE;
+    private volatile PlayoutState sourceState = PlayoutState.IDLE;
     private volatile boolean closing;
     private Thread thread;
     private LiveStream stream;
@@ -148,11 +148,11 @@ public final class PushFeed implements FrameFeed {
      * @param origin who pushes, for logs and status pages (an address)
      * @throws IllegalStateException when the feed is closed
      */
-    public Optional<PushSource> connect(String origin, Pacing pacing, boolean takeover) {
+    public Optional<Producer> connect(String origin, Pacing pacing, boolean takeover) {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(pacing, "pacing");
-        PushSource previous;
-        PushSource next = new PushSource(this, origin, pacing);
+        Producer previous;
+        Producer next = new Producer(this, origin, pacing);
         synchronized (lock) {
             if (closing) {
                 throw new IllegalStateException(name + ": feed is closed");
@@ -166,7 +166,7 @@ public final class PushFeed implements FrameFeed {
             }
             source = next;
             roomTask = null;
-            sourcesConnected++;
+            producersConnected++;
             updateSourceState();
             lock.notifyAll();
         }
@@ -180,13 +180,13 @@ public final class PushFeed implements FrameFeed {
     }
 
     /** The connected source, if any. */
-    public Optional<PushSource> source() {
+    public Optional<Producer> producer() {
         synchronized (lock) {
             return Optional.ofNullable(source);
         }
     }
 
-    public SourceState sourceState() {
+    public PlayoutState playoutState() {
         return sourceState;
     }
 
@@ -204,10 +204,10 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    /** Sources admitted so far. */
-    public long sourcesConnected() {
+    /** Producers admitted so far. */
+    public long producersConnected() {
         synchronized (lock) {
-            return sourcesConnected;
+            return producersConnected;
         }
     }
 
@@ -231,7 +231,7 @@ public final class PushFeed implements FrameFeed {
 
     @Override
     public String description() {
-        PushSource s;
+        Producer s;
         synchronized (lock) {
             s = source;
         }
@@ -248,7 +248,7 @@ public final class PushFeed implements FrameFeed {
 
     @Override
     public void close() {
-        PushSource detached;
+        Producer detached;
         Thread t;
         synchronized (this) {
             synchronized (lock) {
@@ -278,9 +278,9 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    // ---- producer side, called by PushSource on the producer's thread
+    // ---- producer side, called by Producer on the producer's thread
 
-    void beginPcm(PushSource s, PcmFormat format) {
+    void beginPcm(Producer s, PcmFormat format) {
         synchronized (lock) {
             if (s != source) {
                 return;
@@ -300,7 +300,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void beginMp3(PushSource s) {
+    void beginMp3(Producer s) {
         synchronized (lock) {
             if (s == source) {
                 endEncoder();
@@ -308,7 +308,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void encode(PushSource s, float[] samples, int n) {
+    void encode(Producer s, float[] samples, int n) {
         synchronized (lock) {
             if (s != source || encoder == null) {
                 return;
@@ -320,7 +320,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void passThrough(PushSource s, FrameSplitter splitter, ByteBuffer bytes) {
+    void passThrough(Producer s, FrameSplitter splitter, ByteBuffer bytes) {
         synchronized (lock) {
             if (s != source) {
                 bytes.position(bytes.limit());
@@ -338,7 +338,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void endPassThrough(PushSource s, FrameSplitter splitter) {
+    void endPassThrough(Producer s, FrameSplitter splitter) {
         synchronized (lock) {
             if (s == source) {
                 splitter.end(this::enqueuePassed);
@@ -353,7 +353,7 @@ public final class PushFeed implements FrameFeed {
         }
     }
 
-    void whenRoom(PushSource s, Runnable task) {
+    void whenRoom(Producer s, Runnable task) {
         synchronized (lock) {
             if (s == source && queuedNanos >= bufferNanos) {
                 roomTask = task;
@@ -363,7 +363,7 @@ public final class PushFeed implements FrameFeed {
         task.run();
     }
 
-    void disconnect(PushSource s) {
+    void disconnect(Producer s) {
         synchronized (lock) {
             if (s != source) {
                 return;
@@ -412,15 +412,15 @@ public final class PushFeed implements FrameFeed {
 
     /** Under the lock. */
     private void updateSourceState() {
-        SourceState next;
+        PlayoutState next;
         if (source != null || !queue.isEmpty()) {
-            next = SourceState.LIVE;
+            next = PlayoutState.LIVE;
         } else if (relaying) {
-            next = SourceState.FALLBACK;
+            next = PlayoutState.FALLBACK;
         } else if (mode != Mode.NONE) {
-            next = SourceState.SILENCE;
+            next = PlayoutState.SILENCE;
         } else {
-            next = SourceState.IDLE;
+            next = PlayoutState.IDLE;
         }
         if (next != sourceState) {
             sourceState = next;

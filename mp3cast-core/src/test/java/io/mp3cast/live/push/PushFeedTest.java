@@ -107,11 +107,11 @@ class PushFeedTest {
         PushFeed feedA = feed(clockA, PushSettings.DEFAULT, a);
         PushFeed feedB = feed(clockB, PushSettings.DEFAULT, b);
 
-        try (PushSource once = feedA.connect("once", Pacing.REAL_TIME, false).orElseThrow()) {
+        try (Producer once = feedA.connect("once", Pacing.REAL_TIME, false).orElseThrow()) {
             once.beginPcm(F32);
             once.write(bytes, 0, bytes.length);
         }
-        try (PushSource odd = feedB.connect("odd", Pacing.REAL_TIME, false).orElseThrow()) {
+        try (Producer odd = feedB.connect("odd", Pacing.REAL_TIME, false).orElseThrow()) {
             odd.beginPcm(F32);
             int[] sizes = {1, 7, 13, 1001, 3, 4, 2};
             int at = 0;
@@ -139,10 +139,10 @@ class PushFeedTest {
         ManualClock clock = new ManualClock();
         Published published = new Published();
         PushFeed feed = feed(clock, PushSettings.DEFAULT, published);
-        assertThat(feed.sourceState()).isEqualTo(SourceState.IDLE);
+        assertThat(feed.playoutState()).isEqualTo(PlayoutState.IDLE);
         push(feed, Signals.toneMix(RATE, RATE, 0.5, 440));
         clock.advanceMillis(2000);
-        assertThat(feed.sourceState()).isEqualTo(SourceState.SILENCE);
+        assertThat(feed.playoutState()).isEqualTo(PlayoutState.SILENCE);
         push(feed, Signals.toneMix(RATE, RATE, 0.5, 880));
         clock.advanceMillis(2000);
 
@@ -155,7 +155,7 @@ class PushFeedTest {
     }
 
     private static void push(PushFeed feed, float[] samples) {
-        try (PushSource s = feed.connect("test", Pacing.REAL_TIME, false).orElseThrow()) {
+        try (Producer s = feed.connect("test", Pacing.REAL_TIME, false).orElseThrow()) {
             s.beginPcm(F32);
             byte[] bytes = f32le(samples);
             s.write(bytes, 0, bytes.length);
@@ -167,7 +167,7 @@ class PushFeedTest {
         ManualClock clock = new ManualClock();
         Published published = new Published();
         PushFeed feed = feed(clock, PushSettings.DEFAULT.withBufferMillis(1000), published);
-        PushSource source = feed.connect("fast", Pacing.REAL_TIME, false).orElseThrow();
+        Producer source = feed.connect("fast", Pacing.REAL_TIME, false).orElseThrow();
         source.beginPcm(F32);
         byte[] chunk = f32le(Signals.toneMix(RATE, RATE / 10, 0.5, 440));
         int chunks = 0;
@@ -206,7 +206,7 @@ class PushFeedTest {
         ManualClock clock = new ManualClock();
         Published published = new Published();
         PushFeed feed = feed(clock, PushSettings.DEFAULT, published);
-        PushSource source = feed.connect("icecast", Pacing.REAL_TIME, false).orElseThrow();
+        Producer source = feed.connect("icecast", Pacing.REAL_TIME, false).orElseThrow();
         source.beginMp3();
         for (int at = 0; at < body.length; at += 333) {
             source.write(body, at, Math.min(333, body.length - at));
@@ -228,7 +228,7 @@ class PushFeedTest {
         Decoded decoded = Mp3Decoding.decode(published.bytes());
         assertThat(decoded.channels()).isEqualTo(2);
         assertThat(AudioMath.rms(decoded.channel(1), 44100 + 4000, 20000)).isLessThan(1e-3);
-        assertThat(feed.sourceState()).isEqualTo(SourceState.SILENCE);
+        assertThat(feed.playoutState()).isEqualTo(PlayoutState.SILENCE);
     }
 
     static List<byte[]> split(byte[] mp3) {
@@ -243,19 +243,19 @@ class PushFeedTest {
     void aSecondSourceIsRefusedUnlessItTakesOverWhichDetachesTheFirst() throws Exception {
         ManualClock clock = new ManualClock();
         PushFeed feed = feed(clock, PushSettings.DEFAULT, new Published());
-        PushSource first = feed.connect("first", Pacing.REAL_TIME, false).orElseThrow();
+        Producer first = feed.connect("first", Pacing.REAL_TIME, false).orElseThrow();
         AtomicBoolean detached = new AtomicBoolean();
         first.onDetached(() -> detached.set(true));
         assertThat(feed.connect("second", Pacing.REAL_TIME, false)).isEmpty();
         assertThat(first.isAttached()).isTrue();
 
-        PushSource third = feed.connect("third", Pacing.REAL_TIME, true).orElseThrow();
+        Producer third = feed.connect("third", Pacing.REAL_TIME, true).orElseThrow();
         assertThat(detached).isTrue();
         assertThat(first.isAttached()).isFalse();
-        assertThat(feed.source()).containsSame(third);
+        assertThat(feed.producer()).containsSame(third);
         first.close();
-        assertThat(feed.source()).containsSame(third);
-        assertThat(feed.sourceState()).isEqualTo(SourceState.LIVE);
+        assertThat(feed.producer()).containsSame(third);
+        assertThat(feed.playoutState()).isEqualTo(PlayoutState.LIVE);
     }
 
     @Test
@@ -270,14 +270,14 @@ class PushFeedTest {
         PushFeed feed = feed(clock, PushSettings.DEFAULT, published, () -> Optional.of(fallbackStream));
 
         clock.advanceMillis(1000);
-        assertThat(feed.sourceState()).isEqualTo(SourceState.FALLBACK);
+        assertThat(feed.playoutState()).isEqualTo(PlayoutState.FALLBACK);
         int relayed = published.count();
         assertThat(relayed).isBetween(1000 / 24 - 3, 1000 / 24 + 1);
         push(feed, Signals.toneMix(RATE, RATE, 0.5, 440));
         clock.advanceMillis(1000);
-        assertThat(feed.sourceState()).isEqualTo(SourceState.LIVE);
+        assertThat(feed.playoutState()).isEqualTo(PlayoutState.LIVE);
         clock.advanceMillis(1000);
-        assertThat(feed.sourceState()).isEqualTo(SourceState.FALLBACK);
+        assertThat(feed.playoutState()).isEqualTo(PlayoutState.FALLBACK);
 
         float[] pcm = Mp3Decoding.decode(published.bytes()).channel(0);
         assertThat(AudioMath.dominantFrequencyHz(pcm, 4800, 9600, RATE, 300, 1000)).isEqualTo(880.0);
@@ -290,7 +290,7 @@ class PushFeedTest {
     void anUnpacedSourceIsPublishedAsFastAsItArrives() throws Exception {
         Published published = new Published();
         PushFeed feed = feed(PacingClock.SYSTEM, PushSettings.DEFAULT.withBufferMillis(1000), published, Optional::empty);
-        PushSource source = feed.connect("download", Pacing.NONE, false).orElseThrow();
+        Producer source = feed.connect("download", Pacing.NONE, false).orElseThrow();
         source.beginPcm(F32);
         byte[] chunk = f32le(Signals.toneMix(RATE, RATE, 0.5, 440));
         for (int i = 0; i < 30; i++) {

@@ -1,7 +1,7 @@
 package io.mp3cast.server.http;
 
-import io.mp3cast.server.ingest.SourceAuth;
-import io.mp3cast.server.ingest.SourceRequests;
+import io.mp3cast.server.ingest.IngestAuth;
+import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.status.StatusPages;
 import io.mp3cast.server.streams.RequestStream;
@@ -169,8 +169,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private void dispatch(ChannelHandlerContext ctx, HttpRequest req, String path, QueryStringDecoder query) {
         HttpMethod method = req.method();
         boolean known = isKnown(path);
-        if (SourceRequests.isSourceRequest(req) && SourceRequests.pushable(state, path, known)) {
-            SourceRequests.accept(ctx, req, path, query, state);
+        if (IngestRequests.isSourceRequest(req) && IngestRequests.pushable(state, path, known)) {
+            IngestRequests.accept(ctx, req, path, query, state);
             return;
         }
         if (known && method.equals(HttpMethod.OPTIONS)) {
@@ -381,7 +381,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     /** Admin credentials (user admin or source), or a source's (Icecast's clients update titles with those). */
     private boolean authorized(String header) {
-        Optional<String[]> credentials = SourceAuth.basic(header);
+        Optional<String[]> credentials = IngestAuth.basic(header);
         if (credentials.isEmpty()) {
             return false;
         }
@@ -389,9 +389,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         String given = credentials.get()[1];
         String admin = state.adminPassword();
         String source = state.ingest().settings().sourcePassword();
-        boolean adminOk = admin != null && (user.equals("admin") || user.equals(SourceAuth.USER))
-                && SourceAuth.constantTimeEquals(given, admin);
-        boolean sourceOk = source != null && user.equals(SourceAuth.USER) && SourceAuth.constantTimeEquals(given, source);
+        boolean adminOk = admin != null && (user.equals("admin") || user.equals(IngestAuth.USER))
+                && IngestAuth.constantTimeEquals(given, admin);
+        boolean sourceOk = source != null && user.equals(IngestAuth.USER) && IngestAuth.constantTimeEquals(given, source);
         return adminOk || sourceOk;
     }
 

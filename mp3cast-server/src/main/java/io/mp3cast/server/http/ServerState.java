@@ -7,6 +7,7 @@ import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.ConnectionLimits;
 import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.server.StreamRoute;
+import io.mp3cast.time.Scheduler;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,13 +22,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param adminPassword  the admin password, or null when admin calls are refused
  * @param maxOpenStreams per-request streams allowed at once; more get 503
  * @param ingest         how sources push, and what mounts they create get
+ * @param scheduler      runs the paced work: play-out, encoding, per-request streams
+ * @param ownsScheduler  whether the server made the scheduler, and so closes it
  * @param limits         timeouts and connection caps
  * @param errors         where refused and failed requests are logged (and counted in {@code metrics})
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
                           ServerMetrics metrics, long startedAtMillis, IngestContext ingest,
-                          ConnectionLimits limits, ErrorLog errors) {
+                          Scheduler scheduler, boolean ownsScheduler, ConnectionLimits limits, ErrorLog errors) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {

@@ -11,8 +11,8 @@ import io.mp3cast.server.status.StatusPages;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.live.push.PushFeed;
-import io.mp3cast.live.push.PushSource;
-import io.mp3cast.live.push.SourceState;
+import io.mp3cast.live.push.Producer;
+import io.mp3cast.live.push.PlayoutState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -46,11 +46,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One source's connection once it is admitted: its body's bytes go to its {@link PushSource}, as
+ * One source's connection once it is admitted: its body's bytes go to its {@link Producer}, as
  * HTTP content (a chunked or sized {@code PUT}), as raw bytes (Icecast's shape: no length, no
  * chunking, until the connection closes; the HTTP codec is gone), or as binary WebSocket messages.
  *
- * <p><b>Backpressure.</b> When the mount's buffer is full ({@link PushSource#write} says so), this
+ * <p><b>Backpressure.</b> When the mount's buffer is full ({@link Producer#write} says so), this
  * handler stops reading the socket ({@code autoRead} off) and asks the source to call back once
  * the pacer has played the buffer down; TCP then slows the producer. The same switch enforces
  * the body rate limit: a source that is ahead of {@code maxBytesPerSecond} is not read until its
@@ -83,8 +83,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     enum Transport { HTTP_BODY, RAW, WEBSOCKET }
 
     private final LiveMount mount;
-    private final PushSource source;
-    private final SourceBody body;
+    private final Producer source;
+    private final IngestBody body;
     private final Transport transport;
     private final HttpRequest request;
     private final HttpVersion version;
@@ -102,7 +102,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private boolean pausedForRate;
     private boolean finished;
 
-    IngestHandler(LiveMount mount, PushSource source, SourceBody body, Transport transport, HttpRequest request,
+    IngestHandler(LiveMount mount, Producer source, IngestBody body, Transport transport, HttpRequest request,
                   int maxBodyKbps, ServerMetrics metrics, ErrorLog errors, MountRegistry createdIn) {
         this.mount = mount;
         this.source = source;
@@ -309,7 +309,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     /** Closes the source; returns what it pushed, in words, and logs that when {@code log}. */
     private String closeSource(boolean log) {
         source.close();
-        metrics.sourceDisconnected(mount.config().path(), bytes);
+        metrics.producerDisconnected(mount.config().path(), bytes);
         String what = source.isMp3()
                 ? String.format(Locale.ROOT, "%d MP3 frames, %d bytes of garbage skipped, %d bytes of ID3 tags",
                 source.mp3FramesIn(), source.skippedBytes(), source.tagBytes())
@@ -324,7 +324,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     /** A mount this source created and never fed (its body was refused) goes away, unless someone came meanwhile. */
     private void forgetCreatedMount() {
         PushFeed feed = mount.push().orElseThrow();
-        if (createdIn != null && feed.sourceState() == SourceState.IDLE && feed.sourcesConnected() == 1
+        if (createdIn != null && feed.playoutState() == PlayoutState.IDLE && feed.producersConnected() == 1
                 && mount.listeners() == 0 && createdIn.remove(mount.config().path(), mount)) {
             mount.stop();
             LOG.info("{}: removed: its first source was refused", mount.config().path());

@@ -5,7 +5,7 @@ import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.PushFeed;
-import io.mp3cast.live.push.PushSource;
+import io.mp3cast.live.push.Producer;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -70,15 +70,15 @@ public final class StatusPages {
      * connected source's address, format, pacing and byte counts.
      */
     private static void pushSource(Json j, PushFeed p, long now) {
-        j.field("state", p.sourceState().name().toLowerCase(Locale.ROOT));
+        j.field("state", p.playoutState().name().toLowerCase(Locale.ROOT));
         j.field("description", p.description());
         j.field("bufferedMillis", p.bufferedMillis());
         j.field("bufferMillis", p.settings().bufferMillis());
-        j.field("sourcesConnected", p.sourcesConnected());
-        Optional<PushSource> source = p.source();
+        j.field("sourcesConnected", p.producersConnected());
+        Optional<Producer> source = p.producer();
         j.field("connected", source.isPresent());
         if (source.isPresent()) {
-            PushSource s = source.get();
+            Producer s = source.get();
             j.field("remote", s.origin());
             j.field("format", s.describe());
             j.field("pacing", s.pacing() == Pacing.NONE ? "none" : "real-time");
@@ -132,7 +132,7 @@ public final class StatusPages {
         j.field("server_description", m.config().description());
         j.field("server_name", m.config().name());
         j.field("server_type", "audio/mpeg");
-        m.push().flatMap(PushFeed::source).ifPresent(s -> j.field("source_ip", s.origin().replaceFirst(":\\d+$", "")));
+        m.push().flatMap(PushFeed::producer).ifPresent(s -> j.field("source_ip", s.origin().replaceFirst(":\\d+$", "")));
         j.field("server_url", "http://" + host + "/");
         j.field("stream_start", RFC_822.format(Instant.ofEpochMilli(m.startedAtMillis())));
         j.field("stream_start_iso8601", iso(m.startedAtMillis()));

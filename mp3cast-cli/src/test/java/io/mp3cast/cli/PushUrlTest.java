@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SourceUrlTest {
+class PushUrlTest {
 
     @Test
     void formatParametersAreAddedToTheQueryTheUrlAlreadyHas() {
@@ -15,16 +15,16 @@ class SourceUrlTest {
         format.put("format", "f32le");
         format.put("rate", "24000");
 
-        assertThat(SourceUrl.parse("http://host:8000/live?key=a%20b").withQuery(format))
+        assertThat(PushUrl.parse("http://host:8000/live?key=a%20b").withQuery(format))
                 .hasToString("http://host:8000/live?key=a%20b&format=f32le&rate=24000");
-        assertThat(SourceUrl.parse("http://host:8000/live").withQuery(format))
+        assertThat(PushUrl.parse("http://host:8000/live").withQuery(format))
                 .hasToString("http://host:8000/live?format=f32le&rate=24000");
-        assertThat(SourceUrl.parse("http://host:8000/live").withQuery(Map.of())).hasToString("http://host:8000/live");
+        assertThat(PushUrl.parse("http://host:8000/live").withQuery(Map.of())).hasToString("http://host:8000/live");
     }
 
     @Test
     void credentialsAreReadDecodedAndLeftOutOfWhatIsShownOrConnectedTo() {
-        SourceUrl url = SourceUrl.parse("https://source:p%40ss:word@example.org/radio.mp3");
+        PushUrl url = PushUrl.parse("https://source:p%40ss:word@example.org/radio.mp3");
 
         assertThat(url.user()).hasValue("source");
         assertThat(url.password()).hasValue("p@ss:word");
@@ -34,7 +34,7 @@ class SourceUrlTest {
 
     @Test
     void urlWithoutCredentialsHasNone() {
-        SourceUrl url = SourceUrl.parse("http://[::1]:8000/live");
+        PushUrl url = PushUrl.parse("http://[::1]:8000/live");
 
         assertThat(url.user()).isEmpty();
         assertThat(url.password()).isEmpty();
@@ -43,20 +43,20 @@ class SourceUrlTest {
 
     @Test
     void hostPortFillsInTheSchemesPort() {
-        assertThat(SourceUrl.parse("http://example.org/live").hostPort()).isEqualTo("example.org:80");
-        assertThat(SourceUrl.parse("https://example.org/live").hostPort()).isEqualTo("example.org:443");
-        assertThat(SourceUrl.parse("http://127.0.0.1:8000/live").hostPort()).isEqualTo("127.0.0.1:8000");
+        assertThat(PushUrl.parse("http://example.org/live").hostPort()).isEqualTo("example.org:80");
+        assertThat(PushUrl.parse("https://example.org/live").hostPort()).isEqualTo("example.org:443");
+        assertThat(PushUrl.parse("http://127.0.0.1:8000/live").hostPort()).isEqualTo("127.0.0.1:8000");
     }
 
     @Test
     void whatIsNotAnHttpUrlOfAMountIsRejectedNamingIt() {
-        assertThatIllegalArgumentException().isThrownBy(() -> SourceUrl.parse("ftp://host/live"))
+        assertThatIllegalArgumentException().isThrownBy(() -> PushUrl.parse("ftp://host/live"))
                 .withMessage("'ftp://host/live': not an http:// or https:// URL");
-        assertThatIllegalArgumentException().isThrownBy(() -> SourceUrl.parse("http://host:8000"))
+        assertThatIllegalArgumentException().isThrownBy(() -> PushUrl.parse("http://host:8000"))
                 .withMessage("'http://host:8000': names no mount; add its path, as in http://host:8000/live");
-        assertThatIllegalArgumentException().isThrownBy(() -> SourceUrl.parse("http:///live"))
+        assertThatIllegalArgumentException().isThrownBy(() -> PushUrl.parse("http:///live"))
                 .withMessage("'http:///live': no host name in it");
-        assertThatIllegalArgumentException().isThrownBy(() -> SourceUrl.parse("http://host/a b"))
+        assertThatIllegalArgumentException().isThrownBy(() -> PushUrl.parse("http://host/a b"))
                 .withMessageStartingWith("'http://host/a b': not a URL (Illegal character in path at index 13)");
     }
 }

@@ -16,7 +16,7 @@ import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.live.push.PushSettings;
-import io.mp3cast.live.push.PushSource;
+import io.mp3cast.live.push.Producer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * A refused request's body is read and dropped (up to {@link Drain}'s limits) so that the
  * producer, which may be writing it, gets the answer rather than a reset connection.
  */
-public final class SourceRequests {
-    private static final Logger LOG = LoggerFactory.getLogger(SourceRequests.class);
+public final class IngestRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestRequests.class);
     static final HttpMethod SOURCE = HttpMethod.valueOf("SOURCE");
     /** Paths a source may create: plain segments, nothing under the server's own paths. */
     private static final Pattern CREATABLE = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
@@ -73,7 +73,7 @@ public final class SourceRequests {
     private static final int SOURCE_RCVBUF_BYTES = 64 * 1024;
     private static final int MAX_WEBSOCKET_MESSAGE_BYTES = 1 << 20;
 
-    private SourceRequests() {}
+    private IngestRequests() {}
 
     /** Whether a request wants to push: a source method, or a WebSocket upgrade. */
     public static boolean isSourceRequest(HttpRequest req) {
@@ -106,9 +106,9 @@ public final class SourceRequests {
             return;
         }
         Params params = HttpRouter.firstValues(query);
-        String token = isWebSocket(req) ? SourceAuth.token(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
+        String token = isWebSocket(req) ? IngestAuth.token(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
                 params.string("token", null)) : null;
-        Optional<String> denied = SourceAuth.check(ingest.sourcePassword(),
+        Optional<String> denied = IngestAuth.check(ingest.sourcePassword(),
                 req.headers().get(HttpHeaderNames.AUTHORIZATION), token, ctx.channel().remoteAddress());
         if (denied.isPresent()) {
             refuse(ctx, req, state, HttpResponseStatus.UNAUTHORIZED, denied.get());
@@ -130,7 +130,7 @@ public final class SourceRequests {
             return;
         }
         PushFeed feed = mount.get().push().orElseThrow();
-        Optional<PushSource> source;
+        Optional<Producer> source;
         try {
             source = feed.connect(origin, pacing, ingest.takeover());
         } catch (IllegalStateException e) {
@@ -138,14 +138,14 @@ public final class SourceRequests {
             return;
         }
         if (source.isEmpty()) {
-            String from = feed.source().map(PushSource::origin).orElse("another source");
+            String from = feed.producer().map(Producer::origin).orElse("another source");
             refuse(ctx, req, state, HttpResponseStatus.FORBIDDEN, path + " already has a source (" + from
                     + "); one source per mount" + (ingest.takeover() ? "" : ", and takeover is off"));
             return;
         }
-        SourceBody body;
+        IngestBody body;
         try {
-            body = new SourceBody(source.get(), format);
+            body = new IngestBody(source.get(), format);
         } catch (IllegalArgumentException e) {
             source.get().close();
             if (!existed && state.registry().remove(path, mount.get())) {
@@ -237,12 +237,12 @@ public final class SourceRequests {
     }
 
     private static void start(ChannelHandlerContext ctx, HttpRequest req, ServerState state, LiveMount mount,
-                              PushSource source, SourceBody body, PushFormat format, MountRegistry createdIn) {
+                              Producer source, IngestBody body, PushFormat format, MountRegistry createdIn) {
         IngestHandler.Transport transport = isWebSocket(req) ? IngestHandler.Transport.WEBSOCKET
                 : isRaw(req) ? IngestHandler.Transport.RAW : IngestHandler.Transport.HTTP_BODY;
         IngestHandler handler = new IngestHandler(mount, source, body, transport, req,
                 state.ingest().settings().maxBodyKbps(), state.metrics(), state.errors(), createdIn);
-        state.metrics().sourceConnected(mount.config().path());
+        state.metrics().producerConnected(mount.config().path());
         LOG.info("{}: source {} pushing {} ({}, {})", mount.config().path(), source.origin(), what(format),
                 transport.name().toLowerCase(Locale.ROOT).replace('_', ' '), source.pacing() == Pacing.NONE ? "unpaced" : "paced");
         ctx.channel().config().setOption(ChannelOption.SO_RCVBUF, SOURCE_RCVBUF_BYTES);
@@ -272,7 +272,7 @@ public final class SourceRequests {
 
     private static void handshake(ChannelHandlerContext ctx, HttpRequest req) {
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, SourceAuth.SUBPROTOCOL, false,
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, IngestAuth.SUBPROTOCOL, false,
                 MAX_WEBSOCKET_MESSAGE_BYTES).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());

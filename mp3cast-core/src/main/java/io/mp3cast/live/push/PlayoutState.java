@@ -1,7 +1,7 @@
 package io.mp3cast.live.push;
 
 /** What a {@link PushFeed}'s stream is playing. */
-public enum SourceState {
+public enum PlayoutState {
     /** No source has connected yet and there is no fallback: nothing is published. */
     IDLE,
     /** A source is connected: its audio plays (or silence, while it is late). */

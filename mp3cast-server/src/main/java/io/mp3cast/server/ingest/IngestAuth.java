@@ -18,14 +18,14 @@ import java.util.Optional;
  * Without a configured password, only connections from the loopback address may push, with or
  * without credentials.
  */
-public final class SourceAuth {
+public final class IngestAuth {
     public static final String USER = "source";
     /** The subprotocol a WebSocket producer offers, and the server selects. */
     public static final String SUBPROTOCOL = "mp3cast";
     /** Prefix of the subprotocol that carries the token, base64url-encoded (RFC 4648 section 5, padding optional). */
     public static final String TOKEN_SUBPROTOCOL_PREFIX = "mp3cast.token.";
 
-    private SourceAuth() {}
+    private IngestAuth() {}
 
     /** Empty when the source may push; else why not, for a 401's body. */
     static Optional<String> check(String password, String authorization, SocketAddress remote) {

@@ -2,7 +2,7 @@ package io.mp3cast.server.ingest;
 
 import io.mp3cast.pcm.PcmFormatException;
 import io.mp3cast.pcm.WavHeader;
-import io.mp3cast.live.push.PushSource;
+import io.mp3cast.live.push.Producer;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Turns a source's body, as it streams in, into audio for its {@link PushSource}: raw PCM and MP3
+ * Turns a source's body, as it streams in, into audio for its {@link Producer}: raw PCM and MP3
  * go straight through; a WAV body's header is parsed once its bytes are in (the audio after it
  * is PCM in the header's format, up to the data size the header gives); a body of unknown kind
  * is recognised by its first bytes (RIFF: WAV; ID3 or a frame sync: MP3).
@@ -18,17 +18,17 @@ import java.nio.ByteBuffer;
  * <p>Bad bodies throw {@link IllegalArgumentException} naming what is wrong, for a 400. Used on
  * one event loop.
  */
-final class SourceBody {
+final class IngestBody {
     /** A WAV header longer than this (metadata chunks before 'data') is refused rather than buffered. */
     static final int MAX_HEADER_BYTES = 64 * 1024;
 
-    private final PushSource source;
+    private final Producer source;
     private PushFormat.Kind kind;
     private ByteArrayOutputStream pending;
     private long dataLeft = WavHeader.UNTIL_END_OF_STREAM;
     private long ignoredBytes;
 
-    SourceBody(PushSource source, PushFormat format) {
+    IngestBody(Producer source, PushFormat format) {
         this.source = source;
         this.kind = format.kind();
         switch (kind) {

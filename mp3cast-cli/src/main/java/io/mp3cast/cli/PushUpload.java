@@ -38,7 +38,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: one thread writes and finishes.
  */
-final class SourceUpload implements Closeable {
+final class PushUpload implements Closeable {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** How long the server may take to answer once the body is complete. */
     private static final int ANSWER_TIMEOUT_MILLIS = 30_000;
@@ -47,12 +47,12 @@ final class SourceUpload implements Closeable {
     private static final int MESSAGE_CHARS = 200;
 
     private final HttpURLConnection connection;
-    private final SourceUrl target;
+    private final PushUrl target;
     private final OutputStream body;
     private final String unauthorizedHint;
     private boolean finished;
 
-    private SourceUpload(HttpURLConnection connection, SourceUrl target, OutputStream body, String unauthorizedHint) {
+    private PushUpload(HttpURLConnection connection, PushUrl target, OutputStream body, String unauthorizedHint) {
         this.connection = connection;
         this.target = target;
         this.body = body;
@@ -67,7 +67,7 @@ final class SourceUpload implements Closeable {
      * @param headers          request headers, {@code Authorization} among them if credentials are used
      * @param unauthorizedHint what to add to a {@code 401}'s message, such as how to give a password
      */
-    static SourceUpload start(URL url, SourceUrl target, Map<String, String> headers, String unauthorizedHint)
+    static PushUpload start(URL url, PushUrl target, Map<String, String> headers, String unauthorizedHint)
             throws CliException {
         HttpURLConnection c;
         try {
@@ -83,7 +83,7 @@ final class SourceUpload implements Closeable {
             throw cannotConnect(target, e);
         }
         try {
-            return new SourceUpload(c, target, c.getOutputStream(), unauthorizedHint);
+            return new PushUpload(c, target, c.getOutputStream(), unauthorizedHint);
         } catch (IOException e) {
             c.disconnect();
             throw cannotConnect(target, e);
@@ -199,7 +199,7 @@ final class SourceUpload implements Closeable {
         }
     }
 
-    private static CliException cannotConnect(SourceUrl target, IOException e) {
+    private static CliException cannotConnect(PushUrl target, IOException e) {
         String why = e instanceof ConnectException && e.getMessage() != null ? e.getMessage().toLowerCase(Locale.ROOT)
                 : e instanceof UnknownHostException ? "unknown host"
                 : e instanceof SocketTimeoutException ? "no answer within " + CONNECT_TIMEOUT_MILLIS / 1000 + " s"

@@ -27,7 +27,7 @@ import java.util.Objects;
  * closing): the {@link #onDetached} callback then runs on that thread, and later writes are
  * ignored.
  */
-public final class PushSource implements AutoCloseable {
+public final class Producer implements AutoCloseable {
     /** Floats converted per encoder call: bounds the time the feed's lock is held. */
     private static final int SCRATCH_SAMPLES = 8192;
 
@@ -47,7 +47,7 @@ public final class PushSource implements AutoCloseable {
     private volatile long sampleFramesIn;
     private volatile long droppedBytes;
 
-    PushSource(PushFeed feed, String origin, Pacing pacing) {
+    Producer(PushFeed feed, String origin, Pacing pacing) {
         this.feed = feed;
         this.origin = origin;
         this.pacing = pacing;
@@ -272,6 +272,6 @@ public final class PushSource implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PushSource[" + origin + ", " + describe() + ", " + pacing + "]";
+        return "Producer[" + origin + ", " + describe() + ", " + pacing + "]";
     }
 }

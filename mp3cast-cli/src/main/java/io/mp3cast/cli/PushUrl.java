@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
  *
  * @param uri the URL as given, credentials and query included
  */
-record SourceUrl(URI uri) {
+record PushUrl(URI uri) {
 
     /**
      * @throws IllegalArgumentException naming the text, when it is not an http(s) URL with a host
      *                                  and a mount path
      */
-    static SourceUrl parse(String text) {
+    static PushUrl parse(String text) {
         URI uri;
         try {
             uri = new URI(text);
@@ -41,7 +41,7 @@ record SourceUrl(URI uri) {
         if (uri.getRawPath() == null || uri.getRawPath().length() < 2) {
             throw new IllegalArgumentException("'" + text + "': names no mount; add its path, as in http://host:8000/live");
         }
-        return new SourceUrl(uri);
+        return new PushUrl(uri);
     }
 
     /** The user before the {@code @}, if the URL has one. */
