@@ -31,6 +31,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -121,6 +122,29 @@ public final class Mp3CastServer implements AutoCloseable {
     /** Connections open now: listeners, sources, requests, idle ones (those being turned away at a cap included). */
     public int openConnections() {
         return guard.open();
+    }
+
+    /**
+     * A channel with this server's whole pipeline (caps, timeouts, HTTP codec, router) that tests
+     * and fuzzers write request bytes into without a socket. Its remote address is not loopback.
+     */
+    EmbeddedChannel embeddedChannel() {
+        EmbeddedChannel ch = new EmbeddedChannel(false, false);
+        pipeline(ch, state, guard);
+        try {
+            ch.register();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register an embedded channel", e);
+        }
+        return ch;
+    }
+
+    /** Every connection's handlers, in order: the caps, the timeouts, the HTTP codec, the router. */
+    private static void pipeline(Channel ch, ServerState state, ConnectionGuard guard) {
+        ch.pipeline().addLast(ConnectionGuard.NAME, guard);
+        ch.pipeline().addLast(ConnectionTimer.NAME, new ConnectionTimer(state.limits(), state.errors()));
+        ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
+        ch.pipeline().addLast("router", new HttpRouter(state, guard));
     }
 
     /** Per-request streams open now. */
@@ -428,10 +452,7 @@ public final class Mp3CastServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(ConnectionGuard.NAME, guard);
-                            ch.pipeline().addLast(ConnectionTimer.NAME, new ConnectionTimer(limits, state.errors()));
-                            ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
-                            ch.pipeline().addLast("router", new HttpRouter(state, guard));
+                            pipeline(ch, state, guard);
                         }
                     });
             if (sendBufferBytes > 0) {

@@ -40,9 +40,28 @@ public final class IcyTitle {
         return text.substring(0, text.offsetByCodePoints(0, max));
     }
 
-    /** The title as it goes into a metadata block: no {@code '} or {@code ;}, no control characters. */
+    /**
+     * The title as it goes into a metadata block: no {@code '} or {@code ;}, no control characters,
+     * and a lone surrogate (a Java string may hold one; UTF-8 cannot) as U+FFFD.
+     */
     static String icySafe(String title) {
-        return title.replace('\'', '\u2019').replace(';', ',').replaceAll("\\p{Cntrl}", " ");
+        StringBuilder b = new StringBuilder(title.length());
+        for (int i = 0; i < title.length(); ) {
+            int cp = title.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == '\'') {
+                b.append('\u2019');
+            } else if (cp == ';') {
+                b.append(',');
+            } else if (cp < 0x20 || cp == 0x7f) {
+                b.append(' ');
+            } else if (Character.isSurrogate((char) cp) && cp <= 0xFFFF) {
+                b.append('\uFFFD');
+            } else {
+                b.appendCodePoint(cp);
+            }
+        }
+        return b.toString();
     }
 
     /** {@code StreamTitle='...';} in UTF-8, at most {@code maxBytes}, cut at a character boundary if it must be. */
