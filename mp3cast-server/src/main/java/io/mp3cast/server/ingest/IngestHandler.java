@@ -194,7 +194,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             LOG.debug("{}: source {}: {}", mount.config().path(), source.origin(), cause.toString());
         } else {
-            LOG.warn("{}: source {}: {}", mount.config().path(), source.origin(), cause.toString(), cause);
+            // A producer's broken framing (a WebSocket frame that is not masked, say) or a fault here: one line, no stack.
+            boolean theirs = cause instanceof io.netty.handler.codec.DecoderException
+                    || cause instanceof io.netty.handler.codec.CorruptedFrameException;
+            errors.log(errors.nextId(), Responses.describe(request) + " (source " + mount.config().path() + ")",
+                    context.channel().remoteAddress(), theirs ? 400 : 500, theirs ? "bad framing: connection closed"
+                    : "internal error: connection closed", theirs ? null : cause);
         }
         context.close();
     }
