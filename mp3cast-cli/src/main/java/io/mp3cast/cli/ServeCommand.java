@@ -302,11 +302,7 @@ final class ServeCommand implements Callable<Integer> {
         }
 
         private static int number(String name, String value) {
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
-            }
+            return io.mp3cast.spec.Params.wholeNumber(name, value);
         }
 
         private static String randomPassword() {

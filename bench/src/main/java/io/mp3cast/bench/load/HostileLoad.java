@@ -89,17 +89,7 @@ public final class HostileLoad {
 
     public static void main(String[] args) throws Exception {
         Args a = Args.parse(args);
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep((a.seconds + 120) * 1000L);
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.err.println("hostile load: watchdog: still running after " + (a.seconds + 120) + " s, stopping");
-            System.exit(3);
-        }, "watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        Watchdog.start("hostile-load", a.seconds + a.rampSeconds + 120L);
         new HostileLoad(a).run();
     }
 
@@ -107,7 +97,7 @@ public final class HostileLoad {
         PrintStream out = System.out;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("label", a.label);
-        result.put("load_start", loadAverage());
+        result.put("load_start", Watchdog.loadAverage());
         // Honest listeners first, so they are all playing before the attack starts.
         for (int i = 0; i < a.honest; i++) {
             toConnect.add(new Conn(Role.HONEST, i));
@@ -200,7 +190,7 @@ public final class HostileLoad {
             result.put("heap_after_gc_mib_start", heapStart / 1024);
             result.put("heap_after_gc_mib_end", heapEnd / 1024);
         }
-        result.put("load_end", loadAverage());
+        result.put("load_end", Watchdog.loadAverage());
         System.out.printf(Locale.ROOT, "honest listeners in real time: %d of %d (least: %.3f of real time)%n", held,
                 a.honest, minBytes / (double) Math.max(1, expectedBytes));
         System.out.printf(Locale.ROOT, "new listener, first byte ms: %s; first audio byte ms: %s; failed %d%n",
@@ -473,13 +463,6 @@ public final class HostileLoad {
         return all.array();
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
-    }
 
     /** Command-line options; see the class comment and bench/run-hostile-bench.sh. */
     static final class Args {
