@@ -5,6 +5,7 @@ import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.Mp3CastServer;
+import io.mp3cast.server.TlsSettings;
 import io.mp3cast.mp3.EncoderBackend;
 import io.mp3cast.mp3.EncoderSettings;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -131,22 +134,56 @@ final class ServeCommand implements Callable<Integer> {
             description = "Connections open at once from one address (default 1000; 0: no limit, as behind a proxy); more get 503.")
     Integer maxConnectionsPerIp;
 
+    @Option(names = "--drain-ms", paramLabel = "MS",
+            description = "On SIGTERM, how long producers' buffers and per-request streams may play out before listeners'"
+                    + " responses end (default 15000).")
+    Integer drainMillis;
+
+    @Option(names = "--access-log", paramLabel = "FILE|-",
+            description = "Append one line per request and per listener session (Icecast's combined format) to FILE, or stdout.")
+    String accessLog;
+
+    @Option(names = "--metrics", negatable = true, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Serve /metrics in Prometheus's format, to loopback or the admin password (default true).")
+    Boolean metrics;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain for HTTPS and WSS (with --tls-key); reloaded when it changes.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "A port of its own for HTTPS (default: HTTPS and HTTP share --port).")
+    Integer tlsPort;
+
+    /** What {@link #start()} ran with. */
+    private Settings settings;
+
     @Override
     public Integer call() throws Exception {
-        Mp3CastServer server;
+        // The hook goes in first: a SIGTERM while the server starts must not find it missing.
+        AtomicReference<Mp3CastServer> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Mp3CastServer server = running.get();
+            if (server == null) {
+                return;  // stopped while starting: nothing to drain
+            }
+            boolean clean = server.drain(Duration.ofMillis(settings.drainMillis));
+            stopped.countDown();
+            // The JVM would exit with 143 after SIGTERM; a clean drain is a clean exit.
+            Runtime.getRuntime().halt(clean ? 0 : 1);
+        }, "mp3cast-shutdown"));
         try {
-            server = start();
+            running.set(start());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (IOException e) {
             spec.commandLine().getErr().println("mp3cast serve: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "mp3cast-shutdown"));
         stopped.await();
         return 0;
     }
@@ -155,9 +192,19 @@ final class ServeCommand implements Callable<Integer> {
     public Mp3CastServer start() throws IOException {
         Properties file = config == null ? new Properties() : load(config);
         Settings s = Settings.from(this, file);
+        settings = s;
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
                 .maxOpenStreams(s.maxStreams).limits(s.limits)
                 .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults);
+        if (s.accessLog != null) {
+            builder.accessLog(s.accessLog);
+        }
+        if (s.metrics) {
+            builder.metrics(Metrics.prometheus());
+        }
+        if (s.tls != null) {
+            builder.tls(s.tls);
+        }
         List<MountSpecs.Spec> parsed = new ArrayList<>();
         for (String m : s.mounts) {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
@@ -191,6 +238,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
+        if (s.tls != null) {
+            out.println("  https on https://" + shown + ":" + server.tlsPort() + "/ (wss:// for producers)");
+        }
+        if (s.metrics) {
+            out.println("  metrics at /metrics (from this machine, or user admin), health at /healthz and /readyz");
+        }
         if (s.generatedPassword) {
             out.println("  admin password (generated): " + s.adminPassword);
         }
@@ -209,6 +262,10 @@ final class ServeCommand implements Callable<Integer> {
     static final class Settings {
         String host;
         int port;
+        long drainMillis;
+        String accessLog;
+        boolean metrics;
+        TlsSettings tls;
         String adminPassword;
         boolean generatedPassword;
         boolean demoRoutes;
@@ -225,6 +282,14 @@ final class ServeCommand implements Callable<Integer> {
             Settings s = new Settings();
             s.host = pick(c.host, f.remove("host"), "0.0.0.0");
             s.port = number("port", pick(c.port, f.remove("port"), "8000"));
+            s.drainMillis = number("drain-ms", pick(c.drainMillis, f.remove("drain-ms"), "15000"));
+            if (s.drainMillis < 0 || s.drainMillis > 3_600_000) {
+                throw new IllegalArgumentException("drain-ms not supported: " + s.drainMillis + " (0-3600000)");
+            }
+            s.accessLog = pick(c.accessLog, f.remove("access-log"), null);
+            s.metrics = bool("metrics", pick(c.metrics, f.remove("metrics"), "true"));
+            s.tls = tls(pick(c.tlsCert, f.remove("tls-cert"), null), pick(c.tlsKey, f.remove("tls-key"), null),
+                    pick(c.tlsPort, f.remove("tls-port"), null));
             String password = pick(c.adminPassword, f.remove("admin-password"), System.getenv("MP3CAST_ADMIN_PASSWORD"));
             s.generatedPassword = password == null;
             s.adminPassword = password == null ? randomPassword() : password;
@@ -247,14 +312,29 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " allowed-origins, header-timeout-ms, idle-timeout-ms, write-timeout-ms, max-connections,"
-                        + " max-connections-per-ip, mount./PATH)");
+                        + " drain-ms, access-log, metrics, tls-cert, tls-key, tls-port, allowed-origins, header-timeout-ms,"
+                        + " idle-timeout-ms, write-timeout-ms, max-connections, max-connections-per-ip, mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
             if (s.mounts.isEmpty()) {
                 s.mounts.add(DEMO_MOUNT);
             }
             return s;
+        }
+
+        private static TlsSettings tls(String cert, String key, String port) {
+            if (cert == null && key == null) {
+                if (port != null) {
+                    throw new IllegalArgumentException("tls-port: needs --tls-cert and --tls-key");
+                }
+                return null;
+            }
+            if (cert == null || key == null) {
+                throw new IllegalArgumentException((cert == null ? "tls-cert" : "tls-key") + ": missing (HTTPS needs both"
+                        + " --tls-cert and --tls-key)");
+            }
+            TlsSettings t = TlsSettings.of(Path.of(cert), Path.of(key));
+            return port == null ? t : t.withPort(number("tls-port", port));
         }
 
         private static IngestSettings ingest(ServeCommand c, Map<String, String> f) {

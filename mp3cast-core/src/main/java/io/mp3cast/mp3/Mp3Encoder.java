@@ -263,7 +263,9 @@ public final class Mp3Encoder implements AutoCloseable {
         if (blockFrames == 0) {
             return;
         }
+        long cpu = EncoderCpu.start();
         int n = engine.encode(left, right, blockFrames, lameOut);
+        EncoderCpu.stop(cpu);
         if (channelCursor == 1) {
             left[0] = left[blockFrames];
         }
@@ -289,7 +291,10 @@ public final class Mp3Encoder implements AutoCloseable {
             }
         }
         drainBlock(sink);
-        splitter.split(lameOut, engine.flushNoGap(lameOut), sink);
+        long cpu = EncoderCpu.start();
+        int n = engine.flushNoGap(lameOut);
+        EncoderCpu.stop(cpu);
+        splitter.split(lameOut, n, sink);
         left[0] = pendingLeft;
         channelCursor = pendingChannel;
     }
@@ -303,7 +308,10 @@ public final class Mp3Encoder implements AutoCloseable {
         ensureWritable();
         drainBlock(sink);
         finished = true;
-        splitter.split(lameOut, engine.finish(lameOut), sink);
+        long cpu = EncoderCpu.start();
+        int n = engine.finish(lameOut);
+        EncoderCpu.stop(cpu);
+        splitter.split(lameOut, n, sink);
     }
 
     /** Frees the encoder; idempotent. Buffered audio not yet flushed is discarded. */

@@ -43,6 +43,11 @@ public final class Mount {
         return mount.push();
     }
 
+    /** What feeds the mount, as status pages show it: {@code "tone 440 Hz"}, {@code "push: ..."}. */
+    public String feedDescription() {
+        return mount.feed().description();
+    }
+
     public int listeners() {
         return mount.listeners();
     }

@@ -13,6 +13,14 @@ import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.ops.AccessLog;
+import io.mp3cast.server.ops.Drain;
+import io.mp3cast.server.ops.Health;
+import io.mp3cast.server.ops.LoopLag;
+import io.mp3cast.server.ops.Ops;
+import io.mp3cast.server.ops.Tally;
+import io.mp3cast.server.tls.ReloadingSslContext;
+import io.mp3cast.server.tls.TlsSniffer;
 import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
@@ -27,13 +35,18 @@ import io.mp3cast.live.push.PushSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +55,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +81,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link Builder} is single-threaded; the running server is thread-safe. Mount
  * feeds run on their own threads, sockets on a few event loops, per-request sources on a pool of
  * stream threads. {@link #close()} stops the feeds, ends the listeners' bodies, closes the
- * per-request streams (their sources and encoders) and the event loops.
+ * per-request streams (their sources and encoders) and the event loops; {@link #drain} stops
+ * gracefully first.
  */
 public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
@@ -76,11 +91,15 @@ public final class Mp3CastServer implements AutoCloseable {
     private final ConnectionGuard guard;
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    /** TLS's own port, when it has one; else null. */
+    private final Channel tlsChannel;
     private final String host;
     private final int port;
     private boolean closed;
 
-    private Mp3CastServer(ServerState state, ConnectionGuard guard, EventLoopGroup group, Channel serverChannel) {
+    private Mp3CastServer(ServerState state, ConnectionGuard guard, EventLoopGroup group, Channel serverChannel,
+                          Channel tlsChannel) {
+        this.tlsChannel = tlsChannel;
         this.state = state;
         this.guard = guard;
         this.group = group;
@@ -97,6 +116,11 @@ public final class Mp3CastServer implements AutoCloseable {
     /** The port the server listens on (the one picked when 0 was asked for). */
     public int port() {
         return port;
+    }
+
+    /** The port TLS has of its own ({@link TlsSettings#port()}), or {@link #port()} when it shares it or there is none. */
+    public int tlsPort() {
+        return tlsChannel == null ? port : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
     }
 
     public String host() {
@@ -130,7 +154,7 @@ public final class Mp3CastServer implements AutoCloseable {
      */
     EmbeddedChannel embeddedChannel() {
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
-        pipeline(ch, state, guard);
+        pipeline(ch, state, guard, null);
         try {
             ch.register();
         } catch (Exception e) {
@@ -139,10 +163,16 @@ public final class Mp3CastServer implements AutoCloseable {
         return ch;
     }
 
-    /** Every connection's handlers, in order: the caps, the timeouts, the HTTP codec, the router. */
-    private static void pipeline(Channel ch, ServerState state, ConnectionGuard guard) {
+    /**
+     * Every connection's handlers, in order: the caps, the timeouts (a TLS handshake counts against
+     * the header timeout), TLS if {@code tls} is not null, the HTTP codec, the router.
+     */
+    private static void pipeline(Channel ch, ServerState state, ConnectionGuard guard, ChannelHandler tls) {
         ch.pipeline().addLast(ConnectionGuard.NAME, guard);
         ch.pipeline().addLast(ConnectionTimer.NAME, new ConnectionTimer(state.limits(), state.errors()));
+        if (tls != null) {
+            ch.pipeline().addLast(TlsSniffer.NAME, tls);
+        }
         ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
         ch.pipeline().addLast("router", new HttpRouter(state, guard));
     }
@@ -152,6 +182,67 @@ public final class Mp3CastServer implements AutoCloseable {
         return state.openStreams().get();
     }
 
+    /**
+     * Stops gracefully, within {@code limit}, then {@link #close()}s: stops accepting connections
+     * ({@code /readyz} answers 503 at once, new requests on open connections get 503); tells each
+     * connected producer to stop (it is read no more, and answered once its mount has played what it
+     * pushed); lets push mounts play out their buffers and per-request streams run to their end; then
+     * ends every listener's response after the last frame and waits for the bytes to leave. Whatever
+     * is still running at the limit is cut by {@link #close()}.
+     *
+     * @return whether everything finished within the limit (a clean drain)
+     */
+    public boolean drain(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            state.ops().health().draining();
+            closeListeningSockets();
+        }
+        LOG.info("mp3cast on port {} draining: at most {} ms", port, limit.toMillis());
+        state.ops().channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(Drain.START));
+        List<CompletableFuture<Void>> feeds = new ArrayList<>();
+        state.mounts().values().forEach(m -> m.push().ifPresent(p -> feeds.add(p.drain())));
+        boolean clean = awaitUntil(deadline, () -> feeds.stream().allMatch(CompletableFuture::isDone)
+                && state.openStreams().get() == 0);
+        for (LiveMount m : state.registry().close().values()) {
+            m.stop();
+        }
+        state.ops().channels().forEach(ch -> {
+            if (ch.pipeline().get(HttpRouter.CODEC) != null && ch.pipeline().get("ingest") == null) {
+                ch.close();  // an idle keep-alive connection
+            }
+        });
+        clean &= awaitUntil(deadline, () -> state.ops().channels().isEmpty());
+        LOG.info("mp3cast on port {} drained {}", port, clean ? "cleanly" : "until the limit: cutting what is left");
+        close();
+        return clean;
+    }
+
+    private void closeListeningSockets() {
+        serverChannel.close().syncUninterruptibly();
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
+        }
+    }
+
+    private static boolean awaitUntil(long deadlineNanos, java.util.function.BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Stops everything; idempotent. Returns within a few seconds even with stuck listeners. */
     @Override
     public synchronized void close() {
@@ -159,7 +250,8 @@ public final class Mp3CastServer implements AutoCloseable {
             return;
         }
         closed = true;
-        serverChannel.close().syncUninterruptibly();
+        state.ops().health().draining();
+        closeListeningSockets();
         for (LiveMount m : state.registry().close().values()) {
             m.stop();
         }
@@ -173,6 +265,7 @@ public final class Mp3CastServer implements AutoCloseable {
             state.scheduler().close();
         }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        state.ops().accessLog().close();
         LOG.info("mp3cast on port {} stopped", port);
     }
 
@@ -194,7 +287,9 @@ public final class Mp3CastServer implements AutoCloseable {
         private int maxOpenStreams = 256;
         private int backlog = 4096;
         private ConnectionLimits limits = ConnectionLimits.DEFAULT;
-        private Predicate<String> capExempt;
+        private Predicate<String> capExempt = Health::isHealthPath;
+        private AccessLog accessLog = AccessLog.OFF;
+        private TlsSettings tls;
 
         /**
          * A mount to start: its feed is made at start, when the registry a push mount's fallback lives in exists.
@@ -357,10 +452,11 @@ public final class Mp3CastServer implements AutoCloseable {
         }
 
         /**
-         * Paths still answered past the connection caps ({@link ConnectionLimits}), such as a health
-         * check a load balancer polls: a connection past a cap is read as far as its request head
-         * (at most 64 such at once) and served if its path is exempt, else answered 503. Without an
-         * exemption (the default) a connection past a cap is answered 503 before anything is read.
+         * Paths still answered past the connection caps ({@link ConnectionLimits}): by default the
+         * health checks ({@code /healthz}, {@code /readyz}) a load balancer polls. A connection past a
+         * cap is read as far as its request head (at most 64 such at once) and served if its path is
+         * exempt, else answered 503; with {@code path -> false} a connection past a cap is answered
+         * 503 before anything is read.
          */
         public Builder connectionCapExemption(Predicate<String> paths) {
             this.capExempt = Objects.requireNonNull(paths, "paths");
@@ -385,6 +481,24 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /** An access log (Icecast's combined format) appended to {@code fileOrDash}, or standard output for {@code -}. */
+        public Builder accessLog(String fileOrDash) {
+            this.accessLog = AccessLog.open(Objects.requireNonNull(fileOrDash, "fileOrDash"));
+            return this;
+        }
+
+        /** An access log written to {@code out} (left open when the server stops). */
+        public Builder accessLog(OutputStream out) {
+            this.accessLog = AccessLog.to(Objects.requireNonNull(out, "out"), false);
+            return this;
+        }
+
+        /** HTTPS and WSS, on the server's port beside plain HTTP or on a port of their own. */
+        public Builder tls(TlsSettings settings) {
+            this.tls = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         /** Binds, starts the mounts' feeds, and returns the running server. */
         public Mp3CastServer start() throws IOException {
             if (mounts.size() > ingest.maxMounts()) {
@@ -394,6 +508,8 @@ public final class Mp3CastServer implements AutoCloseable {
             FallbackChains fallbacks = fallbackChains();
             fallbacks.checkConfigured();
             MountRegistry registry = new MountRegistry(ingest.maxMounts());
+            ServerMetrics hooks = metrics;
+            registry.onChange(added -> hooks.mountAdded(new Mount(added)), gone -> hooks.mountRemoved(new Mount(gone)));
             mounts.forEach((path, plan) -> registry.create(path, () -> plan.push() != null ? plan.push().apply(registry)
                     : new LiveMount(plan.config(), plan.feed(), metrics, ByteBufAllocator.DEFAULT)));
             Map<String, LiveMount> live = registry.snapshot();
@@ -407,13 +523,21 @@ public final class Mp3CastServer implements AutoCloseable {
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
                     new IngestContext(ingest, clock, mountDefaults, encoderDefaults, fallbacks), playout, ownScheduler,
-                    limits, errors);
+                    new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
+                            new Tally()), limits, errors);
             ConnectionGuard guard = new ConnectionGuard(limits, capExempt, errors);
+            ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
+            Channel tlsChannel = null;
             try {
-                channel = bootstrap(transport, group, state, guard).bind(host, port).syncUninterruptibly().channel();
+                channel = bootstrap(transport, group, state, guard, tls == null || tls.ownPort() ? null
+                        : ch -> new TlsSniffer(ssl)).bind(host, port).syncUninterruptibly().channel();
+                if (tls != null && tls.ownPort()) {
+                    tlsChannel = bootstrap(transport, group, state, guard, ch -> ssl.current().newHandler(ch.alloc()))
+                            .bind(host, tls.port()).syncUninterruptibly().channel();
+                }
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 pool.shutdownNow();
@@ -421,11 +545,17 @@ public final class Mp3CastServer implements AutoCloseable {
                     playout.close();
                 }
                 live.values().forEach(m -> m.feed().close());
-                throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+                throw new IOException("cannot listen on " + host + ":" + port + (tls != null && tls.ownPort()
+                        ? " and " + tls.port() + " (TLS)" : "") + ": " + e.getMessage(), e);
             }
             live.values().forEach(LiveMount::start);
-            Mp3CastServer server = new Mp3CastServer(state, guard, group, channel);
-            LOG.info("mp3cast listening on http://{}:{}/ ({}, {} io threads); mounts {}, routes {}", host, server.port(),
+            routes.keySet().forEach(metrics::routeAdded);
+            state.ops().health().started(group);
+            LoopLag.start(group, metrics);
+            Mp3CastServer server = new Mp3CastServer(state, guard, group, channel, tlsChannel);
+            LOG.info("mp3cast listening on {}://{}:{}/{} ({}, {} io threads); mounts {}, routes {}",
+                    tls == null ? "http" : tls.ownPort() ? "http" : "http(s)", host, server.port(),
+                    tls != null && tls.ownPort() ? " and https://" + host + ":" + server.tlsPort() + "/" : "",
                     transport.name().toLowerCase(), ioThreads, live.keySet(), routes.keySet());
             return server;
         }
@@ -441,7 +571,9 @@ public final class Mp3CastServer implements AutoCloseable {
             return new FallbackChains(configured, ingest.fallbackMount());
         }
 
-        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state, ConnectionGuard guard) {
+        /** A listening socket's bootstrap; {@code first}, if not null, makes each connection's TLS handler. */
+        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state, ConnectionGuard guard,
+                                          Function<Channel, ChannelHandler> first) {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -452,7 +584,9 @@ public final class Mp3CastServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            pipeline(ch, state, guard);
+                            state.ops().channels().add(ch);
+                            state.ops().tally().connections.increment();
+                            pipeline(ch, state, guard, first == null ? null : first.apply(ch));
                         }
                     });
             if (sendBufferBytes > 0) {

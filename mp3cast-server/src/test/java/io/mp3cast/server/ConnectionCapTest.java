@@ -73,4 +73,19 @@ class ConnectionCapTest {
             }
         }
     }
+
+    @Test
+    void healthChecksAreExemptByDefault() throws Exception {
+        try (Mp3CastServer server = toneServer(new ManualClock(), MountConfig.of("/stream.mp3"))
+                .limits(ConnectionLimits.DEFAULT.withMaxConnections(3).withMaxConnectionsPerIp(0)).start();
+             Crowd held = Crowd.connect(server.port(), 3, null, "")) {
+            await("connections", server::openConnections, 3, 10_000);
+            try (RawHttp health = RawHttp.get(server.port(), "/healthz")) {
+                assertThat(health.status).isEqualTo(200);
+            }
+            try (RawHttp status = RawHttp.get(server.port(), "/status.json")) {
+                assertThat(status.status).isEqualTo(503);
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 14, item 1: idle connections and trickled heads no longer hold the server's sockets. */
 class ConnectionTimeoutTest {
-    private static final int TIMEOUT_MILLIS = 1500;
+    private static final int TIMEOUT_MILLIS = 3000;
     /** 64 kbps. */
     private static final int BYTES_PER_SECOND = 8000;
 
@@ -45,7 +45,7 @@ class ConnectionTimeoutTest {
                     idle.poll(100);
                     peak = Math.max(peak, server.openConnections());
                 }
-                assertThat(peak).as("connections the server held at once").isGreaterThan(1500);
+                assertThat(peak).as("connections the server held at once").isGreaterThan(1000);
                 assertThat(idle.open()).as("idle connections left open").isZero();
                 assertThat(trickling.open()).as("trickling connections left open").isZero();
                 for (Crowd.Member m : trickling.members()) {

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * stream stays valid MP3, and mpg123, VLC and Firefox follow the change; some players (Chrome's
  * {@code <audio>} among them) may stop or misplay at a change of sample rate, so keep one format
  * per mount where browsers listen.
+ *
+ * <p><b>Draining.</b> {@link #drain()} ends the feed without losing audio it has taken: no source
+ * is admitted any more, and once the connected one (if any) has closed, the encoder's tail is
+ * flushed, the buffer plays out at the normal pace and the stream ends. {@link #close()} stops at once.
  *
  * <p><b>Threading.</b> Producers write on their own threads (a network event loop); encoding
  * happens there, under the feed's lock. The pacer thread (one per feed, named after the stream)
@@ -110,6 +115,11 @@ public final class PushFeed implements FrameFeed {
     private volatile FeedState state = FeedState.IDLE;
     private volatile PlayoutState sourceState = PlayoutState.IDLE;
     private volatile boolean closing;
+    /** Set once by {@link #drain()}, under the lock. */
+    private boolean draining;
+    /** Pacer thread only: draining, and everything taken has been published. */
+    private boolean drained;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private Thread thread;
     private LiveStream stream;
     private String name = "push";
@@ -154,8 +164,8 @@ public final class PushFeed implements FrameFeed {
         Producer previous;
         Producer next = new Producer(this, origin, pacing);
         synchronized (lock) {
-            if (closing) {
-                throw new IllegalStateException(name + ": feed is closed");
+            if (closing || draining) {
+                throw new IllegalStateException(name + ": feed is " + (closing ? "closed" : "draining"));
             }
             previous = source;
             if (previous != null && !takeover) {
@@ -268,6 +278,7 @@ public final class PushFeed implements FrameFeed {
         if (t == null) {
             release();
             state = FeedState.CLOSED;
+            ended.complete(null);
             return;
         }
         t.interrupt();
@@ -276,6 +287,28 @@ public final class PushFeed implements FrameFeed {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Ends the feed gracefully: no producer is admitted from now on; the connected one, if any, goes
+     * on until it closes (a network producer is told to stop by the server; an in-process one should
+     * close its producer); then the PCM encoder's tail is flushed, everything buffered is published at
+     * the normal pace, and the stream ends. Idempotent.
+     *
+     * @return completes when the stream has ended: at once for a feed that never started, or that
+     *         was closed; {@link #close()} still stops a draining feed at once
+     */
+    public CompletableFuture<Void> drain() {
+        synchronized (this) {
+            synchronized (lock) {
+                draining = true;
+                lock.notifyAll();
+            }
+            if (thread == null) {
+                ended.complete(null);
+            }
+        }
+        return ended;
     }
 
     // ---- producer side, called by Producer on the producer's thread
@@ -433,7 +466,7 @@ public final class PushFeed implements FrameFeed {
     private void run() {
         try {
             pace();
-            state = FeedState.CLOSED;
+            state = drained ? FeedState.ENDED : FeedState.CLOSED;
         } catch (InterruptedException e) {
             state = FeedState.CLOSED;
         } catch (Exception | Error e) {
@@ -446,6 +479,7 @@ public final class PushFeed implements FrameFeed {
         } finally {
             release();
             stream.end();
+            ended.complete(null);
         }
     }
 
@@ -474,6 +508,9 @@ public final class PushFeed implements FrameFeed {
                 runRoomTask();
                 continue;
             }
+            if (drained) {
+                return;
+            }
             if (relaying) {
                 relay();
             }
@@ -498,6 +535,9 @@ public final class PushFeed implements FrameFeed {
                 relaying = false;
                 return q;
             }
+            if (draining && source == null) {
+                return drainTail();
+            }
             if (source != null && lateNanos < settings.underrunGraceMillis() * 1_000_000L && mode != Mode.NONE) {
                 waitingForLateSource = true;
                 return null;
@@ -516,6 +556,20 @@ public final class PushFeed implements FrameFeed {
             updateSourceState();
             return silence();
         }
+    }
+
+    /** Under the lock, draining with no source and nothing queued: the encoder's tail, then the end. */
+    private Queued drainTail() {
+        if (mode == Mode.ENCODER && encoder != null && !encoderFlushed) {
+            encoder.flush(this::enqueue);
+            encoderFlushed = true;
+            Queued q = poll();
+            if (q != null) {
+                return q;
+            }
+        }
+        drained = true;
+        return null;
     }
 
     /** Under the lock. */

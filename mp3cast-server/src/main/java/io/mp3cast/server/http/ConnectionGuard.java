@@ -35,7 +35,10 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     public static final String NAME = "guard";
     /** Connections past a cap let in to show an exempt path, at most. */
     static final int MAX_OVER_CAP = 64;
-    private static final AttributeKey<Boolean> OVER_CAP = AttributeKey.valueOf("mp3cast.overCap");
+    /** Why a connection let in past a cap is over it; absent for every other connection. */
+    private static final AttributeKey<String> OVER_CAP = AttributeKey.valueOf("mp3cast.overCap");
+    /** A connection let in past a cap must send its request head within this long. */
+    static final long OVER_CAP_TIMEOUT_MILLIS = 2000;
 
     private final ConnectionLimits limits;
     private final Predicate<String> exempt;
@@ -65,9 +68,9 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         return exempt.test(path);
     }
 
-    /** Whether {@code ch} came past a cap and may only ask for an exempt path. */
-    public static boolean overCap(Channel ch) {
-        return Boolean.TRUE.equals(ch.attr(OVER_CAP).get());
+    /** Why {@code ch} came past a cap (it may then only ask for an exempt path), or null when it did not. */
+    public static String overCap(Channel ch) {
+        return ch.attr(OVER_CAP).get();
     }
 
     @Override
@@ -84,7 +87,7 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         if (over == null) {
             ctx.fireChannelActive();
         } else if (anyExempt && overCapOpen.incrementAndGet() <= MAX_OVER_CAP) {
-            ch.attr(OVER_CAP).set(true);
+            ch.attr(OVER_CAP).set(over);
             ch.closeFuture().addListener(f -> overCapOpen.decrementAndGet());
             ctx.fireChannelActive();
         } else {

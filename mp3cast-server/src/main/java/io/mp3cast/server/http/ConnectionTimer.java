@@ -77,8 +77,8 @@ public final class ConnectionTimer extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
         if (state == State.IDLE && msg instanceof ByteBuf b && b.isReadable()) {
-            arm(State.HEAD, limits.headerTimeoutMillis(), () -> expired("request head not complete",
-                    limits.headerTimeoutMillis(), true));
+            long millis = bound(limits.headerTimeoutMillis());
+            arm(State.HEAD, millis, () -> expired("request head not complete", millis, true));
         }
         context.fireChannelRead(msg);
     }
@@ -91,8 +91,15 @@ public final class ConnectionTimer extends ChannelInboundHandlerAdapter {
 
     private void idle() {
         if (ctx.channel().isActive()) {
-            arm(State.IDLE, limits.idleTimeoutMillis(), () -> expired("no request", limits.idleTimeoutMillis(), false));
+            long millis = bound(limits.idleTimeoutMillis());
+            arm(State.IDLE, millis, () -> expired("no request", millis, false));
         }
+    }
+
+    /** A connection let in past a cap (to show an exempt path) gets no more than a short while. */
+    private long bound(long millis) {
+        return ConnectionGuard.overCap(ctx.channel()) == null ? millis
+                : Math.min(millis, ConnectionGuard.OVER_CAP_TIMEOUT_MILLIS);
     }
 
     private void arm(State next, long millis, Runnable onExpiry) {
@@ -118,7 +125,8 @@ public final class ConnectionTimer extends ChannelInboundHandlerAdapter {
 
     /**
      * The state lasted too long: a client in the middle of its head gets 408 (logged); an idle one,
-     * as a kept-alive browser connection is, is closed without a word.
+     * as a kept-alive browser connection is, is closed without a word; one let in past a cap gets
+     * the 503 it would have had at once.
      */
     private void expired(String what, long millis, boolean answer) {
         timeout = null;
@@ -127,14 +135,19 @@ public final class ConnectionTimer extends ChannelInboundHandlerAdapter {
             return;
         }
         ch.config().setAutoRead(false);
-        if (!answer) {
+        String overCap = ConnectionGuard.overCap(ch);
+        if (!answer && overCap == null) {
             ch.close();
             return;
         }
+        HttpResponseStatus status = overCap != null ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.REQUEST_TIMEOUT;
+        String message = overCap != null ? "service unavailable: " + overCap + "; try again later"
+                : "request timeout: " + what + " within " + millis + " ms";
         String id = log.nextId();
-        log.log(id, "connection", ch.remoteAddress(), 408, what + " within " + millis + " ms", null);
-        ctx.writeAndFlush(Responses.raw(ctx.alloc(), HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
-                "request timeout: " + what + " within " + millis + " ms", id)).addListener(ChannelFutureListener.CLOSE);
+        log.log(id, "connection", ch.remoteAddress(), status.code(), overCap != null ? overCap : what + " within " + millis
+                + " ms", null);
+        ctx.writeAndFlush(Responses.raw(ctx.alloc(), HttpVersion.HTTP_1_1, status, message, id))
+                .addListener(ChannelFutureListener.CLOSE);
         // A client that does not even take the answer is cut off shortly after.
         ctx.executor().schedule(() -> ch.close(), 1, TimeUnit.SECONDS);
     }

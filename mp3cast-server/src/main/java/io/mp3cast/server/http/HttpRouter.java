@@ -3,6 +3,8 @@ package io.mp3cast.server.http;
 import io.mp3cast.server.ingest.IngestAuth;
 import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
+import io.mp3cast.server.ops.Health;
+import io.mp3cast.server.status.IcecastStatus;
 import io.mp3cast.server.status.StatusPages;
 import io.mp3cast.server.streams.RequestStream;
 import io.mp3cast.server.web.WebResources;
@@ -109,7 +111,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     /** An unexpected exception: 500 if the codec is still there to send it, else the connection closes; one log line. */
     private void failed(ChannelHandlerContext ctx, Throwable cause) {
         if (ctx.channel().isActive() && ctx.pipeline().get(CODEC) != null) {
-            Responses.internalError(ctx, current, state.errors(), cause);
+            FullHttpResponse res = Responses.internalErrorResponse(ctx, current, state.errors(), cause);
+            state.ops().accessLog().end(ctx.channel(), 500, res.content().readableBytes());
+            Responses.sendAndClose(ctx, res);
         } else {
             state.errors().log(state.errors().nextId(), Responses.describe(current), ctx.channel().remoteAddress(),
                     500, "internal error after the response began: connection closed", cause);
@@ -135,14 +139,17 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             error(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
             return;
         }
-        if (ConnectionGuard.overCap(ctx.channel()) && !guard.exempt(path)) {
-            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later", true);
+        String overCap = ConnectionGuard.overCap(ctx.channel());
+        if (overCap != null && !guard.exempt(path)) {
+            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "service unavailable: " + overCap + "; try again later",
+                    true);
             return;
         }
+        long requestNanos = System.nanoTime();
         try {
             QueryStringDecoder query = new QueryStringDecoder(req.uri());
             query.parameters();  // a bad escape in the query throws here, for its 400
-            dispatch(ctx, req, path, query);
+            dispatch(ctx, req, path, query, requestNanos);
         } catch (IllegalArgumentException e) {
             error(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage(), false);
         }
@@ -164,8 +171,18 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         return Optional.empty();
     }
 
-    private void dispatch(ChannelHandlerContext ctx, HttpRequest req, String path, QueryStringDecoder query) {
+    private void dispatch(ChannelHandlerContext ctx, HttpRequest req, String path, QueryStringDecoder query,
+                          long requestNanos) {
         HttpMethod method = req.method();
+        if (Health.isHealthPath(path)) {
+            health(ctx, req, path);
+            return;
+        }
+        state.ops().accessLog().begin(ctx.channel(), req);
+        if (state.ops().health().isDraining() && !isStatusPage(path)) {
+            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping", true);
+            return;
+        }
         boolean known = isKnown(path);
         if (IngestRequests.isSourceRequest(req) && IngestRequests.pushable(state, path, known)) {
             IngestRequests.accept(ctx, req, path, query, state);
@@ -181,22 +198,34 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         switch (path) {
             case ReservedPaths.STATUS_JSON -> json(ctx, req, StatusPages.mp3cast(state));
-            case ReservedPaths.ICECAST_STATUS -> json(ctx, req, StatusPages.icecast(state, req.headers().get(HttpHeaderNames.HOST)));
+            case ReservedPaths.ICECAST_STATUS -> json(ctx, req, IcecastStatus.json(state,
+                    req.headers().get(HttpHeaderNames.HOST), isTls(ctx)));
             case ReservedPaths.ADMIN_METADATA -> adminMetadata(ctx, req, query);
+            case "/admin/stats", "/admin/stats.xml" -> adminXml(ctx, req, () -> IcecastStatus.statsXml(state,
+                    req.headers().get(HttpHeaderNames.HOST), isTls(ctx)));
+            case "/admin/listclients", "/admin/listclients.xml" -> adminXml(ctx, req, () -> listClients(query));
+            case ReservedPaths.METRICS -> metrics(ctx, req);
             default -> {
                 LiveMount mount = state.mounts().get(path);
                 ServerState.Route route = state.routes().get(path);
                 if (mount != null) {
                     listen(ctx, req, mount);
                 } else if (route != null) {
-                    stream(ctx, req, query, route);
+                    stream(ctx, req, query, route, requestNanos);
                 } else if (WebResources.owns(path)) {
-                    Responses.send(ctx, req, WebResources.CLASSPATH.respond(req, path));
+                    state.ops().tally().fileConnections.increment();
+                    send(ctx, req, WebResources.CLASSPATH.respond(req, path));
                 } else {
                     error(ctx, req, HttpResponseStatus.NOT_FOUND, "no mount or route at " + path, false);
                 }
             }
         }
+    }
+
+    /** Paths served while the server drains: status, admin, metrics. */
+    private static boolean isStatusPage(String path) {
+        return path.equals("/status.json") || path.equals("/status-json.xsl") || path.startsWith("/admin/")
+                || path.equals("/metrics");
     }
 
     private boolean isKnown(String path) {
@@ -239,7 +268,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ctx.pipeline().remove(CODEC);
-        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy);
+        state.ops().tally().listenerConnections.increment();
+        mount.join(ctx.channel(), req.protocolVersion(), status, headers, chunked, icy,
+                req.headers().get(HttpHeaderNames.USER_AGENT, ""), state.ops().accessLog());
     }
 
     /**
@@ -269,7 +300,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         res.headers().set(headers);
         HttpUtil.setContentLength(res, length);
-        Responses.send(ctx, req, res);
+        send(ctx, req, res);
         return true;
     }
 
@@ -286,12 +317,14 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     // ---- per-request streams
 
-    private void stream(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState.Route route) {
+    private void stream(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState.Route route,
+                        long requestNanos) {
         StreamRequest sr = new StreamRequest(route.path(), query.parameters(), lowerCaseHeaders(req),
                 String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""));
         EncoderSettings settings = route.queryEncoderParams()
                 ? SourceSpecs.encoder(firstValues(query), route.settings()) : route.settings();
         if (state.openStreams().get() >= state.maxOpenStreams()) {
+            state.metrics().streamRefused(route.path());
             error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many open streams (" + state.maxOpenStreams() + ")",
                     false);
             return;
@@ -316,7 +349,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
                 ctx.voidPromise());
         RequestStream stream = new RequestStream(route.path(), ctx.channel(), source, settings, chunked,
-                state.metrics(), state.openStreams(), state.limits().writeTimeoutMillis());
+                state.metrics(), state.openStreams(), requestNanos, state.ops().accessLog(),
+                state.limits().writeTimeoutMillis());
         ctx.channel().attr(STREAM).set(stream);
         stream.start(state.streamPool());
     }
@@ -343,7 +377,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private void adminMetadata(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query) {
         if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            error(ctx, req, HttpResponseStatus.UNAUTHORIZED, "admin credentials required", false);
+            unauthorized(ctx, req, "admin credentials required");
             return;
         }
         Params p = firstValues(query);
@@ -374,7 +408,37 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 Unpooled.copiedBuffer("<?xml version=\"1.0\"?>\n<iceresponse><message>Metadata update successful"
                         + "</message><return>1</return></iceresponse>\n", StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
-        Responses.send(ctx, req, res);
+        send(ctx, req, res);
+    }
+
+    /** Icecast's admin XML documents, for admin credentials. */
+    private void adminXml(ChannelHandlerContext ctx, HttpRequest req, java.util.function.Supplier<String> body) {
+        if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            unauthorized(ctx, req, "admin credentials required");
+            return;
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(body.get(), StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        send(ctx, req, res);
+    }
+
+    private String listClients(QueryStringDecoder query) {
+        String path = firstValues(query).string("mount", null);
+        if (path == null) {
+            throw new IllegalArgumentException("mount: missing (listclients?mount=/stream.mp3)");
+        }
+        LiveMount mount = state.mounts().get(path);
+        if (mount == null) {
+            throw new IllegalArgumentException("mount: no mount at " + path);
+        }
+        return IcecastStatus.listClientsXml(mount);
+    }
+
+    /** Whether the connection is encrypted (TLS on this port, sniffed, or a TLS port). */
+    public static boolean isTls(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     }
 
     /** Admin credentials (user admin or source), or a source's (Icecast's clients update titles with those). */
@@ -393,6 +457,50 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         return adminOk || sourceOk;
     }
 
+    // ---- health and metrics
+
+    private void health(ChannelHandlerContext ctx, HttpRequest req, String path) {
+        state.ops().health().check(path, ctx.executor(), (code, text) -> {
+            FullHttpResponse res = text(req, HttpResponseStatus.valueOf(code), text);
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            if (req.method().equals(HttpMethod.HEAD)) {
+                HttpUtil.setContentLength(res, res.content().readableBytes());
+                res.content().clear();
+            }
+            ctx.executor().execute(() -> send(ctx, req, res));
+        });
+    }
+
+    /** Prometheus's text format, for loopback clients and admin credentials (user admin) only. */
+    private void metrics(ChannelHandlerContext ctx, HttpRequest req) {
+        if (!IngestAuth.isLoopback(ctx.channel().remoteAddress()) && !adminAuthorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            unauthorized(ctx, req, "admin credentials required (user admin), or ask from this machine");
+            return;
+        }
+        Optional<String> text = state.metrics().prometheusText();
+        if (text.isEmpty()) {
+            error(ctx, req, HttpResponseStatus.NOT_FOUND, "metrics are off: the server runs without a Prometheus registry", false);
+            return;
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(text.get(), StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        send(ctx, req, res);
+    }
+
+    private void unauthorized(ChannelHandlerContext ctx, HttpRequest req, String message) {
+        error(ctx, req, HttpResponseStatus.UNAUTHORIZED, message, false);
+    }
+
+    /** The admin password with user {@code admin}. */
+    private boolean adminAuthorized(String header) {
+        Optional<String[]> credentials = IngestAuth.basic(header);
+        String admin = state.adminPassword();
+        return credentials.isPresent() && admin != null && credentials.get()[0].equals("admin")
+                && IngestAuth.constantTimeEquals(credentials.get()[1], admin);
+    }
+
     // ---- small responses
 
     private void json(ChannelHandlerContext ctx, HttpRequest req, String body) {
@@ -400,13 +508,13 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-        Responses.send(ctx, req, res);
+        send(ctx, req, res);
     }
 
     private void headOnly(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, HttpHeaders headers) {
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status, Unpooled.EMPTY_BUFFER);
         res.headers().set(headers);
-        Responses.send(ctx, req, res);
+        send(ctx, req, res);
     }
 
     private void preflight(ChannelHandlerContext ctx, HttpRequest req) {
@@ -414,17 +522,38 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, OPTIONS");
         res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Icy-MetaData, Range, Authorization");
         res.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
-        Responses.send(ctx, req, res);
+        send(ctx, req, res);
     }
 
     private void methodNotAllowed(ChannelHandlerContext ctx, HttpRequest req) {
         FullHttpResponse res = Responses.text(req.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                 req.method() + " not allowed here (GET, HEAD)");
         res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
-        Responses.send(ctx, req, res);
+        send(ctx, req, res);
     }
 
+    /** Every refusal: the one error path ({@link Responses#errorResponse}), then {@link #send} or close. */
     private void error(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String message, boolean close) {
-        Responses.error(ctx, req, state.errors(), status, message, close);
+        FullHttpResponse res = Responses.errorResponse(ctx, req, state.errors(), status, message);
+        if (close || status.code() >= 500) {
+            state.ops().accessLog().end(ctx.channel(), status.code(), res.content().readableBytes());
+            Responses.sendAndClose(ctx, req, res);
+        } else {
+            send(ctx, req, res);
+        }
+    }
+
+    /** Every full response: into the access log, then {@link Responses#send} (no keep-alive while draining). */
+    private void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+        state.ops().accessLog().end(ctx.channel(), res.status().code(), res.content().readableBytes());
+        if (state.ops().health().isDraining()) {
+            Responses.sendAndClose(ctx, res);
+        } else {
+            Responses.send(ctx, req, res);
+        }
+    }
+
+    private static FullHttpResponse text(HttpRequest req, HttpResponseStatus status, String message) {
+        return Responses.text(req.protocolVersion(), status, message);
     }
 }

@@ -69,14 +69,14 @@ public final class Responses {
     /**
      * Sends a full response. The connection is kept when the client asked for it and its request
      * had no body; then it waits for the next request (idle timeout). A request with a body is
-     * answered, its body read and dropped ({@link Drain}), and the connection closed. Otherwise the
+     * answered, its body read and dropped ({@link BodyDrain}), and the connection closed. Otherwise the
      * connection closes once the response is written.
      */
     public static void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
         boolean body = HttpUtil.isTransferEncodingChunked(req) || contentLength(req) > 0;
         if (body) {
             finish(ctx, res, Then.CALLER_CLOSES);
-            Drain.install(ctx);
+            BodyDrain.install(ctx);
         } else {
             finish(ctx, res, HttpUtil.isKeepAlive(req) ? Then.KEEP_ALIVE : Then.CLOSE);
         }
@@ -85,6 +85,22 @@ public final class Responses {
     /** Sends a full response and closes the connection. */
     public static void sendAndClose(ChannelHandlerContext ctx, FullHttpResponse res) {
         finish(ctx, res, Then.CLOSE);
+    }
+
+    /**
+     * Sends a full response and closes the connection; a body the request still has coming is read
+     * and dropped first ({@link BodyDrain}), so the client sees the answer rather than a reset,
+     * unless the parser failed on the request (then what follows cannot be framed).
+     */
+    public static void sendAndClose(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+        boolean body = req != null && req.decoderResult().isSuccess()
+                && (HttpUtil.isTransferEncodingChunked(req) || contentLength(req) > 0 && contentLength(req) < Long.MAX_VALUE);
+        if (body) {
+            finish(ctx, res, Then.CALLER_CLOSES);
+            BodyDrain.install(ctx);
+        } else {
+            finish(ctx, res, Then.CLOSE);
+        }
     }
 
     /** What becomes of the connection after a response. */
@@ -112,35 +128,41 @@ public final class Responses {
      */
     public static void error(ChannelHandlerContext ctx, HttpRequest req, ErrorLog log, HttpResponseStatus status,
                              String message, boolean close) {
+        FullHttpResponse res = errorResponse(ctx, req, log, status, message);
+        if (close || status.code() >= 500 || req == null) {
+            sendAndClose(ctx, req, res);
+        } else {
+            send(ctx, req, res);
+        }
+    }
+
+    /** A refusal's response, with a new request id, logged once (rate-limited); the caller sends it. */
+    public static FullHttpResponse errorResponse(ChannelHandlerContext ctx, HttpRequest req, ErrorLog log,
+                                                 HttpResponseStatus status, String message) {
         String id = log.nextId();
         log.log(id, describe(req), ctx.channel().remoteAddress(), status.code(), message, null);
-        reply(ctx, req, status, message, id, close || status.code() >= 500 || req == null ? Then.CLOSE : Then.KEEP_ALIVE);
+        return response(req, status, message, id);
     }
-
 
     /**
-     * An unexpected exception while answering {@code req}: {@code 500 internal error} with the
-     * request id, never the exception's text; the exception goes to the log line with that id.
+     * An unexpected exception while answering {@code req} (null: before any request): {@code 500
+     * internal error} with the request id, never the exception's text, which goes to the log line
+     * with that id; the caller sends it and closes.
      */
-    public static void internalError(ChannelHandlerContext ctx, HttpRequest req, ErrorLog log, Throwable cause) {
+    public static FullHttpResponse internalErrorResponse(ChannelHandlerContext ctx, HttpRequest req, ErrorLog log,
+                                                         Throwable cause) {
         String id = log.nextId();
         log.log(id, describe(req), ctx.channel().remoteAddress(), 500, "internal error", cause);
-        reply(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error (request id " + id + ")", id,
-                Then.CLOSE);
+        return response(req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error (request id " + id + ")", id);
     }
 
-    private static void reply(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String message,
-                              String id, Then then) {
+    private static FullHttpResponse response(HttpRequest req, HttpResponseStatus status, String message, String id) {
         FullHttpResponse res = text(req == null ? HttpVersion.HTTP_1_1 : req.protocolVersion(), status, message);
         res.headers().set(REQUEST_ID, id);
         if (status.equals(HttpResponseStatus.UNAUTHORIZED)) {
             res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast\"");
         }
-        if (then == Then.KEEP_ALIVE) {
-            send(ctx, req, res);
-        } else {
-            finish(ctx, res, then);
-        }
+        return res;
     }
 
     /** The method and path for a log line: never the query (it may carry a token), no control characters. */

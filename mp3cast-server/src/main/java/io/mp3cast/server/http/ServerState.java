@@ -3,6 +3,7 @@ package io.mp3cast.server.http;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.ops.Ops;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.ConnectionLimits;
 import io.mp3cast.server.ServerMetrics;
@@ -24,13 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param ingest         how sources push, and what mounts they create get
  * @param scheduler      runs the paced work: play-out, encoding, per-request streams
  * @param ownsScheduler  whether the server made the scheduler, and so closes it
+ * @param ops            health, access log, open connections
  * @param limits         timeouts and connection caps
  * @param errors         where refused and failed requests are logged (and counted in {@code metrics})
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, ExecutorService streamPool, AtomicInteger openStreams,
                           ServerMetrics metrics, long startedAtMillis, IngestContext ingest,
-                          Scheduler scheduler, boolean ownsScheduler, ConnectionLimits limits, ErrorLog errors) {
+                          Scheduler scheduler, boolean ownsScheduler, Ops ops, ConnectionLimits limits,
+                          ErrorLog errors) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {

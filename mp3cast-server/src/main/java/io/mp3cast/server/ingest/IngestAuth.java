@@ -95,7 +95,7 @@ public final class IngestAuth {
         return MessageDigest.isEqual(sha256(given), sha256(expected));
     }
 
-    static boolean isLoopback(SocketAddress remote) {
+    public static boolean isLoopback(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet) {
             InetAddress address = inet.getAddress();
             return address != null && address.isLoopbackAddress();

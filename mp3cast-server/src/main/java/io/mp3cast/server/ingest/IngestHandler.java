@@ -29,7 +29,11 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
+import io.mp3cast.server.ops.AccessLog;
+import io.mp3cast.server.ops.Drain;
+import io.mp3cast.mp3.FrameHeader;
 import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -56,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * source had pushed before its body turned bad is kept and plays out. Refusals go through the
  * server's error path ({@link ErrorLog}: one line, a request id in the response).
  *
+ * <p><b>Graceful stop.</b> On {@link Drain#START} the handler stops reading, closes its source
+ * (what was read is kept) and asks the feed to drain; once the mount's buffer has played out the
+ * producer gets {@code 503} (a WebSocket: close 1001, going away) saying how much was played, so it
+ * can reconnect to another server.
+ *
  * <p>Threading: on the channel's event loop; the source's callbacks hop onto it.
  */
 final class IngestHandler extends ChannelInboundHandlerAdapter {
@@ -69,6 +78,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
      */
     static final long SOURCE_TIMEOUT_NANOS = 30_000_000_000L;
     private static final long TIMEOUT_CHECK_SECONDS = 1;
+    /** How long a drained producer's connection is half-open for the producer to read its answer and close. */
+    static final long LINGER_MILLIS = 2000;
 
     enum Transport { HTTP_BODY, RAW, WEBSOCKET }
 
@@ -83,6 +94,11 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private final ErrorLog errors;
     /** Where the mount is registered, when this source created it: a refused first source takes it away again. */
     private final MountRegistry createdIn;
+    private final AccessLog accessLog;
+    /** The status the producer got (or gets), for the access log. */
+    private int status;
+    private long reportedBytes;
+    private double reportedSeconds;
     private final long startNanos = System.nanoTime();
     private long lastBytesNanos = startNanos;
     private ChannelHandlerContext ctx;
@@ -93,23 +109,26 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private boolean finished;
 
     IngestHandler(LiveMount mount, Producer source, IngestBody body, Transport transport, HttpRequest request,
-                  int maxBodyKbps, ServerMetrics metrics, ErrorLog errors, MountRegistry createdIn) {
+                  int maxBodyKbps, ServerMetrics metrics, ErrorLog errors, MountRegistry createdIn, AccessLog accessLog) {
         this.mount = mount;
         this.source = source;
         this.body = body;
         this.transport = transport;
         this.request = request;
         this.version = request.protocolVersion();
+        this.errors = errors;
         this.maxBytesPerSecond = maxBodyKbps * 1000L / 8;
         this.metrics = metrics;
-        this.errors = errors;
         this.createdIn = createdIn;
+        this.accessLog = accessLog;
+        this.status = transport == Transport.WEBSOCKET ? 101 : 200;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
         source.onDetached(() -> context.executor().execute(this::detached));
+        context.channel().closeFuture().addListener(f -> accessLog.end(context.channel(), status, bytes));
         checkTimeoutLater();
     }
 
@@ -166,15 +185,59 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+        if (evt != Drain.START) {
+            context.fireUserEventTriggered(evt);
+            return;
+        }
+        if (finished) {
+            return;
+        }
+        finished = true;
+        context.channel().config().setAutoRead(false);
+        reportReceived();
+        closeSource(null);
+        mount.push().orElseThrow().drain().whenComplete((v, e) -> {
+            try {
+                context.executor().execute(this::drained);
+            } catch (RejectedExecutionException gone) {
+                context.channel().close();
+            }
+        });
+    }
+
+    /** The mount played what this source pushed: tell the producer and hang up. */
+    private void drained() {
+        if (transport == Transport.WEBSOCKET) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server is stopping"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping; " + summary() + ", all of it played", true,
+                    null);
+        }
+    }
+
+    /**
+     * Closes without losing the answer: a producer may still be sending, and closing a socket with
+     * unread bytes resets it, which can discard the answer at the producer. So: half-close (FIN),
+     * drop what still arrives, and close when the producer does or after {@link #LINGER_MILLIS}.
+     */
+    private void lingeringClose(io.netty.channel.ChannelFuture written) {
+        written.addListener(f -> {
+            if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d && d.isActive()) {
+                d.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext context) {
         if (!finished) {
             finished = true;
-            String line = closeSource(false);
-            if (transport == Transport.HTTP_BODY) {
-                LOG.warn("{}: {}; the connection closed before the body ended", mount.config().path(), line);
-            } else {
-                LOG.info("{}: {}", mount.config().path(), line);
-            }
+            closeSource(transport == Transport.HTTP_BODY ? "connection closed before the body ended" : null);
         }
         context.fireChannelInactive();
     }
@@ -202,6 +265,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         bytes += n;
         lastBytesNanos = System.nanoTime();
         boolean room = body.accept(content);
+        reportReceived();
         logGarbage();
         if (!room && !pausedForRoom) {
             pausedForRoom = true;
@@ -212,6 +276,26 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             }));
         }
         throttle();
+    }
+
+    /** Tells the metrics what arrived since the last call: bytes, and the audio they held. */
+    private void reportReceived() {
+        double seconds = audioSeconds();
+        if (bytes > reportedBytes || seconds > reportedSeconds) {
+            mount.countRead(bytes - reportedBytes);
+            metrics.producerReceived(mount.config().path(), bytes - reportedBytes, Math.max(0, seconds - reportedSeconds));
+            reportedBytes = bytes;
+            reportedSeconds = Math.max(seconds, reportedSeconds);
+        }
+    }
+
+    /** Seconds of audio taken so far: PCM sample frames, or MP3 frames at the stream's frame duration. */
+    private double audioSeconds() {
+        if (source.isMp3()) {
+            FrameHeader h = mount.stream().lastHeader().orElse(null);
+            return h == null ? 0 : (double) source.mp3FramesIn() * h.samplesPerFrame() / h.sampleRateHz();
+        }
+        return seconds();
     }
 
     private void throttle() {
@@ -256,13 +340,13 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
-        closeSource(true);
+        closeSource(null);
         if (transport == Transport.WEBSOCKET) {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        respond(HttpResponseStatus.OK, summary(), null);
+        respond(HttpResponseStatus.OK, summary());
     }
 
     /** The body cannot be played: tell the producer why (one log line with a request id) and hang up. */
@@ -271,15 +355,17 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
+        metrics.producerRefused(status.code());
         String id = errors.nextId();
         errors.log(id, Responses.describe(request) + " (source " + mount.config().path() + ")", ctx.channel().remoteAddress(),
-                status.code(), message + "; " + closeSource(false) + " before", null);
+                status.code(), message + "; " + closeSourceQuietly() + " before", null);
         forgetCreatedMount();
         if (transport == Transport.WEBSOCKET) {
+            this.status = status.code();
             ctx.writeAndFlush(new CloseWebSocketFrame(wsStatus.code(), truncate(message + " (request id " + id + ")", 120)))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
-            respond(status, message, id);
+            respond(status, message, false, id);
         }
     }
 
@@ -289,31 +375,36 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
-        closeSource(true);
-        LOG.info("{}: source {} detached: another source took over, or the mount stopped", mount.config().path(),
-                source.origin());
+        closeSource("detached: another source took over, or the mount stopped");
         if (transport == Transport.WEBSOCKET) {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
                     "another source took over")).addListener(ChannelFutureListener.CLOSE);
         } else {
             respond(HttpResponseStatus.CONFLICT, "another source took over " + mount.config().path()
-                    + ", or the mount stopped", null);
+                    + ", or the mount stopped");
         }
     }
 
-    /** Closes the source; returns what it pushed, in words, and logs that when {@code log}. */
-    private String closeSource(boolean log) {
+    /** Closes the source and logs what it pushed, with {@code problem} (null: none). */
+    private void closeSource(String problem) {
+        String line = closeSourceQuietly();
+        if (problem == null) {
+            LOG.info("{}: {}", mount.config().path(), line);
+        } else {
+            LOG.warn("{}: {}; {}", mount.config().path(), line, problem);
+        }
+    }
+
+    /** Closes the source; returns what it pushed, in words, for the one line that reports it. */
+    private String closeSourceQuietly() {
         source.close();
+        reportReceived();
         metrics.producerDisconnected(mount.config().path(), bytes);
         String what = source.isMp3()
                 ? String.format(Locale.ROOT, "%d MP3 frames, %d bytes of garbage skipped, %d bytes of ID3 tags",
                 source.mp3FramesIn(), source.skippedBytes(), source.tagBytes())
                 : String.format(Locale.ROOT, "%.3f s of %s", seconds(), source.describe());
-        String line = "source " + source.origin() + " ended after " + bytes + " bytes: " + what + dropped();
-        if (log) {
-            LOG.info("{}: {}", mount.config().path(), line);
-        }
-        return line;
+        return "source " + source.origin() + " ended after " + bytes + " bytes: " + what + dropped();
     }
 
     /** A mount this source created and never fed (its body was refused) goes away, unless someone came meanwhile. */
@@ -347,17 +438,33 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A final response, then the connection closes: through the HTTP codec if it is there, else as raw bytes. */
-    private void respond(HttpResponseStatus status, String message, String requestId) {
+    private void respond(HttpResponseStatus status, String message) {
+        respond(status, message, false, null);
+    }
+
+    /** The final answer (with {@code requestId} when it is a refusal), through the HTTP codec if it is there, else raw. */
+    private void respond(HttpResponseStatus status, String message, boolean linger, String requestId) {
+        this.status = status.code();
         ctx.channel().config().setAutoRead(true);
         if (ctx.pipeline().get(HttpRouter.CODEC) != null) {
             FullHttpResponse res = Responses.text(version, status, message);
             if (requestId != null) {
                 res.headers().set(Responses.REQUEST_ID, requestId);
             }
-            Responses.sendAndClose(ctx, res);
+            Responses.common(res.headers());
+            io.netty.handler.codec.http.HttpUtil.setContentLength(res, res.content().readableBytes());
+            io.netty.handler.codec.http.HttpUtil.setKeepAlive(res, false);
+            close(ctx.writeAndFlush(res), linger);
         } else {
-            ctx.writeAndFlush(Responses.raw(ctx.alloc(), version, status, message, requestId))
-                    .addListener(ChannelFutureListener.CLOSE);
+            close(ctx.writeAndFlush(Responses.raw(ctx.alloc(), version, status, message, requestId)), linger);
+        }
+    }
+
+    private void close(io.netty.channel.ChannelFuture written, boolean linger) {
+        if (linger) {
+            lingeringClose(written);
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.mp3cast.server.ingest;
 
-import io.mp3cast.server.http.Drain;
+import io.mp3cast.server.http.BodyDrain;
 import io.mp3cast.server.http.HttpRouter;
 import io.mp3cast.server.http.Responses;
 import io.mp3cast.server.http.ServerState;
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *       is removed and the connection's remaining bytes are the stream, until it closes;</li>
  *   <li>a WebSocket upgrade: binary messages are the stream.</li>
  * </ul>
- * A refused request's body is read and dropped (up to {@link Drain}'s limits) so that the
+ * A refused request's body is read and dropped (up to {@link BodyDrain}'s limits) so that the
  * producer, which may be writing it, gets the answer rather than a reset connection.
  */
 public final class IngestRequests {
@@ -228,6 +228,7 @@ public final class IngestRequests {
         String pub = h.get("ice-public", h.get("icy-pub"));
         mount.describe(h.get("ice-name", h.get("icy-name")), h.get("ice-description", h.get("icy-description")),
                 h.get("ice-genre", h.get("icy-genre")), pub == null ? null : pub.trim().equals("1"));
+        mount.sourceAgent(h.get(HttpHeaderNames.USER_AGENT));
     }
 
     private static void start(ChannelHandlerContext ctx, HttpRequest req, ServerState state, LiveMount mount,
@@ -235,7 +236,8 @@ public final class IngestRequests {
         IngestHandler.Transport transport = isWebSocket(req) ? IngestHandler.Transport.WEBSOCKET
                 : isRaw(req) ? IngestHandler.Transport.RAW : IngestHandler.Transport.HTTP_BODY;
         IngestHandler handler = new IngestHandler(mount, source, body, transport, req,
-                state.ingest().settings().maxBodyKbps(), state.metrics(), state.errors(), createdIn);
+                state.ingest().settings().maxBodyKbps(), state.metrics(), state.errors(), createdIn,
+                state.ops().accessLog());
         state.metrics().producerConnected(mount.config().path());
         LOG.info("{}: source {} pushing {} ({}, {})", mount.config().path(), source.origin(), what(format),
                 transport.name().toLowerCase(Locale.ROOT).replace('_', ' '), source.pacing() == Pacing.NONE ? "unpaced" : "paced");
@@ -265,7 +267,8 @@ public final class IngestRequests {
     }
 
     private static void handshake(ChannelHandlerContext ctx, HttpRequest req) {
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+        String url = (HttpRouter.isTls(ctx) ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost")
+                + req.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, IngestAuth.SUBPROTOCOL, false,
                 MAX_WEBSOCKET_MESSAGE_BYTES).newHandshaker(req);
         if (handshaker == null) {
@@ -287,12 +290,19 @@ public final class IngestRequests {
 
     /**
      * Sends an error through the server's one error path ({@link Responses#error}) and closes. A
-     * body the producer is sending is read and dropped first ({@link Drain}), so it sees the answer;
+     * body the producer is sending is read and dropped first ({@link BodyDrain}), so it sees the answer;
      * with {@code Expect: 100-continue} it sends none.
      */
     static void refuse(ChannelHandlerContext ctx, HttpRequest req, ServerState state, HttpResponseStatus status,
                        String message) {
+        state.metrics().producerRefused(status.code());
         boolean hasBody = !isRaw(req) && !HttpUtil.is100ContinueExpected(req) && !isWebSocket(req);
-        Responses.error(ctx, req, state.errors(), status, message, !hasBody);
+        FullHttpResponse res = Responses.errorResponse(ctx, req, state.errors(), status, message);
+        state.ops().accessLog().end(ctx.channel(), status.code(), res.content().readableBytes());
+        if (hasBody) {
+            Responses.send(ctx, req, res);  // answers, then drains the body and closes (BodyDrain)
+        } else {
+            Responses.sendAndClose(ctx, res);
+        }
     }
 }

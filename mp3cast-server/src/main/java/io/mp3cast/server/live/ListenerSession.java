@@ -1,5 +1,6 @@
 package io.mp3cast.server.live;
 
+import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.server.http.HttpWire;
 import io.mp3cast.live.LiveStream;
 import io.netty.buffer.ByteBuf;
@@ -34,6 +35,8 @@ final class ListenerSession {
     private long burstQueuedBytes;
     private boolean ended;
     boolean dropped;
+    /** Audio bytes written to this listener (ICY blocks and chunk framing not counted). */
+    long bytes;
 
     ListenerSession(LiveMount mount, Channel ch, boolean chunked, IcyWriter icy) {
         this.mount = mount;
@@ -45,6 +48,12 @@ final class ListenerSession {
         int queueBytes = (int) Math.min(Integer.MAX_VALUE, (long) mount.config.queueMillis() * mount.bitrateKbps(128) / 8);
         int high = Math.max(8 * 1024, Math.min(64 * 1024, queueBytes / 4));
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
+    }
+
+    /** Why the session ended: the server dropped it, ended it, or the client left. */
+    ServerMetrics.Disconnect disconnect() {
+        return dropped ? ServerMetrics.Disconnect.SLOW : ended ? ServerMetrics.Disconnect.STOP
+                : ServerMetrics.Disconnect.CLIENT;
     }
 
     long secondsConnected() {
@@ -75,6 +84,7 @@ final class ListenerSession {
             int bytes = batch.payloadBytes();
             ch.writeAndFlush(batch.framed.retainedDuplicate(), ch.voidPromise());
             position = batch.to;
+            this.bytes += bytes;
             mount.countSent(bytes);
         } else if (position >= batch.from) {
             // ICY or HTTP/1.0 listeners, or one that joined mid-batch: a slice of the shared batch, framed
@@ -157,6 +167,7 @@ final class ListenerSession {
             out = HttpWire.chunk(ch.alloc(), out);
         }
         ch.write(out, ch.voidPromise());
+        this.bytes += bytes;
         mount.countSent(bytes);
     }
 }

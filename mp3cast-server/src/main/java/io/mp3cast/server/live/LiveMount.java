@@ -4,6 +4,7 @@ import io.mp3cast.server.http.HttpWire;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.live.FrameFeed;
 import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.LiveStreamSettings;
@@ -16,6 +17,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +59,8 @@ public final class LiveMount implements StreamObserver {
     /** Replaced when a source names the mount (its {@code ice-*} headers); read on any thread. */
     volatile MountConfig config;
     private volatile boolean icyPublic;
+    /** The {@code User-Agent} of the last source that pushed here, for admin pages. */
+    private volatile String sourceAgent = "";
     final LiveStream stream;
     final FrameFeed feed;
     final ServerMetrics metrics;
@@ -65,6 +70,10 @@ public final class LiveMount implements StreamObserver {
     private final AtomicInteger listeners = new AtomicInteger();
     private final AtomicInteger peakListeners = new AtomicInteger();
     private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder slowListeners = new LongAdder();
+    private final AtomicLong listenerIds = new AtomicLong();
+    private final Map<Long, ListenerInfo> clients = new ConcurrentHashMap<>();
     private final AtomicLong titleVersion = new AtomicLong();
     private volatile String title = "";
     /** Publisher thread only: the first frame of the batch being gathered. */
@@ -125,6 +134,14 @@ public final class LiveMount implements StreamObserver {
         }
     }
 
+    public void sourceAgent(String userAgent) {
+        this.sourceAgent = userAgent == null ? "" : clean(userAgent);
+    }
+
+    public String sourceAgent() {
+        return sourceAgent;
+    }
+
     public boolean isPublic() {
         return icyPublic;
     }
@@ -143,6 +160,28 @@ public final class LiveMount implements StreamObserver {
 
     public long bytesSent() {
         return bytesSent.sum();
+    }
+
+    /** Bytes read from sources (pushed PCM or MP3) so far. */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    public void countRead(long bytes) {
+        bytesRead.add(bytes);
+    }
+
+    /** Listeners dropped for falling behind so far. */
+    public long slowListeners() {
+        return slowListeners.sum();
+    }
+
+    /** A listener as admin pages list it (Icecast's {@code listclients}). */
+    public record ListenerInfo(long id, String ip, String userAgent, long joinedAtMillis) {}
+
+    /** The listeners now, for admin pages. */
+    public Collection<ListenerInfo> clients() {
+        return clients.values();
     }
 
     public long startedAtMillis() {
@@ -214,7 +253,7 @@ public final class LiveMount implements StreamObserver {
      * Runs on the channel's event loop.
      */
     public void join(Channel ch, HttpVersion version, HttpResponseStatus status, HttpHeaders headers,
-                     boolean chunked, boolean icy) {
+                     boolean chunked, boolean icy, String userAgent, AccessLog accessLog) {
         ch.write(HttpWire.head(alloc, version, status, headers), ch.voidPromise());
         ListenerSession session = new ListenerSession(this, ch, chunked,
                 icy ? new IcyWriter(config.icyMetaIntervalBytes(), this) : null);
@@ -225,7 +264,14 @@ public final class LiveMount implements StreamObserver {
         peakListeners.accumulateAndGet(now, Math::max);
         metrics.listenerJoined(config.path());
         LOG.debug("{}: listener {} joined, {} listening", config.path(), session.remote, now);
-        ch.closeFuture().addListener(f -> leave(group, session));
+        long id = listenerIds.incrementAndGet();
+        clients.put(id, new ListenerInfo(id, ch.remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(ch.remoteAddress()), userAgent, System.currentTimeMillis()));
+        ch.closeFuture().addListener(f -> {
+            clients.remove(id);
+            leave(group, session);
+            accessLog.end(ch, status.code(), session.bytes);
+        });
         if (stream.isEnded()) {
             session.end();
         }
@@ -234,7 +280,10 @@ public final class LiveMount implements StreamObserver {
     private void leave(LoopListeners group, ListenerSession session) {
         group.remove(session);
         int now = listeners.decrementAndGet();
-        metrics.listenerLeft(config.path(), session.secondsConnected(), session.dropped);
+        if (session.dropped) {
+            slowListeners.increment();
+        }
+        metrics.listenerLeft(config.path(), session.secondsConnected(), session.disconnect());
         LOG.debug("{}: listener {} left after {} s, {} listening", config.path(), session.remote,
                 session.secondsConnected(), now);
     }

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +16,8 @@ public final class MountRegistry {
     private final int maxMounts;
     private volatile Map<String, LiveMount> snapshot;
     private boolean closed;
+    private volatile Consumer<LiveMount> onAdded = m -> { };
+    private volatile Consumer<LiveMount> onRemoved = m -> { };
 
     /** What {@link #create} did. */
     public enum Created { CREATED, EXISTS, LIMIT_REACHED, CLOSED }
@@ -30,6 +33,12 @@ public final class MountRegistry {
 
     public Optional<LiveMount> get(String path) {
         return Optional.ofNullable(snapshot.get(path));
+    }
+
+    /** Told of every mount added from now on, and of every one removed (not of those a close returns). */
+    public void onChange(Consumer<LiveMount> added, Consumer<LiveMount> removed) {
+        this.onAdded = added;
+        this.onRemoved = removed;
     }
 
     public int maxMounts() {
@@ -51,8 +60,10 @@ public final class MountRegistry {
             return Created.LIMIT_REACHED;
         }
         Map<String, LiveMount> next = new LinkedHashMap<>(snapshot);
-        next.put(path, factory.get());
+        LiveMount made = factory.get();
+        next.put(path, made);
         snapshot = Collections.unmodifiableMap(next);
+        onAdded.accept(made);
         return Created.CREATED;
     }
 
@@ -64,6 +75,7 @@ public final class MountRegistry {
         Map<String, LiveMount> next = new LinkedHashMap<>(snapshot);
         next.remove(path);
         snapshot = Collections.unmodifiableMap(next);
+        onRemoved.accept(mount);
         return true;
     }
 

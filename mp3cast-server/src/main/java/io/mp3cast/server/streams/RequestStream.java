@@ -4,6 +4,7 @@ import io.mp3cast.server.http.HttpWire;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.Mp3Encoder;
 import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.source.AudioSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -58,6 +59,8 @@ public final class RequestStream {
     private final ServerMetrics metrics;
     private final AtomicInteger openStreams;
     private final long writeTimeoutNanos;
+    private final long requestNanos;
+    private final AccessLog accessLog;
     private final Object writable = new Object();
     private volatile Thread worker;
     private volatile boolean cancelled;
@@ -68,7 +71,8 @@ public final class RequestStream {
      *                 so that bad values got a 400 before the response head went out
      */
     public RequestStream(String route, Channel ch, AudioSource source, EncoderSettings settings, boolean chunked,
-                         ServerMetrics metrics, AtomicInteger openStreams, int writeTimeoutMillis) {
+                         ServerMetrics metrics, AtomicInteger openStreams, long requestNanos, AccessLog accessLog,
+                         int writeTimeoutMillis) {
         this.writeTimeoutNanos = writeTimeoutMillis * 1_000_000L;
         this.route = route;
         this.ch = ch;
@@ -77,6 +81,8 @@ public final class RequestStream {
         this.chunked = chunked;
         this.metrics = metrics;
         this.openStreams = openStreams;
+        this.requestNanos = requestNanos;
+        this.accessLog = accessLog;
     }
 
     /** Counts the stream open and starts its worker; the response head must already be written. */
@@ -121,6 +127,7 @@ public final class RequestStream {
             LOG.debug("{}: stream to {} cancelled", route, ch.remoteAddress());
         } catch (Exception | Error e) {
             if (!cancelled) {
+                metrics.streamFailed(route);
                 LOG.warn("{}: stream to {} failed: {}", route, ch.remoteAddress(), e.toString(), e);
             }
             ch.close();
@@ -200,6 +207,8 @@ public final class RequestStream {
             }
             openStreams.decrementAndGet();
             metrics.streamClosed(route, bytesSent);
+            long sent = bytesSent;
+            ch.closeFuture().addListener(f -> accessLog.end(ch, 200, sent));
         }
     }
 
@@ -220,6 +229,9 @@ public final class RequestStream {
                 return false;
             }
             int payload = buf.readableBytes() - (chunked ? HttpWire.CHUNK_HEADER_BYTES : 0);
+            if (bytesSent == 0) {
+                metrics.streamFirstByte(route, System.nanoTime() - requestNanos);
+            }
             bytesSent += payload;
             ch.writeAndFlush(chunked ? HttpWire.closeChunk(buf) : buf, ch.voidPromise());
             buf = null;

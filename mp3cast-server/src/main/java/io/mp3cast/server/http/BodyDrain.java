@@ -13,16 +13,16 @@ import io.netty.util.ReferenceCountUtil;
  * {@link #LIMIT_BYTES}, for at most {@link #LIMIT_MILLIS}, so a client trickling a body gains
  * nothing.
  */
-public final class Drain extends ChannelInboundHandlerAdapter {
+public final class BodyDrain extends ChannelInboundHandlerAdapter {
     static final long LIMIT_BYTES = 4L << 20;
     static final long LIMIT_MILLIS = 5000;
     private long bytes;
 
-    private Drain() {}
+    private BodyDrain() {}
 
     /** Puts a drain in place of the handler of {@code ctx}, which has answered the request. */
     public static void install(ChannelHandlerContext ctx) {
-        ctx.pipeline().replace(ctx.handler(), "drain", new Drain());
+        ctx.pipeline().replace(ctx.handler(), "drain", new BodyDrain());
         ConnectionTimer.limit(ctx.channel(), LIMIT_MILLIS, "draining a body after its answer");
     }
 
