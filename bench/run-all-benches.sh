@@ -24,7 +24,7 @@ section "listener capacity" bench/run-load-bench.sh --listeners "3000 10000" --b
 section "time to first byte and frame" bench/run-latency-bench.sh
 section "unique paced streams, 500 ms steps" bench/run-streams-bench.sh --step-ms 500 --mp3cast "1000 1200" \
   --flask "350 600" --seconds 20
-section "unique paced streams, 100 ms steps" bench/run-streams-bench.sh --step-ms 100 --mp3cast "500 700" --flask "200" \
+section "unique paced streams, 100 ms steps" bench/run-streams-bench.sh --step-ms 100 --mp3cast "1000 1300 1500" --flask "200" \
   --seconds 20
 section "glass to glass" bench/run-glass-bench.sh --seconds 30
 echo "tables written to $out" >&2

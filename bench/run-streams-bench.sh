@@ -7,11 +7,14 @@
 # (15 s: starting hundreds of encoders at once puts every stream behind, and they catch up), measure a
 # window; a stream is held when its lag behind real time never passed 1 s in the window. Server CPU
 # includes child processes (Flask's ffmpegs). Both producers hand over audio in steps of --step-ms
-# (default 500; mp3cast's first steps are shorter, from 20 ms, so the first frame leaves at once).
-# The encoder alone (bench EncoderCeiling) is measured last, as the ceiling these counts approach.
+# (default 100, a speech synthesizer's usual piece; mp3cast's first steps are shorter, from 20 ms, so
+# the first frame leaves at once). The encoder alone (bench EncoderCeiling) is measured last, as the
+# ceiling these counts approach: once with an encoder per core kept hot, once with as many encoders
+# as the largest mp3cast count taking turns in --step-ms pieces, as the server's streams do.
 #
-#   bench/run-streams-bench.sh                                   # mp3cast 500 1000 1200, Flask 100 350
+#   bench/run-streams-bench.sh                                   # mp3cast 1000 1300 1500, Flask 200
 #   bench/run-streams-bench.sh --mp3cast "1000" --flask "" --seconds 20
+#   bench/run-streams-bench.sh --step-ms 500 --mp3cast "1000 1300" --flask "350"
 #
 # Options: --mp3cast "N ..." --flask "N ..." --seconds S --settle S --rate CONNECTS_PER_S --step-ms MS --json FILE
 #   --server-opts "JVM FLAGS"
@@ -19,12 +22,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-mp3cast_counts="500 1000 1200"
-flask_counts="100 350"
+mp3cast_counts="1000 1300 1500"
+flask_counts="200"
 seconds=30
 settle=15
 rate=100
-step_ms=500
+step_ms=100
 json="$WORK/results.jsonl"
 server_opts=""
 while (($#)); do
@@ -73,9 +76,11 @@ for ((i = 0; i < ${#m[@]} || i < ${#f[@]}; i++)); do
 done
 
 # The ceiling: the encoder alone on this machine's cores, the same tone and settings, in this run.
-log "encoder alone: 2 encoders kept hot, then 1000 taking turns ($step_ms ms each), 10 s each"
+most=$(tr ' ' '\n' <<<"$mp3cast_counts" | sort -n | tail -1)
+most=${most:-1000}
+log "encoder alone: $(nproc) encoders kept hot, then $most taking turns ($step_ms ms each), 10 s each"
 ceiling_hot=$(java -cp "$BENCH_CP" io.mp3cast.bench.EncoderCeiling 10 "$(nproc)" "$(nproc)" "$step_ms" 2>/dev/null)
-ceiling_many=$(java -cp "$BENCH_CP" io.mp3cast.bench.EncoderCeiling 10 "$(nproc)" 1000 "$step_ms" 2>/dev/null)
+ceiling_many=$(java -cp "$BENCH_CP" io.mp3cast.bench.EncoderCeiling 10 "$(nproc)" "$most" "$step_ms" 2>/dev/null)
 
 echo "$machine"
 echo "encoder alone (bench EncoderCeiling, no pacing, sockets or HTTP; $(nproc) threads):"\
@@ -85,3 +90,16 @@ for line in sys.argv[1:]:
     print("%d encoders: %.3f ms CPU per stream-second, %d streams at real time;" % (d["encoders"], d["cpu_ms_per_stream_second"], d["streams_at_real_time"]), end=" ")' "$ceiling_hot" "$ceiling_many")"
 echo "streams: GET /tone.mp3?$query (Flask: same tone and step, ffmpeg -b:a 64k -compression_level 5); window $seconds s after $settle s"
 python3 "$BENCH_DIR/lib/tables.py" streams "$json"
+python3 - "$BENCH_DIR/lib" "$json" "$ceiling_many" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from tables import keeps_up
+ceiling = json.loads(sys.argv[3])
+results = [json.loads(line) for line in open(sys.argv[2]) if line.strip()]
+kept = [r["listeners"] for r in results if r["label"] == "mp3cast" and keeps_up(r) == "yes"]
+if kept:
+    print("mp3cast: the most streams that all kept up, %d, are %.0f %% of the encoder-alone ceiling in this run"
+          " (%d encoders taking turns: %.0f streams at real time)"
+          % (max(kept), 100.0 * max(kept) / ceiling["streams_at_real_time"], ceiling["encoders"],
+             ceiling["streams_at_real_time"]))
+PY

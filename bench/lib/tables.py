@@ -95,11 +95,13 @@ def streams(results):
             pct(r, "audio_per_wall_permille", lambda v: f"{v / 1000:.3f}"),
             r.get("server_cpu_pct", "-"),
             f"{r['server_rss_kib'] / 1024:.0f}" if r.get("server_rss_kib") else "-",
+            r.get("server_threads", "-"),
             pct(r, "first_frame_us"), r.get("client_cpu_pct", "-"), failures(r), r.get("load_start", "?"),
         ])
     return table(["server", "concurrent streams", "all keep up", "held (lag < 1 s)", "max lag p50 / p99 ms",
                   "audio per wall second p50 / p99", "server CPU % of one core", "server RSS MiB",
-                  "first whole frame p50 / p99 ms", "client CPU %", "failed", "load avg at start"], rows)
+                  "server threads", "first whole frame p50 / p99 ms", "client CPU %",
+                  "failed", "load avg at start"], rows)
 
 
 def glass(results):

@@ -1,6 +1,8 @@
 package io.mp3cast.cli;
 
+import io.mp3cast.time.Scheduler;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -24,12 +26,17 @@ public final class Main {
 
     /** As {@link #run(StdStreams, String...)}, with {@code env} in place of the process's environment. */
     static int run(StdStreams io, Map<String, String> env, String... args) {
-        return commandLine(io, env).execute(args);
+        return run(io, env, Main::systemClock, args);
     }
 
-    static CommandLine commandLine(StdStreams io, Map<String, String> env) {
+    /** As {@link #run(StdStreams, Map, String...)}, pacing by the clock {@code clock} makes (tests: a manual one). */
+    static int run(StdStreams io, Map<String, String> env, Supplier<Scheduler> clock, String... args) {
+        return commandLine(io, env, clock).execute(args);
+    }
+
+    static CommandLine commandLine(StdStreams io, Map<String, String> env, Supplier<Scheduler> clock) {
         CommandLine cli = new CommandLine(new Mp3castCommand());
-        addSubcommands(cli, io, env);
+        addSubcommands(cli, io, env, clock);
         // Settings reach the subcommands registered so far, hence after addSubcommands.
         ErrorHandlers errors = new ErrorHandlers();
         cli.setOut(io.outWriter())
@@ -41,10 +48,16 @@ public final class Main {
     }
 
     /** Every subcommand, in the order help lists them. */
-    private static void addSubcommands(CommandLine cli, StdStreams io, Map<String, String> env) {
+    private static void addSubcommands(CommandLine cli, StdStreams io, Map<String, String> env,
+                                       Supplier<Scheduler> clock) {
         cli.addSubcommand(new ServeCommand());
         cli.addSubcommand(new EncodeCommand(io));
-        cli.addSubcommand(new PushCommand(io, env));
+        cli.addSubcommand(new PushCommand(io, env, clock));
         cli.addSubcommand(new CommandLine.HelpCommand());
+    }
+
+    /** The system clock as a scheduler (its one thread idles: a paced sender waits on its own thread). */
+    private static Scheduler systemClock() {
+        return Scheduler.system("mp3cast-clock", 1);
     }
 }

@@ -15,7 +15,7 @@ import io.mp3cast.server.MountConfig;
  * <p>Keys: the source's own (see {@link SourceSpecs}), the encoder's ({@code bitrate},
  * {@code vbr}, {@code quality}) and the mount's ({@code name}, {@code description},
  * {@code genre}, {@code title}, {@code burst-ms}, {@code queue-ms}, {@code batch-ms},
- * {@code metaint}). Unknown keys are rejected by name.
+ * {@code metaint}, {@code hls-segment-ms}, {@code hls-window}). Unknown keys are rejected by name.
  */
 public final class MountSpecs {
     private MountSpecs() {}
@@ -60,7 +60,9 @@ public final class MountSpecs {
                 p.integer("burst-ms", defaults.burstMillis(), 0, 60_000),
                 p.integer("queue-ms", defaults.queueMillis(), 100, 300_000),
                 p.integer("batch-ms", defaults.batchMillis(), 0, 1000),
-                p.integer("metaint", defaults.icyMetaIntervalBytes(), 256, 1 << 20));
+                p.integer("metaint", defaults.icyMetaIntervalBytes(), 256, 1 << 20),
+                p.integer("hls-segment-ms", defaults.hlsSegmentMillis(), 1000, 30_000),
+                p.integer("hls-window", defaults.hlsWindowSegments(), 3, 1000));
         String title = p.string("title", "");
         EncoderSettings encoder = SourceSpecs.encoder(p, encoderDefaults);
         if (source.equals("push")) {

@@ -1,7 +1,10 @@
 package io.mp3cast.cli;
 
 import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.time.Pace;
+import io.mp3cast.time.Scheduler;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -10,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,8 +28,11 @@ import picocli.CommandLine.Spec;
  * endless stdin is relayed as it comes.
  *
  * <p>By default it sends as fast as the server takes it: a live mount consumes audio at real time
- * and TCP holds the sender back. {@code --realtime} paces the sender itself ({@link Pacer}), for
- * servers that take all they are given. Everything that can be checked locally (options, the URL,
+ * and TCP holds the sender back. {@code --realtime} paces the sender itself, for servers that take
+ * all they are given: each block waits until its audio is due by the project's one schedule
+ * ({@link Pace}, on a {@link Scheduler}'s clock), so the sender is at most one block ahead of real
+ * time, time spent sending does not add up into drift, and a sender that fell behind (a slow
+ * network) is not held back. Everything that can be checked locally (options, the URL,
  * the input's header) is checked before connecting, so a mistake never takes a mount.
  */
 @Command(name = "push", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
@@ -49,6 +56,7 @@ final class PushCommand implements Callable<Integer> {
 
     private final StdStreams io;
     private final Map<String, String> env;
+    private final Supplier<Scheduler> clock;
 
     @Spec
     private CommandSpec spec;
@@ -85,10 +93,14 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--genre", paramLabel = "TEXT", description = "the stream's genre (ice-genre)")
     private String streamGenre;
 
-    /** @param env the environment, where the password may be */
-    PushCommand(StdStreams io, Map<String, String> env) {
+    /**
+     * @param env   the environment, where the password may be
+     * @param clock makes the clock {@code --realtime} paces by; the command closes it when done
+     */
+    PushCommand(StdStreams io, Map<String, String> env, Supplier<Scheduler> clock) {
         this.io = io;
         this.env = env;
+        this.clock = clock;
     }
 
     @Override
@@ -101,8 +113,9 @@ final class PushCommand implements Callable<Integer> {
                 : new PcmBody(PcmInput.open(input, rawFormat, io.in()), realtime)) {
             headers.put("Content-Type", body.contentType());
             try (PushUpload upload = PushUpload.start(url.withQuery(body.formatQuery()), url, headers,
-                    unauthorizedHint(secret))) {
-                Sender sender = new Sender(upload, realtime ? new Pacer(Pacer.SYSTEM) : null, progressFor(body));
+                    unauthorizedHint(secret));
+                 Scheduler pacing = realtime ? clock.get() : null) {
+                Sender sender = new Sender(upload, pacing, progressFor(body));
                 sender.sendAll(body);
                 String answer = upload.finish();
                 report(body, sender, answer);
@@ -176,15 +189,17 @@ final class PushCommand implements Callable<Integer> {
     /** Hands each block to the upload, paced if asked, and counts what went. */
     private static final class Sender implements PushBody.BlockSink {
         private final PushUpload upload;
-        private final Pacer pacer;
+        private final Scheduler clock;
         private final Progress progress;
         private final long startNanos = System.nanoTime();
+        /** Nanoseconds of audio; made at the first block, whose audio is due then, wherever it starts. */
+        private Pace pace;
         private long sentNanos;
 
-        /** @param pacer null to send as fast as the server takes it */
-        Sender(PushUpload upload, Pacer pacer, Progress progress) {
+        /** @param clock the clock to pace by, or null to send as fast as the server takes it */
+        Sender(PushUpload upload, Scheduler clock, Progress progress) {
             this.upload = upload;
-            this.pacer = pacer;
+            this.clock = clock;
             this.progress = progress;
         }
 
@@ -199,12 +214,25 @@ final class PushCommand implements Callable<Integer> {
         @Override
         public void accept(byte[] block, int offset, int length, long startNanos, long endNanos)
                 throws IOException, CliException {
-            if (pacer != null) {
-                pacer.awaitAudioAt(startNanos);
+            if (clock != null) {
+                awaitAudioAt(startNanos);
             }
             upload.write(block, offset, length);
             progress.advance(endNanos / 1000 - sentNanos / 1000);
             sentNanos = endNanos;
+        }
+
+        /** Waits until audio that starts {@code audioNanos} into the stream is due. */
+        private void awaitAudioAt(long audioNanos) throws InterruptedIOException {
+            if (pace == null) {
+                pace = new Pace(Pace.NANOS, clock.nanoTime() - audioNanos);
+            }
+            try {
+                clock.sleepUntil(pace.dueNanos(audioNanos));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while pacing the upload");
+            }
         }
 
         long sentNanos() {

@@ -74,6 +74,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--batch-ms", paramLabel = "MS", description = "Audio per write to each listener (default 100; 0 = every frame).")
     Integer batchMillis;
 
+    @Option(names = "--hls-segment-ms", paramLabel = "MS", description = "Audio per HLS segment (default 2000).")
+    Integer hlsSegmentMillis;
+
+    @Option(names = "--hls-window", paramLabel = "N", description = "Segments in each HLS playlist (default 6).")
+    Integer hlsWindowSegments;
+
     @Option(names = "--max-streams", paramLabel = "N", description = "Per-request streams allowed at once; more get 503 (default 256).")
     Integer maxStreams;
 
@@ -234,7 +240,9 @@ final class ServeCommand implements Callable<Integer> {
         String shown = s.host.equals("0.0.0.0") ? "localhost" : s.host;
         out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
         for (Mount m : server.mounts()) {
-            out.println((m.pushFeed().isPresent() ? "  push  " : "  live  ") + "http://" + shown + ":" + server.port() + m.path());
+            String base = "http://" + shown + ":" + server.port();
+            out.println((m.pushFeed().isPresent() ? "  push  " : "  live  ") + base + m.path() + "  (HLS: " + base
+                    + m.hlsPlaylistPath() + ")");
         }
         out.println("  sources push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
@@ -300,7 +308,9 @@ final class ServeCommand implements Callable<Integer> {
             MountConfig d = MountConfig.of("/default.mp3");
             s.mountDefaults = d.withBurstMillis(number("burst-ms", pick(c.burstMillis, f.remove("burst-ms"), "" + d.burstMillis())))
                     .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
-                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())));
+                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())))
+                    .withHls(number("hls-segment-ms", pick(c.hlsSegmentMillis, f.remove("hls-segment-ms"), "" + d.hlsSegmentMillis())),
+                            number("hls-window", pick(c.hlsWindowSegments, f.remove("hls-window"), "" + d.hlsWindowSegments())));
             s.ingest = ingest(c, f);
             s.limits = limits(c, f);
             for (String key : List.copyOf(f.keySet())) {
@@ -310,7 +320,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (!f.isEmpty()) {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
-                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, max-streams, demo-routes,"
+                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, hls-segment-ms, hls-window,"
+                        + " max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
                         + " drain-ms, access-log, metrics, tls-cert, tls-key, tls-port, allowed-origins, header-timeout-ms,"
                         + " idle-timeout-ms, write-timeout-ms, max-connections, max-connections-per-ip, mount./PATH)");

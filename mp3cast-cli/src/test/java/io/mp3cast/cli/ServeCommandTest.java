@@ -107,6 +107,29 @@ class ServeCommandTest {
     }
 
     @Test
+    void hlsSegmentAndWindowComeFromTheFlagsTheFileAndEachMountsSpec(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, String.join("\n", "hls-segment-ms = 4000", "hls-window = 5",
+                "mount./a.mp3 = tone:hz=220", "mount./b.mp3 = tone:hz=330,hls-segment-ms=1000,hls-window=10"));
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0", "--host", "127.0.0.1").start()) {
+            assertThat(server.mount("/a.mp3").config().hlsSegmentMillis()).isEqualTo(4000);
+            assertThat(server.mount("/a.mp3").config().hlsWindowSegments()).isEqualTo(5);
+            assertThat(server.mount("/b.mp3").config().hlsSegmentMillis()).isEqualTo(1000);
+            assertThat(server.mount("/b.mp3").config().hlsWindowSegments()).isEqualTo(10);
+            assertThat(out.toString()).contains("/a.mp3  (HLS: http://127.0.0.1:" + server.port() + "/a.m3u8)");
+        }
+        try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1", "--hls-segment-ms", "3000",
+                "--hls-window", "8").start()) {
+            assertThat(server.mount("/stream.mp3").config().hlsSegmentMillis()).isEqualTo(3000);
+            assertThat(server.mount("/stream.mp3").config().hlsWindowSegments()).isEqualTo(8);
+        }
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=tone:hls-window=3").start())
+                .hasMessageContaining("/x.mp3").hasMessageContaining("hlsWindowSegments not supported: 3");
+        assertThatThrownBy(() -> parse("--port", "0", "--hls-segment-ms", "100").start())
+                .hasMessageContaining("hlsSegmentMillis not supported: 100");
+    }
+
+    @Test
     void aFileMountPlaysTheWavAndEndsWhenItIsNotLooped(@TempDir Path dir) throws Exception {
         float[] tone = io.mp3cast.testing.Signals.toneMix(24000, 12000, 0.5, 440);
         short[] pcm = io.mp3cast.testing.Signals.toShorts(tone);
@@ -154,10 +177,10 @@ class ServeCommandTest {
     void helpListsEveryOption() {
         String help = new CommandLine(new ServeCommand()).getUsageMessage();
         List<String> options = List.of("--port", "--host", "--mount", "--config", "--encoder", "--burst-ms",
-                "--queue-ms", "--batch-ms", "--max-streams", "--admin-password", "--source-password", "--[no-]create-mounts",
-                "--[no-]takeover", "--buffer-ms", "--fallback-mount", "--max-mounts", "--max-body-kbps", "--allowed-origins",
-                "--idle-timeout-ms", "--header-timeout-ms", "--write-timeout-ms", "--max-connections",
-                "--max-connections-per-ip");
+                "--queue-ms", "--batch-ms", "--hls-segment-ms", "--hls-window", "--max-streams", "--admin-password",
+                "--source-password", "--[no-]create-mounts", "--[no-]takeover", "--buffer-ms", "--fallback-mount",
+                "--max-mounts", "--max-body-kbps", "--allowed-origins", "--idle-timeout-ms", "--header-timeout-ms",
+                "--write-timeout-ms", "--max-connections", "--max-connections-per-ip");
         assertThat(options.stream().filter(help::contains).collect(Collectors.toList())).isEqualTo(options);
     }
 

@@ -23,6 +23,12 @@ final class Generators {
             return format;
         }
 
+        /** Computed or copied: a read returns at once. */
+        @Override
+        public long nanosUntilReadable(int length) {
+            return 0;
+        }
+
         @Override
         public int read(float[] buffer, int offset, int length) {
             int frames = length / channels;
@@ -226,6 +232,11 @@ final class Generators {
         }
 
         @Override
+        public long nanosUntilReadable(int length) {
+            return 0;
+        }
+
+        @Override
         public int read(float[] buffer, int offset, int length) {
             for (int i = 0; i < length; i++) {
                 buffer[offset + i] = (float) (random.nextDouble() * 2 - 1);
@@ -248,6 +259,12 @@ final class Generators {
         @Override
         public PcmFormat format() {
             return source.format();
+        }
+
+        /** As the source's, but at once at the end. */
+        @Override
+        public long nanosUntilReadable(int length) {
+            return samplesLeft == 0 ? 0 : source.nanosUntilReadable((int) Math.min(length, samplesLeft));
         }
 
         @Override

@@ -1,8 +1,8 @@
 package io.mp3cast.source;
 
-import io.mp3cast.time.PacingClock;
 import io.mp3cast.pcm.PcmFormat;
-import io.mp3cast.source.AudioSource;
+import io.mp3cast.time.Pace;
+import io.mp3cast.time.Scheduler;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Objects;
@@ -10,72 +10,85 @@ import java.util.Objects;
 /**
  * A source that hands out another source's samples no faster than real time, as a live producer
  * (a synthesizer speaking, a microphone) would: sample frame {@code n} is due {@code n / rate}
- * seconds after the source was made, as a producer starts when asked, whatever its reader is
- * still setting up. A per-request stream over it is paced like a live one, which the
- * generators alone are not (they produce as fast as they are read).
+ * seconds after the source was made, by its clock ({@link Pace}), as a producer starts when asked,
+ * whatever its reader is still setting up. A per-request stream over it is paced like a live one,
+ * which the generators alone are not (they produce as fast as they are read).
  *
- * <p>Each read waits until a step of audio is due (or all that was asked, if less), then returns
- * everything due, up to the length asked: a reader that fell behind (a GC pause, a busy machine)
- * catches up at once, and the time since the first read stays the measure, so pacing does not
- * drift over long streams. Steps start at {@code firstChunkMillis}, so the first MP3 frame can
- * leave early, and grow with the audio handed out (half of it) up to {@code chunkMillis}: each
- * step is a thread wake-up and a socket write, and at 24 kHz 20 ms steps cost a per-request
- * stream about twice the CPU of 100 ms steps (see BENCHMARKS.md).
+ * <p>A read returns once a step of audio is due (or all that was asked, if less), with everything
+ * due, up to the length asked: a reader that fell behind (a GC pause, a busy machine) catches up at
+ * once, and pacing does not drift over long streams. Steps start at {@code firstStepMillis}, so
+ * the first MP3 frame can leave early, and grow with the audio handed out (half of it) up to
+ * {@code stepMillis}: each step is a wake-up and a socket write, and at 24 kHz 20 ms steps cost a
+ * per-request stream about twice the CPU of 100 ms steps (see BENCHMARKS.md).
+ *
+ * <p><b>No thread while it waits.</b> {@link #nanosUntilReadable} says when the next step is due;
+ * the server's per-request streams ask it and are scheduled for then, so they never call a read
+ * that would wait. {@link #read} itself waits ({@link Scheduler#sleepUntil}) only for a reader on
+ * a thread of its own. Over a source that never blocks, a paced source never blocks either.
  *
  * <p>Threading: as {@link AudioSource}: one reader; {@link #close()} from any thread.
  */
 public final class PacedSource implements AudioSource {
     /** First step: 20 ms, under one MP3 frame at every rate, so the first frame leaves early. */
-    public static final int FIRST_CHUNK_MILLIS = 20;
+    public static final int FIRST_STEP_MILLIS = 20;
     /** Largest step of {@link #realTime}: 100 ms, reached after about 0.3 s of audio. */
-    public static final int CHUNK_MILLIS = 100;
+    public static final int STEP_MILLIS = 100;
 
     private final AudioSource source;
-    private final PacingClock clock;
-    private final int rate;
+    private final Scheduler clock;
     private final int channels;
-    private final int firstChunkFrames;
-    private final int chunkFrames;
-    private final long startNanos;
-    private long framesRead;
+    private final int firstStepFrames;
+    private final int stepFrames;
+    private final Pace pace;
 
     /**
-     * @param firstChunkMillis the least audio the first read waits for (1-1000 ms)
-     * @param chunkMillis      the most the least audio a read waits for grows to (firstChunkMillis-1000 ms)
+     * @param clock           the clock (a server's scheduler, or a manual one in tests); the schedule starts now
+     * @param firstStepMillis the least audio the first read waits for (1-1000 ms)
+     * @param stepMillis      the most the least audio a read waits for grows to (firstStepMillis-1000 ms)
      */
-    public PacedSource(AudioSource source, PacingClock clock, int firstChunkMillis, int chunkMillis) {
+    public PacedSource(AudioSource source, Scheduler clock, int firstStepMillis, int stepMillis) {
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (firstChunkMillis < 1 || firstChunkMillis > 1000) {
-            throw new IllegalArgumentException("firstChunkMillis not supported: " + firstChunkMillis + " (1-1000)");
+        if (firstStepMillis < 1 || firstStepMillis > 1000) {
+            throw new IllegalArgumentException("firstStepMillis not supported: " + firstStepMillis + " (1-1000)");
         }
-        if (chunkMillis < firstChunkMillis || chunkMillis > 1000) {
-            throw new IllegalArgumentException("chunkMillis not supported: " + chunkMillis + " ("
-                    + firstChunkMillis + "-1000, at least firstChunkMillis)");
+        if (stepMillis < firstStepMillis || stepMillis > 1000) {
+            throw new IllegalArgumentException("stepMillis not supported: " + stepMillis + " ("
+                    + firstStepMillis + "-1000, at least firstStepMillis)");
         }
-        this.rate = source.format().sampleRateHz();
+        int rate = source.format().sampleRateHz();
         this.channels = source.format().channels();
-        this.firstChunkFrames = Math.max(1, (int) ((long) rate * firstChunkMillis / 1000));
-        this.chunkFrames = Math.max(1, (int) ((long) rate * chunkMillis / 1000));
-        this.startNanos = clock.nanoTime();
+        this.firstStepFrames = Math.max(1, (int) ((long) rate * firstStepMillis / 1000));
+        this.stepFrames = Math.max(1, (int) ((long) rate * stepMillis / 1000));
+        this.pace = new Pace(rate, clock.nanoTime());
     }
 
-    /** Steps of a fixed {@code chunkMillis}. */
-    public PacedSource(AudioSource source, PacingClock clock, int chunkMillis) {
-        this(source, clock, chunkMillis, chunkMillis);
+    /** Steps of a fixed {@code stepMillis}. */
+    public PacedSource(AudioSource source, Scheduler clock, int stepMillis) {
+        this(source, clock, stepMillis, stepMillis);
     }
 
-    /**
-     * {@code source} in real time by the system clock, in steps from {@link #FIRST_CHUNK_MILLIS} up to
-     * {@link #CHUNK_MILLIS}.
-     */
-    public static PacedSource realTime(AudioSource source) {
-        return new PacedSource(source, PacingClock.SYSTEM, FIRST_CHUNK_MILLIS, CHUNK_MILLIS);
+    /** {@code source} in real time by {@code clock}, in steps from {@link #FIRST_STEP_MILLIS} up to {@link #STEP_MILLIS}. */
+    public static PacedSource realTime(AudioSource source, Scheduler clock) {
+        return new PacedSource(source, clock, FIRST_STEP_MILLIS, STEP_MILLIS);
     }
 
     @Override
     public PcmFormat format() {
         return source.format();
+    }
+
+    /** Until the next step is due; once it is, as the paced source's. */
+    @Override
+    public long nanosUntilReadable(int length) {
+        int wanted = length / channels;
+        if (wanted > 0) {
+            long wait = stepDueNanos(wanted) - clock.nanoTime();
+            if (wait > 0) {
+                return wait;
+            }
+        }
+        return source.nanosUntilReadable(length);
     }
 
     @Override
@@ -84,36 +97,33 @@ public final class PacedSource implements AudioSource {
         if (wanted == 0) {
             return source.read(buffer, offset, length);
         }
-        long step = Math.max(firstChunkFrames, Math.min(chunkFrames, framesRead / 2));
-        long least = Math.min(wanted, step);
+        long least = leastFrames(wanted);
         try {
-            clock.sleepUntil(dueNanos(framesRead + least));
+            clock.sleepUntil(stepDueNanos(wanted));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("paced read interrupted");
         }
-        long due = framesDue(clock.nanoTime() - startNanos) - framesRead;
-        int frames = (int) Math.min(wanted, Math.max(least, due));
+        int frames = (int) Math.min(wanted, Math.max(least, pace.dueBeyondPosition(clock.nanoTime())));
         int n = source.read(buffer, offset, frames * channels);
         if (n > 0) {
-            framesRead += n / channels;
+            pace.advance(n / channels);
         }
         return n;
     }
 
     /** Frames handed out so far. */
     public long framesRead() {
-        return framesRead;
+        return pace.position();
     }
 
-    /** When frame {@code frames} is due, rounded up so that no frame is handed out early. */
-    private long dueNanos(long frames) {
-        return startNanos + frames / rate * 1_000_000_000L + ((frames % rate) * 1_000_000_000L + rate - 1) / rate;
+    /** When a read of {@code wanted} frames may return: once its least step is due. */
+    private long stepDueNanos(int wanted) {
+        return pace.dueNanos(pace.position() + leastFrames(wanted));
     }
 
-    /** Whole frames due {@code elapsedNanos} after the start (split so that days of audio do not overflow). */
-    private long framesDue(long elapsedNanos) {
-        return elapsedNanos / 1_000_000_000L * rate + (elapsedNanos % 1_000_000_000L) * rate / 1_000_000_000L;
+    private long leastFrames(int wanted) {
+        return Math.min(wanted, Math.max(firstStepFrames, Math.min(stepFrames, pace.position() / 2)));
     }
 
     @Override

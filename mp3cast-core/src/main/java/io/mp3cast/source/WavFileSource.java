@@ -40,6 +40,15 @@ final class WavFileSource implements AudioSource {
         return format;
     }
 
+    /**
+     * A local file through a 64 KiB buffer: treated as never blocking, as event-driven servers treat
+     * local files (Netty's {@code ChunkedFile} is read on its event loop).
+     */
+    @Override
+    public long nanosUntilReadable(int length) {
+        return 0;
+    }
+
     @Override
     public int read(float[] buffer, int offset, int length) throws IOException {
         while (true) {

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -86,7 +88,9 @@ public final class Scheduler implements AutoCloseable {
 
     /**
      * Registers {@code task}; it first runs after {@code delayNanos} (0: as soon as possible), or
-     * only when woken if the delay is {@link Task#WAIT}.
+     * only when woken if the delay is {@link Task#WAIT}. On a system scheduler the task may run
+     * before this returns: a task that uses its own {@link Job} is scheduled with {@code WAIT}, and
+     * woken once the job is stored.
      */
     public Job schedule(String jobName, long delayNanos, Task task) {
         Job job = new Job(this, jobName, task);
@@ -103,6 +107,53 @@ public final class Scheduler implements AutoCloseable {
             job.wakeIn(delayNanos);
         }
         return job;
+    }
+
+    /**
+     * Blocks the calling thread until this scheduler's clock reaches {@code deadlineNanos}: the one
+     * way a thread that may block (a command-line sender, a reader of a paced source outside the
+     * server) waits for audio to be due, on the same clock as the jobs. Never call it from a task.
+     * On a manual scheduler it returns once {@link #advanceBy} (on another thread) has passed the
+     * deadline; a manual scheduler closed meanwhile never gets there.
+     *
+     * @throws InterruptedException if the thread is interrupted while it waits
+     */
+    public void sleepUntil(long deadlineNanos) throws InterruptedException {
+        if (!manual) {
+            long left;
+            while ((left = deadlineNanos - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            return;
+        }
+        CountDownLatch reached = new CountDownLatch(1);
+        Job alarm = new Job(this, "sleep until " + deadlineNanos, () -> {
+            reached.countDown();
+            return Task.WAIT;
+        });
+        lock.lock();
+        try {
+            // Look and queue in one step: an advance that ends between the two would leave the alarm
+            // due and unrun until the next one.
+            if (virtualNanos >= deadlineNanos) {
+                return;
+            }
+            if (closed) {
+                throw new IllegalStateException(name + ": scheduler is closed");
+            }
+            jobs++;
+            enqueue(alarm, deadlineNanos);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            reached.await();
+        } finally {
+            alarm.cancel();
+        }
     }
 
     /** Jobs registered and not cancelled. */
@@ -304,11 +355,16 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- running
 
-    /** The first job due by {@code end}, marked running, with the virtual clock moved to its due time; null if none. */
+    /**
+     * The first job due by {@code end}, marked running, with the virtual clock moved to its due time;
+     * null if none, with the clock moved to {@code end} in the same step, so that a job (or a sleeper)
+     * due by then cannot slip in after the last look and wait for the next advance.
+     */
     private Job takeDue(long end) {
         lock.lock();
         try {
             if (queue.isEmpty() || queue.first().dueNanos > end) {
+                virtualNanos = Math.max(virtualNanos, end);
                 return null;
             }
             Job job = queue.pollFirst();

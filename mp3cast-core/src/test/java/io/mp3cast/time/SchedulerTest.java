@@ -188,8 +188,8 @@ class SchedulerTest {
                     int c = count.incrementAndGet();
                     inside.decrementAndGet();
                     if (c == runsEach) {
+                        self[0].cancel();  // before the count-down, which lets the test check it
                         done.countDown();
-                        self[0].cancel();
                     }
                     return 0;
                 });
@@ -218,5 +218,58 @@ class SchedulerTest {
         s.close();
         assertThat(s.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         assertThatThrownBy(() -> s.schedule("late", 0, () -> Task.WAIT)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aThreadSleepingOnAManualSchedulerWakesWhenTheClockPassesItsDeadlineAndNotBefore() throws Exception {
+        Scheduler s = Scheduler.manual();
+        long deadline = s.nanoTime() + 100 * MS;
+        AtomicLong wokeAt = new AtomicLong();
+        CountDownLatch woke = new CountDownLatch(1);
+        Thread sleeper = new Thread(() -> {
+            try {
+                s.sleepUntil(deadline);
+                wokeAt.set(s.nanoTime());
+                woke.countDown();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        sleeper.start();
+        s.advanceMillis(99);
+        assertThat(woke.getCount()).isEqualTo(1);
+        s.advanceMillis(1);
+        assertThat(woke.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(wokeAt.get()).isGreaterThanOrEqualTo(deadline);
+        sleeper.join();
+        assertThat(s.jobCount()).isZero();
+        s.sleepUntil(deadline);  // a deadline already passed returns at once
+    }
+
+    @Test
+    void aSleeperInterruptedOnAManualSchedulerLeavesNoJobBehind() throws Exception {
+        Scheduler s = Scheduler.manual();
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Thread sleeper = new Thread(() -> {
+            try {
+                s.sleepUntil(s.nanoTime() + 1000 * MS);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+        });
+        sleeper.start();
+        sleeper.interrupt();
+        assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+        sleeper.join();
+        assertThat(s.jobCount()).isZero();
+    }
+
+    @Test
+    void aThreadSleepingOnASystemSchedulerWakesNoSoonerThanItsDeadline() throws Exception {
+        try (Scheduler s = Scheduler.system("sleep", 1)) {
+            long deadline = s.nanoTime() + 5 * MS;
+            s.sleepUntil(deadline);
+            assertThat(s.nanoTime()).isGreaterThanOrEqualTo(deadline);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.mp3cast.server;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.live.FeedState;
 import io.mp3cast.live.LiveStream;
@@ -24,6 +25,11 @@ public final class Mount {
 
     public MountConfig config() {
         return mount.config();
+    }
+
+    /** Where HLS players find this mount: {@code /stream.m3u8} for {@code /stream.mp3}. */
+    public String hlsPlaylistPath() {
+        return Hls.playlistPath(path());
     }
 
     /** The frames of this mount: publish into it only if its feed does not. */

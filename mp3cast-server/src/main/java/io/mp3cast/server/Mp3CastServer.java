@@ -6,6 +6,7 @@ import io.mp3cast.server.http.ErrorLog;
 import io.mp3cast.server.http.HttpRouter;
 import io.mp3cast.server.http.ReservedPaths;
 import io.mp3cast.server.http.NamedThreads;
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.ingest.FallbackChains;
@@ -13,6 +14,7 @@ import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
+import io.mp3cast.server.streams.RequestStreams;
 import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.server.ops.Drain;
 import io.mp3cast.server.ops.Health;
@@ -56,8 +58,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -79,10 +79,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Threading: {@link Builder} is single-threaded; the running server is thread-safe. Mount
- * feeds run on their own threads, sockets on a few event loops, per-request sources on a pool of
- * stream threads. {@link #close()} stops the feeds, ends the listeners' bodies, closes the
- * per-request streams (their sources and encoders) and the event loops; {@link #drain} stops
- * gracefully first.
+ * feeds run on their own threads, sockets on a few event loops, per-request streams as jobs on the
+ * server's scheduler (a thread per core in all), with reads of sources that may block on a bounded
+ * pool of reader threads (virtual threads on Java 21+). {@link #close()} stops the feeds, ends the
+ * listeners' bodies, closes the per-request streams (their sources and encoders) and the event loops;
+ * {@link #drain} stops gracefully first.
  */
 public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
@@ -255,12 +256,7 @@ public final class Mp3CastServer implements AutoCloseable {
         for (LiveMount m : state.registry().close().values()) {
             m.stop();
         }
-        state.streamPool().shutdownNow();
-        try {
-            state.streamPool().awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        state.streams().closeAll();
         if (state.ownsScheduler()) {
             state.scheduler().close();
         }
@@ -400,7 +396,9 @@ public final class Mp3CastServer implements AutoCloseable {
          * {@code /chirp.mp3?from=200&to=2000&period=5}, {@code /silence.mp3}; each takes
          * {@code seconds} (default 10, at most 3600), {@code rate}, {@code channels}, {@code bitrate}, and
          * {@code pace}: {@code none} (the default: sent as fast as it is encoded) or {@code realtime} (the
-         * source is paced like a live producer, see {@link PacedSource}).
+         * source is paced like a live producer by the server's scheduler, see {@link PacedSource}), and
+         * {@code step-ms}: a paced source's largest step. Their sources never block: a stream costs no
+         * thread between its steps.
          */
         public Builder demoRoutes() {
             for (String name : List.of("tone", "noise", "chirp", "silence")) {
@@ -515,16 +513,16 @@ public final class Mp3CastServer implements AutoCloseable {
             Map<String, LiveMount> live = registry.snapshot();
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
                     "fallback mount {} is not configured: push mounts play silence until a source creates it", f));
-            ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("mp3cast-stream"));
             boolean ownScheduler = scheduler == null;
             Scheduler playout = ownScheduler
                     ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
+            RequestStreams streams = new RequestStreams(playout, RequestStreams.readerPool(maxOpenStreams));
             ErrorLog errors = new ErrorLog(metrics);
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
-                    adminPassword, maxOpenStreams, pool, new AtomicInteger(), metrics, System.currentTimeMillis(),
+                    adminPassword, maxOpenStreams, streams, new AtomicInteger(), metrics, System.currentTimeMillis(),
                     new IngestContext(ingest, clock, mountDefaults, encoderDefaults, fallbacks), playout, ownScheduler,
                     new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
-                            new Tally()), limits, errors);
+                            new Tally()), new Hls(metrics), limits, errors);
             ConnectionGuard guard = new ConnectionGuard(limits, capExempt, errors);
             ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
@@ -540,7 +538,7 @@ public final class Mp3CastServer implements AutoCloseable {
                 }
             } catch (Exception e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                pool.shutdownNow();
+                streams.closeAll();
                 if (ownScheduler) {
                     playout.close();
                 }
@@ -612,10 +610,10 @@ public final class Mp3CastServer implements AutoCloseable {
             if (!pace.equals("none") && !pace.equals("realtime")) {
                 throw new IllegalArgumentException("pace: '" + pace + "' not supported (none, realtime)");
             }
-            int stepMillis = p.integer("step-ms", PacedSource.CHUNK_MILLIS, PacedSource.FIRST_CHUNK_MILLIS, 1000);
+            int stepMillis = p.integer("step-ms", PacedSource.STEP_MILLIS, PacedSource.FIRST_STEP_MILLIS, 1000);
             AudioSource source = AudioSources.limit(SourceSpecs.create(name, p).source(), seconds);
             return pace.equals("realtime")
-                    ? new PacedSource(source, PacingClock.SYSTEM, PacedSource.FIRST_CHUNK_MILLIS, stepMillis)
+                    ? new PacedSource(source, req.clock(), PacedSource.FIRST_STEP_MILLIS, stepMillis)
                     : source;
         }
 

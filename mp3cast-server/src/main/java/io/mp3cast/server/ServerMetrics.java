@@ -81,4 +81,10 @@ public interface ServerMetrics {
     default Optional<String> prometheusText() {
         return Optional.empty();
     }
+
+    /** A mount's HLS playlist was served (GET or HEAD). */
+    default void hlsPlaylistServed(String mount) {}
+
+    /** A mount's HLS segment was served (GET or HEAD); {@code sequence} is its media sequence number. */
+    default void hlsSegmentServed(String mount, long sequence) {}
 }

@@ -1,5 +1,6 @@
 package io.mp3cast.server;
 
+import io.mp3cast.time.Scheduler;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,15 +13,18 @@ import java.util.Optional;
  * @param query       query parameters, decoded, in order
  * @param headers     request headers, names in lower case
  * @param remoteAddress the client's address, {@code host:port}
+ * @param clock       the server's scheduler: the clock a paced source of this stream goes by
+ *                    ({@code PacedSource.realTime(source, request.clock())}); the server owns it, do not close it
  */
 public record StreamRequest(String path, Map<String, List<String>> query, Map<String, String> headers,
-                            String remoteAddress) {
+                            String remoteAddress, Scheduler clock) {
 
     public StreamRequest {
         Objects.requireNonNull(path, "path");
         query = Map.copyOf(query);
         headers = Map.copyOf(headers);
         Objects.requireNonNull(remoteAddress, "remoteAddress");
+        Objects.requireNonNull(clock, "clock");
     }
 
     /** The first value of a query parameter. */

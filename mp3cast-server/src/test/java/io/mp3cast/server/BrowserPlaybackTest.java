@@ -148,7 +148,7 @@ class BrowserPlaybackTest {
         return MiniJson.parse(json.substring(json.lastIndexOf("\n{") + 1));
     }
 
-    private static Path requireHarness() {
+    static Path requireHarness() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("browser-tests/run.mjs"))) {
             dir = dir.getParent();
@@ -166,7 +166,7 @@ class BrowserPlaybackTest {
         return harness;
     }
 
-    private static String requireBrowser(String browser) {
+    static String requireBrowser(String browser) {
         for (String candidate : EXECUTABLES.get(browser)) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -177,7 +177,7 @@ class BrowserPlaybackTest {
     }
 
     /** In CI a missing prerequisite is a failure; on a developer's machine the test is skipped. */
-    private static <T> T missing(String what) {
+    static <T> T missing(String what) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("CI=true but " + what);
         }
@@ -208,7 +208,7 @@ class BrowserPlaybackTest {
         return paths;
     }
 
-    private static String tail(Path log) throws IOException {
+    static String tail(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }

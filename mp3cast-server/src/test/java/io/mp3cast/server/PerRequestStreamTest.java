@@ -8,20 +8,33 @@ import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.source.PacedSource;
-import io.mp3cast.testing.ManualClock;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.testing.Mp3Decoding;
+import io.mp3cast.time.Scheduler;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PerRequestStreamTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -48,17 +61,21 @@ class PerRequestStreamTest {
 
     @Test
     void aRealTimePacedRequestCarriesTheSameMp3AsAnUnpacedOne() throws Exception {
-        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).demoRoutes().start()) {
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock).demoRoutes()
+                .start()) {
             byte[] paced;
             byte[] unpaced;
             try (RawHttp r = RawHttp.get(server.port(), "/chirp.mp3?seconds=0.5&pace=realtime")) {
                 assertThat(r.status).isEqualTo(200);
+                clock.advanceMillis(600);
                 paced = r.readAll();
             }
             try (RawHttp r = RawHttp.get(server.port(), "/chirp.mp3?seconds=0.5")) {
+                clock.runDue();  // unpaced: the whole stream at once, no time passing
                 unpaced = r.readAll();
             }
-            // One continuous encoder: chunk sizes (20 ms paced reads, 192 ms unpaced) leave no trace.
+            // One continuous encoder: chunk sizes (2 ms, then 20-100 ms paced steps; 500 ms unpaced) leave no trace.
             assertThat(paced).isEqualTo(unpaced);
             assertThat(Mp3Bytes.frames(paced)).isGreaterThanOrEqualTo(20);
         }
@@ -66,10 +83,10 @@ class PerRequestStreamTest {
 
     @Test
     void aPacedStreamsFirstWholeFrameLeavesOnceTheSourceHasHandedOverTheSamplesItNeeds() throws Exception {
-        ManualClock clock = new ManualClock();
-        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)
                 .route("/paced.mp3", EncoderSettings.cbr(64),
-                        req -> new PacedSource(AudioSources.tone(24000, 440), clock, 20, 100))
+                        req -> new PacedSource(AudioSources.tone(24000, 440), req.clock(), 20, 100))
                 .start();
              RawHttp client = RawHttp.get(server.port(), "/paced.mp3")) {
             assertThat(client.status).isEqualTo(200);
@@ -85,11 +102,113 @@ class PerRequestStreamTest {
     }
 
     @Test
-    void moreStreamsThanTheLimitGet503() throws Exception {
-        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).demoRoutes().maxOpenStreams(1)
+    void pacedStreamsOfBuiltInSourcesCostNoThreadAndEachGetsItsAudioOnTime() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        int streams = 20;
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock).demoRoutes()
                 .start()) {
+            Set<String> before = threadNames();
+            List<RawHttp> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < streams; i++) {
+                    clients.add(RawHttp.get(server.port(), "/tone.mp3?seconds=2&pace=realtime&step-ms=100"));
+                }
+                assertThat(server.openStreams()).isEqualTo(streams);
+                Set<String> added = threadNames();
+                added.removeAll(before);
+                assertThat(added).as("threads started for %d streams", streams)
+                        .allMatch(name -> name.startsWith("mp3cast-io-"));
+                clock.advanceMillis(2100);
+                for (RawHttp c : clients) {
+                    Decoded d = Mp3Decoding.decode(c.readAll());
+                    assertThat(d.length()).isBetween(2 * 24000, 2 * 24000 + Mp3Decoding.CODEC_DELAY_SAMPLES + 576);
+                    assertThat(AudioMath.dominantFrequencyHz(d.channel(0), 6000, 24000, 24000, 300, 600)).isEqualTo(440.0);
+                }
+            } finally {
+                for (RawHttp c : clients) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSourceThatBlocksIsReadOffTheSchedulerAndItsSamplesAllArrive() throws Exception {
+        BlockingQueue<float[]> chunks = new ArrayBlockingQueue<>(100);
+        AtomicReference<String> readerThread = new AtomicReference<>();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
+                .route("/queued.mp3", EncoderSettings.cbr(64), req -> new QueueSource(chunks, readerThread))
+                .start();
+             RawHttp client = RawHttp.get(server.port(), "/queued.mp3")) {
+            assertThat(client.status).isEqualTo(200);
+            float[] tone = new float[3 * 24000];
+            AudioSources.tone(24000, 440).read(tone, 0, tone.length);
+            for (int off = 0; off < tone.length; off += 2400) {  // 100 ms at a time, as a synthesizer hands them over
+                chunks.put(java.util.Arrays.copyOfRange(tone, off, off + 2400));
+            }
+            chunks.put(new float[0]);  // the end
+            Decoded d = Mp3Decoding.decode(client.readAll());
+            assertThat(d.length()).isBetween(3 * 24000, 3 * 24000 + Mp3Decoding.CODEC_DELAY_SAMPLES + 576);
+            assertThat(AudioMath.dominantFrequencyHz(d.channel(0), 6000, 48000, 24000, 300, 600)).isEqualTo(440.0);
+            assertThat(readerThread.get()).as("the thread that read the source").doesNotStartWith("mp3cast-playout");
+        }
+    }
+
+    @Test
+    void aClientThatLeavesWhileTheSourceIsBlockedInAReadGetsTheSourceClosedAndTheStreamFreed() throws Exception {
+        BlockingQueue<float[]> never = new ArrayBlockingQueue<>(1);
+        AtomicBoolean closed = new AtomicBoolean();
+        CountDownLatch reading = new CountDownLatch(1);
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
+                .route("/stuck.mp3", EncoderSettings.cbr(64), req -> new QueueSource(never, new AtomicReference<>()) {
+                    @Override
+                    public int read(float[] buffer, int offset, int length) throws IOException {
+                        reading.countDown();
+                        return super.read(buffer, offset, length);
+                    }
+
+                    @Override
+                    public void close() {
+                        closed.set(true);
+                    }
+                })
+                .start()) {
+            RawHttp client = RawHttp.get(server.port(), "/stuck.mp3");
+            assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.openStreams()).isEqualTo(1);
+            client.close();
+            await("open streams", server::openStreams, 0, 5000);
+            assertThat(closed).isTrue();
+        }
+    }
+
+    @Test
+    void closingTheServerClosesTheSourcesOfItsOpenStreams() throws Exception {
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicLong read = new AtomicLong();
+        Scheduler clock = Scheduler.manual();
+        Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)
+                .route("/endless.mp3", EncoderSettings.cbr(64), req -> new PacedSource(
+                        new CountingSilence(read, closed), req.clock(), 20, 100))
+                .start();
+        try (RawHttp client = RawHttp.get(server.port(), "/endless.mp3")) {
+            clock.advanceMillis(200);  // the source may block: its reads go to the reader pool
+            assertThat(server.openStreams()).isEqualTo(1);
+            server.close();
+            assertThat(closed).isTrue();
+            assertThat(server.openStreams()).isZero();
+            assertThat(client.serverClosed()).isTrue();
+        }
+    }
+
+    @Test
+    void moreStreamsThanTheLimitGet503() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock).demoRoutes()
+                .maxOpenStreams(1).start()) {
             try (RawHttp first = RawHttp.get(server.port(), "/silence.mp3?seconds=60&pace=realtime")) {
                 assertThat(first.status).isEqualTo(200);
+                clock.advanceMillis(100);  // digital silence: LAME's first whole frame comes after 80 ms, a tone's at 58
                 first.readExactly(4);
                 try (RawHttp second = RawHttp.get(server.port(), "/silence.mp3")) {
                     assertThat(second.status).isEqualTo(503);
@@ -120,12 +239,15 @@ class PerRequestStreamTest {
         }
     }
 
-    @Test
-    void aClientThatStopsReadingStopsTheSourceInsteadOfBufferingWithoutBound() throws Exception {
+    @ParameterizedTest(name = "a source that {0}")
+    @ValueSource(strings = {"may block (read on the reader pool)", "never blocks (read on the scheduler)"})
+    void aClientThatStopsReadingStopsTheSourceInsteadOfBufferingWithoutBound(String kind) throws Exception {
         AtomicBoolean sourceClosed = new AtomicBoolean();
         AtomicLong samplesRead = new AtomicLong();
+        boolean blocks = kind.startsWith("may block");
         try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
-                .route("/endless.mp3", EncoderSettings.cbr(64), req -> new CountingSilence(samplesRead, sourceClosed))
+                .route("/endless.mp3", EncoderSettings.cbr(64), req -> blocks
+                        ? new CountingSilence(samplesRead, sourceClosed) : new NeverBlocking(samplesRead, sourceClosed))
                 .start()) {
             try (RawHttp client = RawHttp.request(server.port(), "GET", "/endless.mp3", "HTTP/1.1", 4096)) {
                 client.readExactly(1000);
@@ -159,8 +281,54 @@ class PerRequestStreamTest {
         }
     }
 
+    private static Set<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).collect(Collectors.toSet());
+    }
+
+    /**
+     * A source that blocks until its chunks come, as a synthesizer's would (an empty chunk ends it);
+     * it keeps the name of the thread that read it.
+     */
+    static class QueueSource implements AudioSource {
+        private final BlockingQueue<float[]> chunks;
+        private final AtomicReference<String> readerThread;
+        private float[] current = new float[0];
+        private int used;
+
+        QueueSource(BlockingQueue<float[]> chunks, AtomicReference<String> readerThread) {
+            this.chunks = chunks;
+            this.readerThread = readerThread;
+        }
+
+        @Override
+        public PcmFormat format() {
+            return PcmFormat.floatMono(24000);
+        }
+
+        @Override
+        public int read(float[] buffer, int offset, int length) throws IOException {
+            readerThread.set(Thread.currentThread().getName());
+            if (used == current.length) {
+                try {
+                    current = chunks.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("read interrupted");
+                }
+                used = 0;
+                if (current.length == 0) {
+                    return -1;
+                }
+            }
+            int n = Math.min(length, current.length - used);
+            System.arraycopy(current, used, buffer, offset, n);
+            used += n;
+            return n;
+        }
+    }
+
     /** Endless silence that counts what was read and records its closing. */
-    static final class CountingSilence implements AudioSource {
+    static class CountingSilence implements AudioSource {
         private final AtomicLong samplesRead;
         private final AtomicBoolean closed;
 
@@ -184,6 +352,18 @@ class PerRequestStreamTest {
         @Override
         public void close() {
             closed.set(true);
+        }
+    }
+
+    /** {@link CountingSilence} that says it never blocks, so the server reads it on its scheduler. */
+    static final class NeverBlocking extends CountingSilence {
+        NeverBlocking(AtomicLong samplesRead, AtomicBoolean closed) {
+            super(samplesRead, closed);
+        }
+
+        @Override
+        public long nanosUntilReadable(int length) {
+            return 0;
         }
     }
 }

@@ -31,6 +31,17 @@ final class ServerFixture {
         }
     }
 
+    /**
+     * Waits (at most 15 s) until {@code stream} has published {@code micros} of audio: a mount up for
+     * a while, so that an HLS player finds a full playlist.
+     */
+    static void awaitAudio(LiveStream stream, long micros) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (stream.publishedMicros() < micros && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     /** Every frame a stream publishes from now on, in order. */
     static final class Tap implements StreamObserver {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -220,6 +220,7 @@ public final class ListenerLoad {
             if (a.serverPid > 0) {
                 r.put("server_rss_kib", ProcStat.rssKib(a.serverPid));
                 List<Long> tree = ProcStat.tree(a.serverPid);
+                r.put("server_threads", tree.stream().mapToLong(ProcStat::threads).sum());
                 if (tree.size() > 1) {
                     r.put("server_processes", tree.size());
                     r.put("server_pss_tree_kib", ProcStat.treePssKib(a.serverPid));

@@ -108,6 +108,16 @@ final class ProcStat {
         throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
     }
 
+    /** Threads of process {@code pid} now (0 if it is gone). */
+    static long threads(long pid) {
+        for (String line : read(Path.of("/proc/" + pid + "/status")).split("\n")) {
+            if (line.startsWith("Threads:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
     /** Runs a full GC in JVM {@code pid} and returns the heap in use after it, in KiB. */
     static long heapAfterFullGcKib(long pid) {
         jcmd(pid, "GC.run");

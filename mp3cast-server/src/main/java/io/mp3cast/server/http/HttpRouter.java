@@ -1,5 +1,6 @@
 package io.mp3cast.server.http;
 
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.ingest.IngestAuth;
 import io.mp3cast.server.ingest.IngestRequests;
 import io.mp3cast.server.live.LiveMount;
@@ -212,6 +213,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                     listen(ctx, req, mount);
                 } else if (route != null) {
                     stream(ctx, req, query, route, requestNanos);
+                } else if (Hls.owns(path)) {
+                    send(ctx, req, state.hls().respond(req, path, state.mounts()));
                 } else if (WebResources.owns(path)) {
                     state.ops().tally().fileConnections.increment();
                     send(ctx, req, WebResources.CLASSPATH.respond(req, path));
@@ -230,7 +233,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private boolean isKnown(String path) {
         return ReservedPaths.isReserved(path) || state.mounts().containsKey(path) || state.routes().containsKey(path)
-                || WebResources.owns(path);
+                || WebResources.owns(path) || Hls.owns(path);
     }
 
     // ---- live mounts
@@ -320,7 +323,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private void stream(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState.Route route,
                         long requestNanos) {
         StreamRequest sr = new StreamRequest(route.path(), query.parameters(), lowerCaseHeaders(req),
-                String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""));
+                String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""), state.scheduler());
         EncoderSettings settings = route.queryEncoderParams()
                 ? SourceSpecs.encoder(firstValues(query), route.settings()) : route.settings();
         if (state.openStreams().get() >= state.maxOpenStreams()) {
@@ -331,7 +334,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         AudioSource source = route.factory().open(sr);
         try {
-            settings.effectiveBitrateKbps(source.format());  // a bad bitrate gets its 400 here; the worker opens LAME
+            settings.effectiveBitrateKbps(source.format());  // a bad bitrate gets its 400 here; the stream's job opens LAME
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -346,13 +349,16 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         headers.set(chunked ? HttpHeaderNames.TRANSFER_ENCODING : HttpHeaderNames.CONNECTION,
                 chunked ? HttpHeaderValues.CHUNKED : HttpHeaderValues.CLOSE);
         ctx.pipeline().remove(CODEC);
-        ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
-                ctx.voidPromise());
         RequestStream stream = new RequestStream(route.path(), ctx.channel(), source, settings, chunked,
                 state.metrics(), state.openStreams(), requestNanos, state.ops().accessLog(),
                 state.limits().writeTimeoutMillis());
         ctx.channel().attr(STREAM).set(stream);
-        stream.start(state.streamPool());
+        // Scheduled before the head is written, so a client holding the head knows its stream is
+        // scheduled (tests on a manual clock rely on it). The head still goes first: the stream writes
+        // from scheduler threads, and those writes reach this event loop after the current task.
+        stream.start(state.streams());
+        ctx.writeAndFlush(HttpWire.head(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.OK, headers),
+                ctx.voidPromise());
     }
 
     public static Params firstValues(QueryStringDecoder query) {

@@ -182,7 +182,7 @@ public final class IngestRequests {
             }
             MountConfig d = ingest.mountDefaults();
             config = new MountConfig(path, "mp3cast " + path, d.description(), d.genre(), d.burstMillis(),
-                    d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes());
+                    d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes(), d.hlsSegmentMillis(), d.hlsWindowSegments());
             encoder = SourceSpecs.encoder(params, ingest.encoderDefaults());
         } catch (IllegalArgumentException e) {
             refuse(ctx, req, state, HttpResponseStatus.BAD_REQUEST, e.getMessage());

@@ -1,5 +1,6 @@
 package io.mp3cast.server.status;
 
+import io.mp3cast.server.hls.HlsStatus;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.mp3.FrameHeader;
@@ -46,6 +47,7 @@ public final class StatusPages {
             j.field("uptimeSeconds", (now - m.startedAtMillis()) / 1000.0);
             j.field("audioSeconds", m.stream().publishedMicros() / 1e6);
             j.field("bytesSent", m.bytesSent());
+            hls(j, state.hls().status(m));
             j.end();
         }
         j.endArray();
@@ -55,6 +57,23 @@ public final class StatusPages {
         }
         j.endArray();
         return j.end().toString();
+    }
+
+    /** The mount's HLS playlist and window ({@code started} once an HLS client asked for it). */
+    private static void hls(Json j, HlsStatus h) {
+        j.beginObject("hls");
+        j.field("playlist", h.playlist());
+        j.field("segmentMillis", h.segmentMillis());
+        j.field("windowSegments", h.windowSegments());
+        j.field("targetDurationSeconds", h.targetDurationSeconds());
+        j.field("started", h.started());
+        j.field("mediaSequence", h.mediaSequence());
+        j.field("segments", h.segments());
+        j.field("windowSeconds", h.windowSeconds());
+        j.field("keptSegments", h.keptSegments());
+        j.field("playlistRequests", h.playlistRequests());
+        j.field("segmentRequests", h.segmentRequests());
+        j.end();
     }
 
     /**

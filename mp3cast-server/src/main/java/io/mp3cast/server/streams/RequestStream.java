@@ -1,38 +1,56 @@
 package io.mp3cast.server.streams;
 
-import io.mp3cast.server.http.HttpWire;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.Mp3Encoder;
 import io.mp3cast.server.ServerMetrics;
+import io.mp3cast.server.http.HttpWire;
 import io.mp3cast.server.ops.AccessLog;
 import io.mp3cast.source.AudioSource;
+import io.mp3cast.time.Job;
+import io.mp3cast.time.Task;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.io.IOException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One per-request stream: its own source and encoder, sent as fast as the source produces.
+ * One per-request stream: its own source and encoder, sent as fast as the source produces, as a
+ * job on the server's scheduler. It costs no thread while it waits for its source's next step or
+ * for its client to read.
  *
- * <p><b>Threading.</b> A worker thread (from the server's stream pool) owns the source and the
- * encoder: it opens the encoder (0.7 ms of LAME set-up, kept off the event loop, which would
- * otherwise hold up every other connection for it: 1000 requests at once waited 2 s for their
- * response head), reads, encodes, and writes each call's frames as one flushed chunk. Before each
- * read it waits while the channel is not writable, so a client that reads slowly slows the
- * source and memory stays bounded by the write watermark. When the client goes away the
- * channel's close wakes the worker (and interrupts a blocked read); the worker then closes
- * source and encoder, so nothing outlives the connection by more than one read.
+ * <p><b>A step.</b> Each run of the job reads from the source, encodes, and writes that read's
+ * frames as one flushed chunk (per-request streams are for latency: a paced source's frames leave
+ * as soon as its step is due). Then it asks the source when it may read again
+ * ({@link AudioSource#nanosUntilReadable}): a paced source says when its next step is due and the job
+ * sleeps until then (an absolute schedule, so streams do not drift); a source that never blocks is
+ * read again at once, one chunk per run so that the streams sharing a scheduler thread take turns;
+ * a source that may block is read on the reader pool ({@link RequestStreams#readers()}), which wakes
+ * the job with the samples. The first job run opens the encoder (0.7 ms of LAME set-up, kept off the
+ * event loop, which would otherwise hold up every other connection for it).
+ *
+ * <p><b>Backpressure.</b> The job reads only while the channel is writable; when it is not, the
+ * job waits with no thread until {@link #writabilityChanged} wakes it, as Netty's
+ * {@code ChunkedWriteHandler} does. A client that reads slowly slows the source, and memory stays
+ * bounded by the write watermark.
  *
  * <p><b>Write stall.</b> A client that takes no bytes for {@code writeTimeoutMillis} while the
- * channel is full is disconnected, which frees its stream slot and its worker: a client that
- * never reads cannot hold a slot. The end of a stream waits for the client at most as long.
+ * channel is full is disconnected, which frees its stream slot: a client that never reads cannot
+ * hold one. The end of a stream waits for the client at most as long.
+ *
+ * <p><b>Threading.</b> The job's runs never overlap (the scheduler's rule), and the clean-up never
+ * overlaps a run ({@link Job#cancel(Runnable)}): source and encoder are touched by one thread at a
+ * time, and a blocking read by the reader pool only between two runs. When the client goes away
+ * the channel's close cancels the job and closes source and encoder (and interrupts a blocked
+ * read): at once on the event loop when no step is running, else right after the step.
  */
-public final class RequestStream {
+public final class RequestStream implements Task {
     private static final Logger LOG = LoggerFactory.getLogger(RequestStream.class);
     /**
      * The most a read asks for: half a second of audio, at least 4608 sample frames (eight MPEG-2
@@ -48,23 +66,37 @@ public final class RequestStream {
      * not at the end of a longer read (60 ms with 20 ms steps). A few dozen small encoder calls, once.
      */
     private static final int FIRST_READ_MILLIS = 2;
+    /** Reads in one run before it yields even without a chunk sent (the first frame at 8 kHz takes 87). */
+    private static final int MAX_READS_PER_RUN = 256;
 
     private final String route;
     private final Channel ch;
     private final AudioSource source;
     private final EncoderSettings settings;
-    /** Opened by the worker; null until then. */
-    private Mp3Encoder encoder;
     private final boolean chunked;
     private final ServerMetrics metrics;
     private final AtomicInteger openStreams;
-    private final long writeTimeoutNanos;
     private final long requestNanos;
     private final AccessLog accessLog;
-    private final Object writable = new Object();
-    private volatile Thread worker;
+    private final long writeTimeoutNanos;
+    /** Event loop only: closes the connection unless it turns writable in time. */
+    private ScheduledFuture<?> stall;
     private volatile boolean cancelled;
+    private RequestStreams streams;
+    private Job job;
+    // The fields below are the job's: its runs' and then its clean-up's.
+    private Mp3Encoder encoder;
+    private float[] pcm;
+    private int firstReadSamples;
+    private boolean sentFrame;
+    private boolean released;
     private long bytesSent;
+    /** A read on the reader pool, from its submission until the job has taken its result. */
+    private Future<?> pendingRead;
+    // Written by the reader thread, then readDone (volatile) set: the job reads readDone first.
+    private int readResult;
+    private Throwable readFailure;
+    private volatile boolean readDone;
 
     /**
      * @param settings checked against the source's format already ({@link EncoderSettings#effectiveBitrateKbps}),
@@ -85,83 +117,166 @@ public final class RequestStream {
         this.accessLog = accessLog;
     }
 
-    /** Counts the stream open and starts its worker; the response head must already be written. */
-    public void start(ExecutorService pool) {
+    /**
+     * Counts the stream open and schedules its first step. Call it on the channel's event loop, and
+     * write the response head in the same task: the stream's writes come from other threads and so
+     * reach the channel after it.
+     */
+    public void start(RequestStreams where) {
+        this.streams = where;
         openStreams.incrementAndGet();
         metrics.streamOpened(route);
+        streams.opened(this);
+        job = streams.scheduler().schedule(route + " to " + ch.remoteAddress(), Task.WAIT, this);
         ch.closeFuture().addListener(f -> cancel());
-        try {
-            pool.execute(this::run);
-        } catch (RejectedExecutionException e) {
-            release();
-            ch.close();
-        }
+        job.wake();
     }
 
-    /** Called when the channel's writability changes. */
+    /**
+     * Called on the event loop when the channel's writability changes: a writable channel wakes the
+     * job; one that stays full for the write timeout is closed.
+     */
     public void writabilityChanged() {
-        synchronized (writable) {
-            writable.notifyAll();
+        if (ch.isWritable()) {
+            if (stall != null) {
+                stall.cancel(false);
+                stall = null;
+            }
+            job.wake();
+        } else if (stall == null) {
+            stall = ch.eventLoop().schedule(this::stalled, writeTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
+    private void stalled() {
+        stall = null;
+        if (ch.isActive() && !ch.isWritable()) {
+            LOG.info("{}: stream to {} closed: the client took no bytes for {} ms", route, ch.remoteAddress(),
+                    writeTimeoutNanos / 1_000_000);
+            ch.close();  // its close cancels the job and frees the slot
+        }
+    }
+
+    /** The channel closed (the client left, or the server closes): the stream ends and frees what it holds. */
     private void cancel() {
         cancelled = true;
-        synchronized (writable) {
-            writable.notifyAll();
-        }
-        Thread t = worker;
-        if (t != null) {
-            t.interrupt();
-        }
+        job.cancel(this::release);
     }
 
-    private void run() {
-        worker = Thread.currentThread();
+    /** Server shutdown: frees source and encoder now (or right after a step in progress) and closes the connection. */
+    void closeNow() {
+        cancel();
+        ch.close();
+    }
+
+    @Override
+    public long runOnce() {
         try {
-            if (cancelled) {
-                return;
+            if (cancelled || !ch.isActive()) {
+                release();
+                return WAIT;
             }
-            pump();
-        } catch (InterruptedException e) {
-            LOG.debug("{}: stream to {} cancelled", route, ch.remoteAddress());
+            return step();
         } catch (Exception | Error e) {
             if (!cancelled) {
                 metrics.streamFailed(route);
                 LOG.warn("{}: stream to {} failed: {}", route, ch.remoteAddress(), e.toString(), e);
             }
             ch.close();
-        } finally {
-            worker = null;
-            Thread.interrupted();  // an interrupt meant for this stream must not reach the next task
             release();
+            return WAIT;
         }
     }
 
-    private void pump() throws Exception {
+    /**
+     * Reads, encodes and writes until the source or the channel makes the stream wait, or until a
+     * chunk has gone and the next read would be on this thread again: then it yields (returns 0), so
+     * that the streams sharing a scheduler thread take turns.
+     */
+    private long step() throws IOException {
+        if (encoder == null) {
+            openEncoder();
+        }
+        long sentBefore = bytesSent;
+        for (int reads = 0; ; reads++) {
+            if (pendingRead != null) {
+                if (!readDone) {
+                    return WAIT;  // the reader wakes the job
+                }
+                if (!sendRead(takeRead())) {
+                    return WAIT;
+                }
+            }
+            if (!ch.isWritable()) {
+                return WAIT;  // writabilityChanged wakes the job
+            }
+            int length = sentFrame ? pcm.length : firstReadSamples;
+            long wait = source.nanosUntilReadable(length);
+            if (wait > 0) {
+                return wait;
+            }
+            if (wait == AudioSource.MAY_BLOCK) {
+                readOnPool(length);
+                return WAIT;  // the reader wakes the job
+            }
+            if ((sentFrame && bytesSent != sentBefore) || reads == MAX_READS_PER_RUN) {
+                return 0;
+            }
+            if (!sendRead(source.read(pcm, 0, length))) {
+                return WAIT;
+            }
+        }
+    }
+
+    private void openEncoder() {
         encoder = Mp3Encoder.open(source.format(), settings);
         int channels = source.format().channels();
-        int frames = Math.max(MIN_READ_FRAMES, source.format().sampleRateHz() * READ_MILLIS / 1000);
-        float[] pcm = new float[frames * channels];
-        int small = Math.max(1, source.format().sampleRateHz() * FIRST_READ_MILLIS / 1000) * channels;
-        boolean sentFrame = false;
-        while (true) {
-            awaitWritable();
-            if (cancelled) {
-                return;
-            }
-            int n = source.read(pcm, 0, sentFrame ? pcm.length : small);
-            if (cancelled) {
-                return;
-            }
-            if (n < 0) {
-                finish();
-                return;
-            }
-            ChunkBuilder chunk = new ChunkBuilder();
-            encoder.encode(pcm, 0, n, chunk::add);
-            sentFrame |= chunk.send();
+        int rate = source.format().sampleRateHz();
+        pcm = new float[Math.max(MIN_READ_FRAMES, rate * READ_MILLIS / 1000) * channels];
+        firstReadSamples = Math.max(1, rate * FIRST_READ_MILLIS / 1000) * channels;
+    }
+
+    /** Encodes and writes what a read returned; false when the stream has ended. */
+    private boolean sendRead(int n) {
+        if (n < 0) {
+            finish();
+            release();
+            return false;
         }
+        ChunkBuilder chunk = new ChunkBuilder();
+        encoder.encode(pcm, 0, n, chunk::add);
+        sentFrame |= chunk.send();
+        return true;
+    }
+
+    private void readOnPool(int length) {
+        readDone = false;
+        pendingRead = streams.readers().submit(() -> {
+            try {
+                readResult = source.read(pcm, 0, length);
+            } catch (Throwable e) {
+                readFailure = e;
+            } finally {
+                readDone = true;
+                job.wake();
+            }
+        });
+    }
+
+    private int takeRead() throws IOException {
+        pendingRead = null;
+        Throwable failure = readFailure;
+        readFailure = null;
+        if (failure instanceof IOException e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IOException("source read failed: " + failure, failure);
+        }
+        return readResult;
     }
 
     private void finish() {
@@ -171,32 +286,23 @@ public final class RequestStream {
         if (chunked) {
             ch.write(HttpWire.lastChunk());
         }
-        ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         ch.eventLoop().schedule(() -> {
             ch.close();  // a client that does not take the end either
         }, writeTimeoutNanos, TimeUnit.NANOSECONDS);
     }
 
-    private void awaitWritable() throws InterruptedException {
-        long since = System.nanoTime();
-        synchronized (writable) {
-            while (!cancelled && ch.isActive() && !ch.isWritable()) {
-                if (System.nanoTime() - since > writeTimeoutNanos) {
-                    LOG.info("{}: stream to {} closed: the client took no bytes for {} ms", route,
-                            ch.remoteAddress(), writeTimeoutNanos / 1_000_000);
-                    cancelled = true;
-                    ch.close();
-                    return;
-                }
-                writable.wait(100);
-            }
-        }
-        if (!ch.isActive()) {
-            cancelled = true;
-        }
-    }
-
+    /** Closes source and encoder, once: from a run, or from {@link Job#cancel(Runnable)} when none is running. */
     private void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        job.cancel();
+        Future<?> read = pendingRead;
+        if (read != null && !readDone) {
+            read.cancel(true);  // interrupts a reader blocked in the source; closing the source below stops it too
+        }
         try {
             source.close();
         } catch (RuntimeException e) {
@@ -206,6 +312,7 @@ public final class RequestStream {
                 encoder.close();
             }
             openStreams.decrementAndGet();
+            streams.closed(this);
             metrics.streamClosed(route, bytesSent);
             long sent = bytesSent;
             ch.closeFuture().addListener(f -> accessLog.end(ch, 200, sent));

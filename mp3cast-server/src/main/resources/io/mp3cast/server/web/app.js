@@ -131,6 +131,7 @@
       channels: (m.format && m.format.channels) || 0,
       state: (m.source && m.source.state) || '',
       description: (m.source && m.source.description) || '',
+      hls: (m.hls && m.hls.playlist) || '',
     }));
   }
 
@@ -200,6 +201,7 @@
         cards.set(m.mount, card);
       }
       card.querySelector('.mount-name').textContent = m.mount;
+      card.querySelector('.url a.hls').href = m.hls;
       card.querySelector('.listeners').textContent = m.listeners + (m.listeners === 1 ? ' listener' : ' listeners');
       card.querySelector('.title').textContent = m.title || 'untitled';
       card.querySelector('.title').classList.toggle('muted', !m.title);

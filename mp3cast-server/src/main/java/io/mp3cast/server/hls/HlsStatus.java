@@ -1,0 +1,17 @@
+package io.mp3cast.server.hls;
+
+/**
+ * A mount's HLS window, as {@code /status.json} shows it.
+ *
+ * @param playlist              the playlist's path
+ * @param started               whether the mount is segmented yet (from the first HLS request on)
+ * @param mediaSequence         the playlist's first segment ({@code EXT-X-MEDIA-SEQUENCE})
+ * @param segments              segments the playlist lists
+ * @param windowSeconds         their audio
+ * @param keptSegments          segments that can be fetched (the window and the grace after it)
+ * @param playlistRequests      playlists served
+ * @param segmentRequests       segments served
+ */
+public record HlsStatus(String playlist, int segmentMillis, int windowSegments, int targetDurationSeconds,
+                        boolean started, long mediaSequence, int segments, double windowSeconds, int keptSegments,
+                        long playlistRequests, long segmentRequests) {}
