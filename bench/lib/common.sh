@@ -70,11 +70,13 @@ load_client() {
     -cp "$BENCH_CP" io.mp3cast.bench.load.ListenerLoad "$@"
 }
 
-# start_mp3cast PORT ARGS...: ./mp3cast serve on 127.0.0.1; sets MP3CAST_PID.
+# start_mp3cast PORT ARGS...: ./mp3cast serve on 127.0.0.1; sets MP3CAST_PID. Every load client comes
+# from 127.0.0.1, so the per-address connection cap is off (ARGS may set it again).
 start_mp3cast() {
   local port="$1"
   shift
-  "$ROOT/mp3cast" serve --host 127.0.0.1 --port "$port" --admin-password bench "$@" >"$WORK/mp3cast-$port.log" 2>&1 &
+  "$ROOT/mp3cast" serve --host 127.0.0.1 --port "$port" --admin-password bench --max-connections-per-ip 0 "$@" \
+    >"$WORK/mp3cast-$port.log" 2>&1 &
   MP3CAST_PID=$!
   STARTED_PIDS+=("$MP3CAST_PID")
   wait_for_http "http://127.0.0.1:$port/status.json" 60

@@ -1,5 +1,6 @@
 package io.mp3cast.cli;
 
+import io.mp3cast.server.ConnectionLimits;
 import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.MasterSettings;
 import io.mp3cast.server.Mount;
@@ -122,6 +123,31 @@ final class ServeCommand implements Callable<Integer> {
             description = "The fastest a producer's upload is read, kilobits per second (default 50000; 0: no limit).")
     Integer maxBodyKbps;
 
+    @Option(names = "--allowed-origins", paramLabel = "ORIGIN[,ORIGIN...]", split = ",",
+            description = "Web origins whose pages may push (default: none; * for any). A push carrying another"
+                    + " Origin gets 403.")
+    List<String> allowedOrigins;
+
+    @Option(names = "--header-timeout-ms", paramLabel = "MS",
+            description = "Time from a request's first byte to the end of its head (default 10000); then 408.")
+    Integer headerTimeoutMillis;
+
+    @Option(names = "--idle-timeout-ms", paramLabel = "MS",
+            description = "Time a connection may stay open without sending a request (default 10000).")
+    Integer idleTimeoutMillis;
+
+    @Option(names = "--write-timeout-ms", paramLabel = "MS",
+            description = "Time a per-request stream waits for a client that takes no bytes (default 10000); then it is closed.")
+    Integer writeTimeoutMillis;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Connections open at once in all (default: the open-file limit less a reserve); more get 503.")
+    Integer maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            description = "Connections open at once from one address (default 1000; 0: no limit, as behind a proxy); more get 503.")
+    Integer maxConnectionsPerIp;
+
     @Option(names = "--relay-user", paramLabel = "NAME",
             description = "User Icecast slaves read /admin/streamlist.txt as (default relay).")
     String relayUser;
@@ -190,7 +216,7 @@ final class ServeCommand implements Callable<Integer> {
         Settings s = Settings.from(this, file);
         settings = s;
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
-                .maxOpenStreams(s.maxStreams)
+                .maxOpenStreams(s.maxStreams).limits(s.limits)
                 .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults).master(s.master);
         if (s.accessLog != null) {
             builder.accessLog(s.accessLog);
@@ -276,6 +302,7 @@ final class ServeCommand implements Callable<Integer> {
         boolean generatedPassword;
         boolean demoRoutes;
         int maxStreams;
+        ConnectionLimits limits;
         List<String> mounts = new ArrayList<>();
         IngestSettings ingest;
         MasterSettings master;
@@ -310,6 +337,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withHls(number("hls-segment-ms", pick(c.hlsSegmentMillis, f.remove("hls-segment-ms"), "" + d.hlsSegmentMillis())),
                             number("hls-window", pick(c.hlsWindowSegments, f.remove("hls-window"), "" + d.hlsWindowSegments())));
             s.ingest = ingest(c, f);
+            s.limits = limits(c, f);
             s.master = new MasterSettings(pick(c.relayUser, f.remove("relay-user"), MasterSettings.DEFAULT.relayUser()),
                     pick(c.relayPassword, f.remove("relay-password"), System.getenv("MP3CAST_RELAY_PASSWORD")));
             for (String key : List.copyOf(f.keySet())) {
@@ -322,7 +350,8 @@ final class ServeCommand implements Callable<Integer> {
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, hls-segment-ms, hls-window,"
                         + " max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " idle-mount-ms, drain-ms, access-log, metrics, tls-cert, tls-key, tls-port,"
+                        + " idle-mount-ms, drain-ms, access-log, metrics, tls-cert, tls-key, tls-port, allowed-origins,"
+                        + " header-timeout-ms, idle-timeout-ms, write-timeout-ms, max-connections, max-connections-per-ip,"
                         + " relay-user, relay-password,"
                         + " mount./PATH)");
             }
@@ -358,7 +387,27 @@ final class ServeCommand implements Callable<Integer> {
                     pick(c.fallbackMount, f.remove("fallback-mount"), null),
                     number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
                     number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())),
-                    number("idle-mount-ms", pick(c.idleMountMillis, f.remove("idle-mount-ms"), "" + d.idleMountMillis())));
+                    number("idle-mount-ms", pick(c.idleMountMillis, f.remove("idle-mount-ms"), "" + d.idleMountMillis())),
+                    origins(c.allowedOrigins, f.remove("allowed-origins")));
+        }
+
+        private static List<String> origins(List<String> flag, String fromFile) {
+            if (flag != null) {
+                return flag.stream().map(String::trim).filter(o -> !o.isEmpty()).toList();
+            }
+            return fromFile == null ? List.of()
+                    : java.util.Arrays.stream(fromFile.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
+        }
+
+        private static ConnectionLimits limits(ServeCommand c, Map<String, String> f) {
+            ConnectionLimits d = ConnectionLimits.DEFAULT;
+            return new ConnectionLimits(
+                    number("header-timeout-ms", pick(c.headerTimeoutMillis, f.remove("header-timeout-ms"), "" + d.headerTimeoutMillis())),
+                    number("idle-timeout-ms", pick(c.idleTimeoutMillis, f.remove("idle-timeout-ms"), "" + d.idleTimeoutMillis())),
+                    number("write-timeout-ms", pick(c.writeTimeoutMillis, f.remove("write-timeout-ms"), "" + d.writeTimeoutMillis())),
+                    number("max-connections", pick(c.maxConnections, f.remove("max-connections"), "" + d.maxConnections())),
+                    number("max-connections-per-ip", pick(c.maxConnectionsPerIp, f.remove("max-connections-per-ip"),
+                            "" + d.maxConnectionsPerIp())));
         }
 
         private static boolean bool(String name, String value) {
@@ -374,11 +423,7 @@ final class ServeCommand implements Callable<Integer> {
         }
 
         private static int number(String name, String value) {
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
-            }
+            return io.mp3cast.spec.Params.wholeNumber(name, value);
         }
 
         private static String randomPassword() {

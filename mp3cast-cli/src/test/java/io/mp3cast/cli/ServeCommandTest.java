@@ -177,9 +177,10 @@ class ServeCommandTest {
     void helpListsEveryOption() {
         String help = new CommandLine(new ServeCommand()).getUsageMessage();
         List<String> options = List.of("--port", "--host", "--mount", "--config", "--encoder", "--burst-ms",
-                "--queue-ms", "--batch-ms", "--hls-segment-ms", "--hls-window", "--max-streams", "--admin-password", "--source-password", "--[no-]create-mounts",
-                "--[no-]takeover", "--buffer-ms", "--fallback-mount", "--max-mounts", "--max-body-kbps",
-                "--idle-mount-ms");
+                "--queue-ms", "--batch-ms", "--hls-segment-ms", "--hls-window", "--max-streams", "--admin-password",
+                "--source-password", "--[no-]create-mounts", "--[no-]takeover", "--buffer-ms", "--fallback-mount",
+                "--max-mounts", "--max-body-kbps", "--idle-mount-ms", "--allowed-origins", "--idle-timeout-ms",
+                "--header-timeout-ms", "--write-timeout-ms", "--max-connections", "--max-connections-per-ip");
         assertThat(options.stream().filter(help::contains).collect(Collectors.toList())).isEqualTo(options);
     }
 
@@ -268,5 +269,27 @@ class ServeCommandTest {
                 .hasMessageContaining("https is not supported");
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/r.mp3=relay:url=http://host/up.mp3,hz=3").start())
                 .hasMessageContaining("unknown key 'hz' for relay on /r.mp3");
+    }
+
+    @Test
+    void hardeningFlagsAndKeysSetTheOriginsTimeoutsAndCaps(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, String.join("\n", "host = 127.0.0.1", "allowed-origins = https://a.example, https://b.example",
+                "header-timeout-ms = 1500", "max-connections-per-ip = 3"));
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0", "--idle-timeout-ms", "2000",
+                "--write-timeout-ms", "3000", "--max-connections", "100").start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            byte[] pcm = Pusher.f32le(new float[24000]);
+            assertThat(Put.send(http, server.port(), "/x.mp3?format=f32le&rate=24000", pcm, "Origin", "https://c.example")
+                    .statusCode()).isEqualTo(403);
+            assertThat(Put.send(http, server.port(), "/x.mp3?format=f32le&rate=24000", pcm, "Origin", "https://b.example")
+                    .statusCode()).isEqualTo(200);
+        }
+        ServeCommand.Settings s = ServeCommand.Settings.from(parse("--config", file.toString(), "--idle-timeout-ms", "2000",
+                "--write-timeout-ms", "3000", "--max-connections", "100"), ServeCommand.load(file));
+        assertThat(s.limits).isEqualTo(new io.mp3cast.server.ConnectionLimits(1500, 2000, 3000, 100, 3));
+        assertThat(s.ingest.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThatThrownBy(() -> parse("--port", "0", "--allowed-origins", "evil.example").start())
+                .hasMessageContaining("origin not supported: 'evil.example'");
     }
 }

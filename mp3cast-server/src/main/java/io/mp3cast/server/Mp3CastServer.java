@@ -1,9 +1,15 @@
 package io.mp3cast.server;
 
-import io.mp3cast.server.hls.Hls;
+import io.mp3cast.server.http.ConnectionGuard;
+import io.mp3cast.server.http.ConnectionTimer;
+import io.mp3cast.server.http.ErrorLog;
 import io.mp3cast.server.http.HttpRouter;
+import io.mp3cast.server.http.ReservedPaths;
+import io.mp3cast.server.http.NamedThreads;
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
+import io.mp3cast.server.ingest.FallbackChains;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
@@ -38,6 +44,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -57,6 +64,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +92,7 @@ public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
 
     private final ServerState state;
+    private final ConnectionGuard guard;
     private final EventLoopGroup group;
     private final Channel serverChannel;
     /** TLS's own port, when it has one; else null. */
@@ -92,9 +101,11 @@ public final class Mp3CastServer implements AutoCloseable {
     private final int port;
     private boolean closed;
 
-    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel, Channel tlsChannel) {
+    private Mp3CastServer(ServerState state, ConnectionGuard guard, EventLoopGroup group, Channel serverChannel,
+                          Channel tlsChannel) {
         this.tlsChannel = tlsChannel;
         this.state = state;
+        this.guard = guard;
         this.group = group;
         this.serverChannel = serverChannel;
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
@@ -176,6 +187,40 @@ public final class Mp3CastServer implements AutoCloseable {
         return feed.connect("embedder", Pacing.REAL_TIME, state.ingest().settings().takeover())
                 .orElseThrow(() -> new IllegalStateException(path + " already has a producer ("
                         + feed.producer().map(Producer::origin).orElse("another") + "), and takeover is off"));
+    }
+
+    /** Connections open now: listeners, sources, requests, idle ones (those being turned away at a cap included). */
+    public int openConnections() {
+        return guard.open();
+    }
+
+    /**
+     * A channel with this server's whole pipeline (caps, timeouts, HTTP codec, router) that tests
+     * and fuzzers write request bytes into without a socket. Its remote address is not loopback.
+     */
+    EmbeddedChannel embeddedChannel() {
+        EmbeddedChannel ch = new EmbeddedChannel(false, false);
+        pipeline(ch, state, guard, null);
+        try {
+            ch.register();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register an embedded channel", e);
+        }
+        return ch;
+    }
+
+    /**
+     * Every connection's handlers, in order: the caps, the timeouts (a TLS handshake counts against
+     * the header timeout), TLS if {@code tls} is not null, the HTTP codec, the router.
+     */
+    private static void pipeline(Channel ch, ServerState state, ConnectionGuard guard, ChannelHandler tls) {
+        ch.pipeline().addLast(ConnectionGuard.NAME, guard);
+        ch.pipeline().addLast(ConnectionTimer.NAME, new ConnectionTimer(state.limits(), state.errors()));
+        if (tls != null) {
+            ch.pipeline().addLast(TlsSniffer.NAME, tls);
+        }
+        ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
+        ch.pipeline().addLast("router", new HttpRouter(state, guard));
     }
 
     /** Per-request streams open now. */
@@ -282,11 +327,19 @@ public final class Mp3CastServer implements AutoCloseable {
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private int maxOpenStreams = 256;
         private int backlog = 4096;
+        private ConnectionLimits limits = ConnectionLimits.DEFAULT;
+        private Predicate<String> capExempt = Health::isHealthPath;
         private AccessLog accessLog = AccessLog.OFF;
         private TlsSettings tls;
 
-        /** A mount to start: made at start, when the scheduler and the registry (a push mount's fallback lives there) exist. */
-        private record MountPlan(MountConfig config, BiFunction<MountRegistry, Scheduler, LiveMount> make) {}
+        /**
+         * A mount to start: made at start, when the scheduler and the registry (a push mount's fallback lives there) exist.
+         *
+         * @param push     whether producers feed it
+         * @param fallback a push mount's own fallback path, or null (the ingest settings' one)
+         */
+        private record MountPlan(MountConfig config, BiFunction<MountRegistry, Scheduler, LiveMount> make, boolean push,
+                                 String fallback) {}
 
         private Builder() {}
 
@@ -317,7 +370,7 @@ public final class Mp3CastServer implements AutoCloseable {
             Objects.requireNonNull(feed, "feed");
             checkFreePath(config.path());
             mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config, feed, metrics,
-                    ByteBufAllocator.DEFAULT)));
+                    ByteBufAllocator.DEFAULT), false, null));
             return this;
         }
 
@@ -339,7 +392,7 @@ public final class Mp3CastServer implements AutoCloseable {
                 MountConfig.of(fallbackPath);  // validates the path
             }
             mounts.put(config.path(), new MountPlan(config, (registry, s) -> registry.newPushMount(config, encoder,
-                    fallbackPath != null ? fallbackPath : ingest.fallbackMount())));
+                    fallbackPath != null ? fallbackPath : ingest.fallbackMount()), true, fallbackPath));
             return this;
         }
 
@@ -411,7 +464,8 @@ public final class Mp3CastServer implements AutoCloseable {
             settings.effectiveBitrateKbps(source.format());  // a bad bitrate fails here, not at start
             int stepMillis = Math.max(PacedSourceFeed.STEP_MILLIS, Math.min(config.batchMillis(), 100));
             mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config,
-                    new PacedSourceFeed(source, settings, s, description, stepMillis), metrics, ByteBufAllocator.DEFAULT)));
+                    new PacedSourceFeed(source, settings, s, description, stepMillis), metrics, ByteBufAllocator.DEFAULT),
+                    false, null));
             return this;
         }
 
@@ -470,6 +524,24 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /** Timeouts for every connection state and caps on connections (default {@link ConnectionLimits#DEFAULT}). */
+        public Builder limits(ConnectionLimits newLimits) {
+            this.limits = Objects.requireNonNull(newLimits, "limits");
+            return this;
+        }
+
+        /**
+         * Paths still answered past the connection caps ({@link ConnectionLimits}): by default the
+         * health checks ({@code /healthz}, {@code /readyz}) a load balancer polls. A connection past a
+         * cap is read as far as its request head (at most 64 such at once) and served if its path is
+         * exempt, else answered 503; with {@code path -> false} a connection past a cap is answered
+         * 503 before anything is read.
+         */
+        public Builder connectionCapExemption(Predicate<String> paths) {
+            this.capExempt = Objects.requireNonNull(paths, "paths");
+            return this;
+        }
+
         /** Event loop threads (default half the cores, at least one: fan-out is cheapest on few loops). */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
@@ -518,10 +590,12 @@ public final class Mp3CastServer implements AutoCloseable {
                 }
             }
             Relays relays = new Relays(relayTo, upstreams);
+            FallbackChains fallbacks = fallbackChains();
+            fallbacks.checkConfigured();
             boolean ownScheduler = scheduler == null;
             Scheduler playout = ownScheduler
                     ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
-            IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults);
+            IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults, fallbacks);
             MountRegistry registry = new MountRegistry(ingestContext, playout, metrics);
             ServerMetrics hooks = metrics;
             registry.onChange(added -> hooks.mountAdded(new Mount(added, relays)),
@@ -531,22 +605,24 @@ public final class Mp3CastServer implements AutoCloseable {
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
                     "fallback mount {} is not configured: push mounts play silence until a producer creates it", f));
             RequestStreams streams = new RequestStreams(playout, RequestStreams.readerPool(maxOpenStreams));
+            ErrorLog errors = new ErrorLog(metrics);
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, streams, new AtomicInteger(), metrics, System.currentTimeMillis(),
                     ingestContext, playout, ownScheduler,
                     new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
-                            new Tally()), new Hls(metrics),
+                            new Tally()), new Hls(metrics), limits, errors,
                     relays, master);
+            ConnectionGuard guard = new ConnectionGuard(limits, capExempt, errors);
             ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
             Channel tlsChannel = null;
             try {
-                channel = bootstrap(transport, group, state, tls == null || tls.ownPort() ? null : ch -> new TlsSniffer(ssl))
-                        .bind(host, port).syncUninterruptibly().channel();
+                channel = bootstrap(transport, group, state, guard, tls == null || tls.ownPort() ? null
+                        : ch -> new TlsSniffer(ssl)).bind(host, port).syncUninterruptibly().channel();
                 if (tls != null && tls.ownPort()) {
-                    tlsChannel = bootstrap(transport, group, state, ch -> ssl.current().newHandler(ch.alloc()))
+                    tlsChannel = bootstrap(transport, group, state, guard, ch -> ssl.current().newHandler(ch.alloc()))
                             .bind(host, tls.port()).syncUninterruptibly().channel();
                 }
             } catch (Exception e) {
@@ -564,7 +640,7 @@ public final class Mp3CastServer implements AutoCloseable {
             state.ops().health().started(group);
             LoopLag.start(group, metrics);
             state.relays().start(live, group, transport.socketChannel());
-            Mp3CastServer server = new Mp3CastServer(state, group, channel, tlsChannel);
+            Mp3CastServer server = new Mp3CastServer(state, guard, group, channel, tlsChannel);
             LOG.info("mp3cast listening on {}://{}:{}/{} ({}, {} io threads); mounts {}, routes {}",
                     tls == null ? "http" : tls.ownPort() ? "http" : "http(s)", host, server.port(),
                     tls != null && tls.ownPort() ? " and https://" + host + ":" + server.tlsPort() + "/" : "",
@@ -572,8 +648,19 @@ public final class Mp3CastServer implements AutoCloseable {
             return server;
         }
 
-        /** A listening socket's bootstrap; {@code first}, if not null, makes each connection's first handler (TLS). */
-        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state,
+        /** The push mounts configured here and the fallback each relays; those sources create relay the ingest one. */
+        private FallbackChains fallbackChains() {
+            Map<String, String> configured = new LinkedHashMap<>();
+            mounts.forEach((path, plan) -> {
+                if (plan.push()) {
+                    configured.put(path, plan.fallback());
+                }
+            });
+            return new FallbackChains(configured, ingest.fallbackMount());
+        }
+
+        /** A listening socket's bootstrap; {@code first}, if not null, makes each connection's TLS handler. */
+        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state, ConnectionGuard guard,
                                           Function<Channel, ChannelHandler> first) {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
@@ -587,11 +674,7 @@ public final class Mp3CastServer implements AutoCloseable {
                         protected void initChannel(Channel ch) {
                             state.ops().channels().add(ch);
                             state.ops().tally().connections.increment();
-                            if (first != null) {
-                                ch.pipeline().addLast(TlsSniffer.NAME, first.apply(ch));
-                            }
-                            ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
-                            ch.pipeline().addLast("router", new HttpRouter(state));
+                            pipeline(ch, state, guard, first == null ? null : first.apply(ch));
                         }
                     });
             if (sendBufferBytes > 0) {
@@ -604,8 +687,7 @@ public final class Mp3CastServer implements AutoCloseable {
             if (mounts.containsKey(path) || routes.containsKey(path)) {
                 throw new IllegalArgumentException("path already taken: " + path);
             }
-            if (List.of("/status.json", "/status-json.xsl", "/metrics", Health.LIVE, Health.READY).contains(path)
-                    || path.startsWith("/admin/")) {
+            if (ReservedPaths.isReserved(path)) {
                 throw new IllegalArgumentException("path reserved: " + path);
             }
         }

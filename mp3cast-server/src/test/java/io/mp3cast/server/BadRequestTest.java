@@ -18,8 +18,7 @@ class BadRequestTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = toneServer(Scheduler.manual(), MountConfig.of("/stream.mp3")).adminPassword("secret").demoRoutes()
-                .ingest(IngestSettings.DEFAULT.withSourcePassword("source-secret")).start();
+        server = toneServer(Scheduler.manual(), MountConfig.of("/stream.mp3")).adminPassword("secret").demoRoutes().start();
     }
 
     @AfterEach

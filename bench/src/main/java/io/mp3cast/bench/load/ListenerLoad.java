@@ -53,12 +53,12 @@ public final class ListenerLoad {
 
     public static void main(String[] args) throws Exception {
         Args a = Args.parse(args);
-        startWatchdog(a.timeoutSeconds);
+        Watchdog.start("listener-load", a.timeoutSeconds);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("label", a.label);
         result.put("mode", a.mode);
         result.put("url", a.url.toString());
-        result.put("load_start", loadAverage());
+        result.put("load_start", Watchdog.loadAverage());
         EventLoopGroup group = a.epoll()
                 ? new MultiThreadIoEventLoopGroup(a.threads, EpollIoHandler.newFactory())
                 : new MultiThreadIoEventLoopGroup(a.threads, NioIoHandler.newFactory());
@@ -71,7 +71,7 @@ public final class ListenerLoad {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        result.put("load_end", loadAverage());
+        result.put("load_end", Watchdog.loadAverage());
         String json = Json.line(result);
         if (a.json != null) {
             Files.writeString(a.json, json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -357,28 +357,7 @@ public final class ListenerLoad {
         return Math.round(v * f) / f;
     }
 
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
 
-    private static void startWatchdog(long seconds) {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(seconds * 1000L);
-                System.err.println("listener-load: time limit of " + seconds + " s reached; stopping");
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "watchdog");
-        t.setDaemon(true);
-        t.start();
-    }
 
     /** Command-line arguments. */
     static final class Args {

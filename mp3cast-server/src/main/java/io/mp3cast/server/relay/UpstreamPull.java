@@ -5,6 +5,7 @@ import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.live.push.Producer;
 import io.mp3cast.server.RelayStatus;
 import io.mp3cast.server.Upstream;
+import io.mp3cast.server.live.IcyTitle;
 import io.mp3cast.server.live.LiveMount;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -247,9 +248,11 @@ public final class UpstreamPull {
         }
     }
 
+    /** An upstream's title, cut to what a mount takes: a long one is no reason to drop the connection. */
     private void title(String title) {
-        if (!title.equals(mount.title())) {
-            mount.setTitle(title);
+        String clean = IcyTitle.checked(IcyTitle.cut(title, IcyTitle.MAX_CODE_POINTS));
+        if (!clean.equals(mount.title())) {
+            mount.setTitle(clean);
         }
     }
 
