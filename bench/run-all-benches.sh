@@ -7,8 +7,9 @@
 #   3. unique paced per-request streams, against Flask + ffmpeg (500 ms steps), and mp3cast alone with
 #      100 ms steps;
 #   4. glass to glass;
-#   5. browser latency: first sound and glass to glass heard in headless Chromium and Firefox,
-#      <audio> against mp3cast's player, Icecast with <audio> as the reference (about 12 minutes).
+#   5. one mp3cast pushing a mount to Icecast (relay-to) while Icecast serves 1000 and 5000 listeners.
+#   6. browser latency: first sound and glass to glass heard in headless Chromium and Firefox,
+#      <audio> against mp3cast's player, Icecast with <audio> as the reference (about 10 minutes).
 # The encoder benchmark (bench/run-encoder-bench.sh) is separate. Output: bench/target/bench-all.md
 # (also printed).
 set -euo pipefail
@@ -29,5 +30,6 @@ section "unique paced streams, 500 ms steps" bench/run-streams-bench.sh --step-m
 section "unique paced streams, 100 ms steps" bench/run-streams-bench.sh --step-ms 100 --mp3cast "1000 1300 1500" --flask "200" \
   --seconds 20
 section "glass to glass" bench/run-glass-bench.sh --seconds 30
+section "mp3cast pushing to Icecast under load" bench/run-relay-bench.sh --listeners "1000 5000" --seconds 30
 section "browser latency" bench/run-browser-latency.sh
 echo "tables written to $out" >&2

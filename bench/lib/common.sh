@@ -70,11 +70,13 @@ load_client() {
     -cp "$BENCH_CP" io.mp3cast.bench.load.ListenerLoad "$@"
 }
 
-# start_mp3cast PORT ARGS...: ./mp3cast serve on 127.0.0.1; sets MP3CAST_PID.
+# start_mp3cast PORT ARGS...: ./mp3cast serve on 127.0.0.1; sets MP3CAST_PID. Every load client comes
+# from 127.0.0.1, so the per-address connection cap is off (ARGS may set it again).
 start_mp3cast() {
   local port="$1"
   shift
-  "$ROOT/mp3cast" serve --host 127.0.0.1 --port "$port" --admin-password bench "$@" >"$WORK/mp3cast-$port.log" 2>&1 &
+  "$ROOT/mp3cast" serve --host 127.0.0.1 --port "$port" --admin-password bench --max-connections-per-ip 0 "$@" \
+    >"$WORK/mp3cast-$port.log" 2>&1 &
   MP3CAST_PID=$!
   STARTED_PIDS+=("$MP3CAST_PID")
   wait_for_http "http://127.0.0.1:$port/status.json" 60
@@ -84,6 +86,26 @@ start_mp3cast() {
 # sending MP3 (looped, at its own rate) to /live.mp3; sets ICECAST_PID.
 start_icecast() {
   local port="$1" mp3="$2" dir="$WORK/icecast"
+  start_icecast_server "$port"
+  start_ffmpeg_source "$mp3" "127.0.0.1:$port/live.mp3" "$dir/ffmpeg.log"
+  wait_for_icecast_mount "$port" /live.mp3 "the ffmpeg source"
+}
+
+# wait_for_icecast_mount PORT MOUNT WHAT: until Icecast lists MOUNT, or fail naming WHAT feeds it.
+wait_for_icecast_mount() {
+  local deadline=$((SECONDS + 20))
+  until curl -s -m 2 "http://127.0.0.1:$1/status-json.xsl" | grep -q "\"listenurl\":\"http://127.0.0.1:$1$2\""; do
+    if ((SECONDS > deadline)); then
+      echo "icecast: $3 did not come up on $2 (see $WORK/icecast)" >&2
+      return 1
+    fi
+    sleep 0.3
+  done
+}
+
+# start_icecast_server PORT: Debian's icecast2 alone, sources push with password benchsource; sets ICECAST_PID.
+start_icecast_server() {
+  local port="$1" dir="$WORK/icecast"
   command -v icecast2 >/dev/null || { echo "icecast2 not found: apt-get install icecast2" >&2; return 1; }
   mkdir -p "$dir"
   cat >"$dir/icecast.xml" <<EOF
@@ -129,15 +151,6 @@ EOF
   ICECAST_PID=$!
   STARTED_PIDS+=("$ICECAST_PID")
   wait_for_http "http://127.0.0.1:$port/status-json.xsl" 20
-  start_ffmpeg_source "$mp3" "127.0.0.1:$port/live.mp3" "$dir/ffmpeg.log"
-  local deadline=$((SECONDS + 20))
-  until curl -s -m 2 "http://127.0.0.1:$port/status-json.xsl" | grep -q '"listenurl"'; do
-    if ((SECONDS > deadline)); then
-      echo "icecast: the ffmpeg source did not come up (see $dir)" >&2
-      return 1
-    fi
-    sleep 0.3
-  done
 }
 
 # start_ffmpeg_source MP3 HOST:PORT/PATH LOG: ffmpeg sending MP3 (looped, at its own rate, frames

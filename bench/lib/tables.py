@@ -2,7 +2,8 @@
 """Markdown tables from the load client's JSON lines (one per run): bench/lib/tables.py KIND FILE.
 
 KIND: live (listener capacity), requests (time to first byte / frame), streams (unique streams),
-glass (glass to glass), browser (browser-tests/latency.mjs: first sound and glass to glass in a browser).
+glass (glass to glass), relay (mp3cast pushing to an Icecast under load), browser (browser-tests/latency.mjs:
+first sound and glass to glass in a browser).
 """
 import json
 import sys
@@ -113,6 +114,22 @@ def glass(results):
                   "load avg at end"], rows)
 
 
+def relay(results):
+    rows = []
+    for r in results:
+        rows.append([
+            r["listeners"], f"{r.get('held', 0)} / {r.get('with_frames', 0)}",
+            pct(r, "max_lag_ms", lambda v: str(v)),
+            f"{r.get('server_cpu_pct', '-')} ({r.get('server_cpu_idle_pct', '-')} idle)",
+            f"{r.get('upstream_cpu_pct', '-')} ({r.get('upstream_cpu_idle_pct', '-')} idle)",
+            f"{r.get('server_rss_kib', 0) / 1024:.0f}", f"{r.get('upstream_rss_kib', 0) / 1024:.0f}",
+            r.get("client_cpu_pct", "-"), failures(r), r.get("load_start", "?"),
+        ])
+    return table(["Icecast listeners", "held (lag < 1 s) / connected", "max lag p50 / p99 ms",
+                  "Icecast CPU % of one core (idle)", "mp3cast CPU % of one core (idle)", "Icecast RSS MiB",
+                  "mp3cast RSS MiB", "client CPU %", "failed", "load avg at start"], rows)
+
+
 PATHS = {"audio": "<audio>", "webcodecs": "player: WebCodecs", "mse-mpeg": "player: MSE audio/mpeg",
          "mse-fmp4": "player: MSE fMP4"}
 
@@ -149,7 +166,8 @@ def main():
     kind, path = sys.argv[1], sys.argv[2]
     with open(path) as f:
         results = [json.loads(line) for line in f if line.strip()]
-    print({"live": live, "requests": requests, "streams": streams, "glass": glass, "browser": browser}[kind](results))
+    print({"live": live, "requests": requests, "streams": streams, "glass": glass, "relay": relay,
+           "browser": browser}[kind](results))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ module io.mp3cast.server {
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.handler;
+    // The open-file limit sizes the default connection cap (ConnectionLimits).
+    requires java.management;
+    requires jdk.management;
     // Optional: without Micrometer the server runs with ServerMetrics.NONE.
     requires static micrometer.core;
     requires static micrometer.registry.prometheus;

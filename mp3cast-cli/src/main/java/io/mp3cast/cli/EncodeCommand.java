@@ -1,6 +1,5 @@
 package io.mp3cast.cli;
 
-import io.mp3cast.mp3.EncoderBackend;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.Mp3Encoder;
 import io.mp3cast.mp3.StereoMode;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,20 +56,8 @@ final class EncodeCommand implements Callable<Integer> {
     @Mixin
     private PcmOptions pcm;
 
-    @Option(names = {"-b", "--bitrate"}, paramLabel = "KBPS",
-            description = "constant bitrate; default 64 for mono, 128 for stereo")
-    private Integer bitrateKbps;
-
-    @Option(names = "--vbr", paramLabel = "Q", description = "variable bitrate at quality Q, 0 (best) to 9 (smallest)")
-    private Integer vbrQuality;
-
-    @Option(names = {"-q", "--quality"}, paramLabel = "Q", defaultValue = "5",
-            description = "LAME algorithm quality, 0 (best, slowest) to 9 (fastest); default ${DEFAULT-VALUE}")
-    private int lameQuality;
-
-    @Option(names = "--encoder", paramLabel = "NAME", defaultValue = "auto", converter = Converters.Backend.class,
-            description = "native (libmp3lame), java (jump3r, nothing to install) or auto; default ${DEFAULT-VALUE}")
-    private EncoderBackend backend;
+    @Mixin
+    private EncoderOptions encoderOptions;
 
     @Option(names = "--mono", description = "mix two channels down to one")
     private boolean mono;
@@ -88,24 +74,17 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() throws IOException, CliException {
         EncoderSettings settings = settings();
         Optional<PcmFormat> rawFormat = rawFormat();
-        try (PcmInput in = PcmInput.open(input, rawFormat, io.in()); Mp3Encoder encoder = openEncoder(in.format(), settings)) {
+        try (PcmInput in = PcmInput.open(input, rawFormat, io.in()); Mp3Encoder encoder = encoderOptions.open(in.format(), settings)) {
             encode(in, encoder);
         }
         return ExitCodes.OK;
     }
 
     private EncoderSettings settings() {
-        if (bitrateKbps != null && vbrQuality != null) {
-            throw usage("--bitrate and --vbr exclude each other: give one");
-        }
         if (mono && stereoMode != null && stereoMode != StereoMode.MONO) {
             throw usage("--mono contradicts --stereo-mode " + stereoMode.name().toLowerCase(Locale.ROOT));
         }
-        EncoderSettings s = EncoderSettings.DEFAULT.withBackend(backend)
-                .withStereoMode(mono ? StereoMode.MONO : stereoMode != null ? stereoMode : StereoMode.JOINT_STEREO);
-        EncoderSettings q = checked("--quality", () -> s.withLameQuality(lameQuality));
-        EncoderSettings b = bitrateKbps == null ? q : checked("--bitrate", () -> q.withBitrateKbps(bitrateKbps));
-        return vbrQuality == null ? b : checked("--vbr", () -> b.withVbrQuality(vbrQuality));
+        return encoderOptions.settings(mono ? StereoMode.MONO : stereoMode != null ? stereoMode : StereoMode.JOINT_STEREO);
     }
 
     private Optional<PcmFormat> rawFormat() {
@@ -117,20 +96,6 @@ final class EncodeCommand implements Callable<Integer> {
             throw usage("IN and OUT are the same file: " + output);
         }
         return rawFormat;
-    }
-
-    /** Rejections here depend on the input, such as a bitrate its MPEG version lacks: still a usage error. */
-    private Mp3Encoder openEncoder(PcmFormat format, EncoderSettings settings) throws CliException {
-        if (Mp3Encoder.resolveBackend(settings.backend()) == EncoderBackend.NATIVE
-                && !Mp3Encoder.nativeLoadFailure().isEmpty()) {
-            throw CliException.badInput("the native encoder did not load (" + Mp3Encoder.nativeLoadFailure()
-                    + "); install libmp3lame0, or use --encoder java", null);
-        }
-        try {
-            return Mp3Encoder.open(format, settings);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage() + " (input: " + format + ")");
-        }
     }
 
     private void encode(PcmInput in, Mp3Encoder encoder) throws IOException {
@@ -209,12 +174,9 @@ final class EncodeCommand implements Callable<Integer> {
     }
 
     private String describe(Mp3Encoder encoder) {
-        String rate = vbrQuality != null ? "VBR quality " + vbrQuality : encoder.bitrateKbps() + " kbps";
+        EncoderSettings s = encoder.settings();
+        String rate = s.isVbr() ? "VBR quality " + s.vbrQuality() : encoder.bitrateKbps() + " kbps";
         return rate + " (" + encoder.backend().name().toLowerCase(Locale.ROOT) + " encoder)";
-    }
-
-    private <T> T checked(String option, Supplier<T> value) {
-        return Usage.checked(spec.commandLine(), option, value);
     }
 
     private ParameterException usage(String message) {

@@ -4,30 +4,50 @@ import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.MountConfig;
+import io.mp3cast.server.RelayTarget;
+import io.mp3cast.server.Upstream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Parses a mount spec, {@code /path=source[:key=value,...]}, as given to {@code --mount} and in
  * the config file: {@code /tone.mp3=tone:hz=440,rate=24000,bitrate=64}.
  *
  * <p>{@code push} makes a mount that sources feed (PCM encoded with the encoder keys, or MP3 passed
- * through), with {@code fallback=/PATH} for what plays while none is connected.
+ * through), with {@code fallback=/PATH} for what plays while none is connected. {@code relay} makes
+ * a push mount fed by another server's stream: {@code url=http://host:port/mount} (required),
+ * {@code on-demand=true} to connect only while it has listeners, and {@code fallback} as for push.
+ *
+ * <p>Any mount may push itself out to Icecast servers: {@code relay-to=icecast://source:PW@host:port/mount}
+ * (or {@code http://...}), repeatable, one key per target; a comma in a password is written {@code %2C}.
  *
  * <p>Keys: the source's own (see {@link SourceSpecs}), the encoder's ({@code bitrate},
  * {@code vbr}, {@code quality}) and the mount's ({@code name}, {@code description},
  * {@code genre}, {@code title}, {@code burst-ms}, {@code queue-ms}, {@code batch-ms},
- * {@code metaint}, {@code hls-segment-ms}, {@code hls-window}). Unknown keys are rejected by name.
+ * {@code metaint}, {@code hls-segment-ms}, {@code hls-window}, {@code relay-to}). Unknown keys are rejected by name.
  */
 public final class MountSpecs {
     private MountSpecs() {}
 
+    private static final String RELAY_TO = "relay-to";
+
     /**
-     * A parsed mount: where, what source (null for a push mount), how encoded, the initial title
-     * (may be empty), and for a push mount the fallback mount (null for the server's default).
+     * A parsed mount: where, what source (null for a push or relay mount), how encoded, the initial
+     * title (may be empty), for a push or relay mount the fallback mount (null for the server's
+     * default), for a relay mount its upstream (else null), and the Icecast servers it pushes itself to.
      */
     public record Spec(MountConfig config, SourceSpecs.Made source, EncoderSettings encoder, String title,
-                       String fallback) {
+                       String fallback, Upstream upstream, List<RelayTarget> relayTo) {
+        public Spec {
+            relayTo = List.copyOf(relayTo);
+        }
+
         public boolean isPush() {
-            return source == null;
+            return source == null && upstream == null;
+        }
+
+        public boolean isRelay() {
+            return upstream != null;
         }
     }
 
@@ -45,14 +65,30 @@ public final class MountSpecs {
         int colon = rest.indexOf(':');
         String source = (colon < 0 ? rest : rest.substring(0, colon)).trim();
         try {
-            return parse(path, source, Params.parseCommaList(colon < 0 ? "" : rest.substring(colon + 1)),
-                    defaults, encoderDefaults);
+            List<RelayTarget> relayTo = new ArrayList<>();
+            String keys = withoutRelayTo(colon < 0 ? "" : rest.substring(colon + 1), relayTo);
+            return parse(path, source, Params.parseCommaList(keys), relayTo, defaults, encoderDefaults);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("mount " + path + ": " + e.getMessage(), e);
         }
     }
 
-    private static Spec parse(String path, String source, Params p, MountConfig defaults, EncoderSettings encoderDefaults) {
+    /** Takes the {@code relay-to} keys out (they repeat, which other keys may not), parsing each. */
+    private static String withoutRelayTo(String keys, List<RelayTarget> relayTo) {
+        List<String> rest = new ArrayList<>();
+        for (String part : keys.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equals(RELAY_TO)) {
+                relayTo.add(RelayTarget.parse(part.substring(eq + 1).trim()));
+            } else if (!part.isBlank()) {
+                rest.add(part);
+            }
+        }
+        return String.join(",", rest);
+    }
+
+    private static Spec parse(String path, String source, Params p, List<RelayTarget> relayTo, MountConfig defaults,
+                              EncoderSettings encoderDefaults) {
         MountConfig config = new MountConfig(path,
                 p.string("name", "mp3cast " + path),
                 p.string("description", defaults.description()),
@@ -68,7 +104,17 @@ public final class MountSpecs {
         if (source.equals("push")) {
             String fallback = p.string("fallback", null);
             p.rejectUnread(source + " on " + path);
-            return new Spec(config, null, encoder, title, fallback);
+            return new Spec(config, null, encoder, title, fallback, null, relayTo);
+        }
+        if (source.equals("relay")) {
+            String url = p.string("url", null);
+            if (url == null) {
+                throw new IllegalArgumentException("relay: url missing (relay:url=http://host:port/mount)");
+            }
+            Upstream upstream = Upstream.parse(url, p.bool("on-demand", false));
+            String fallback = p.string("fallback", null);
+            p.rejectUnread(source + " on " + path);
+            return new Spec(config, null, encoder, title, fallback, upstream, relayTo);
         }
         SourceSpecs.Made made = SourceSpecs.create(source, p);
         try {
@@ -77,6 +123,6 @@ public final class MountSpecs {
             made.source().close();
             throw e;
         }
-        return new Spec(config, made, encoder, title, null);
+        return new Spec(config, made, encoder, title, null, null, relayTo);
     }
 }

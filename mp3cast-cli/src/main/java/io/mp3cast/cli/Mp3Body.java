@@ -30,7 +30,7 @@ final class Mp3Body implements PushBody {
     private final String name;
     private final InputStream in;
     private final boolean owned;
-    private final byte[] block;
+    private byte[] block = new byte[PACED_BLOCK_BYTES];
     private final FrameSplitter splitter = new FrameSplitter();
     /** Frames split off and not yet sent: what one block of input completed. */
     private byte[] frames = new byte[BLOCK_BYTES];
@@ -38,12 +38,21 @@ final class Mp3Body implements PushBody {
     private boolean ended;
     private long splitNanos;
     private long sentNanos;
+    private FrameHeader first;
 
-    private Mp3Body(String name, InputStream in, boolean owned, boolean paced) {
+    private Mp3Body(String name, InputStream in, boolean owned) {
         this.name = name;
         this.in = in;
         this.owned = owned;
-        this.block = new byte[paced ? PACED_BLOCK_BYTES : BLOCK_BYTES];
+    }
+
+    /**
+     * Whether blocks are paced to real time: then they are small, so a paced upload goes out in
+     * small steps; else 64 KiB. Up to the first frame the input is read in small blocks.
+     */
+    Mp3Body paced(boolean paced) {
+        block = new byte[paced ? PACED_BLOCK_BYTES : BLOCK_BYTES];
+        return this;
     }
 
     /**
@@ -51,10 +60,10 @@ final class Mp3Body implements PushBody {
      *
      * @throws CliException when no frame comes before the input ends or {@value #GIVE_UP_BYTES} bytes of other data
      */
-    static Mp3Body open(String input, InputStream stdin, boolean paced) throws IOException, CliException {
+    static Mp3Body open(String input, InputStream stdin) throws IOException, CliException {
         boolean isStdin = PcmInput.STDIN.equals(input);
         Mp3Body body = new Mp3Body(isStdin ? "stdin" : input, isStdin ? stdin : PcmInput.openFile(Path.of(input)),
-                !isStdin, paced);
+                !isStdin);
         try {
             body.readFirstFrame();
             return body;
@@ -97,6 +106,9 @@ final class Mp3Body implements PushBody {
         framesLength += length;
         // The splitter has taken this frame's header as its last before handing the frame over.
         FrameHeader h = splitter.lastHeader().orElseThrow();
+        if (first == null) {
+            first = h;
+        }
         splitNanos += h.samplesPerFrame() * NANOS_PER_SECOND / h.sampleRateHz();
     }
 
@@ -120,14 +132,10 @@ final class Mp3Body implements PushBody {
         return name;
     }
 
+    /** From the first frame's header; the bitrate too unless a later frame has another (VBR), which is not known ahead. */
     @Override
-    public String contentType() {
-        return "audio/mpeg";
-    }
-
-    @Override
-    public Map<String, String> formatQuery() {
-        return Map.of();
+    public Map<String, String> audioInfo() {
+        return PushBody.audioInfo(first.sampleRateHz(), first.channelMode().channels(), first.bitrateKbps());
     }
 
     @Override

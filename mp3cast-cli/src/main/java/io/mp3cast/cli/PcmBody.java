@@ -59,6 +59,12 @@ final class PcmBody implements PushBody {
         return query;
     }
 
+    /** No bitrate: the server's encoder picks it. */
+    @Override
+    public Map<String, String> audioInfo() {
+        return PushBody.audioInfo(in.format().sampleRateHz(), in.format().channels(), 0);
+    }
+
     @Override
     public String describe() {
         return in.format().toString();

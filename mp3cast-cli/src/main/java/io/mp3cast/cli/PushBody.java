@@ -2,6 +2,7 @@ package io.mp3cast.cli;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,11 +18,32 @@ interface PushBody extends Closeable {
     /** How messages name the input: its path, or {@code stdin}. */
     String name();
 
-    /** The request's {@code Content-Type}. */
-    String contentType();
+    /** The request's {@code Content-Type}: MP3 unless the body says otherwise. */
+    default String contentType() {
+        return "audio/mpeg";
+    }
 
     /** Query parameters that tell the server the body's format; empty when the content type says it all. */
-    Map<String, String> formatQuery();
+    default Map<String, String> formatQuery() {
+        return Map.of();
+    }
+
+    /**
+     * What Icecast's {@code ice-audio-info} header says of the stream, in its order: {@code samplerate},
+     * {@code channels} and, when it is constant and known here, {@code bitrate} (kbps).
+     */
+    Map<String, String> audioInfo();
+
+    /** An {@link #audioInfo()} map; {@code bitrateKbps} 0 when it is not known or not constant. */
+    static Map<String, String> audioInfo(int sampleRateHz, int channels, int bitrateKbps) {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("samplerate", Integer.toString(sampleRateHz));
+        info.put("channels", Integer.toString(channels));
+        if (bitrateKbps > 0) {
+            info.put("bitrate", Integer.toString(bitrateKbps));
+        }
+        return info;
+    }
 
     /** What the audio is, for the summary line, such as {@code 24000 Hz mono FLOAT32_LE}. */
     String describe();

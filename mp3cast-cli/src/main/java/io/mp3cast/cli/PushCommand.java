@@ -1,5 +1,7 @@
 package io.mp3cast.cli;
 
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.mp3.StereoMode;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.time.Pace;
 import io.mp3cast.time.Scheduler;
@@ -23,24 +25,38 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mp3cast push URL [FILE]}: sends a WAV, raw PCM or MP3 to a server's live mount as an HTTP
- * {@code PUT}, streaming: each block goes out as soon as it is read, so memory stays flat and an
- * endless stdin is relayed as it comes.
+ * {@code mp3cast push URL [FILE]}: sends a WAV, raw PCM or MP3 to a server's live mount, streaming:
+ * each block goes out as soon as it is read, so memory stays flat and an endless stdin is relayed
+ * as it comes.
  *
- * <p>By default it sends as fast as the server takes it: a live mount consumes audio at real time
- * and TCP holds the sender back. {@code --realtime} paces the sender itself, for servers that take
- * all they are given: each block waits until its audio is due by the project's one schedule
- * ({@link Pace}, on a {@link Scheduler}'s clock), so the sender is at most one block ahead of real
- * time, time spent sending does not add up into drift, and a sender that fell behind (a slow
- * network) is not held back. Everything that can be checked locally (options, the URL,
- * the input's header) is checked before connecting, so a mistake never takes a mount.
+ * <p><b>What goes out.</b> {@link PushTarget} asks the server who it is. An mp3cast server is sent
+ * PCM as it is (it encodes it with the mount's encoder) and MP3 as frames, in a chunked {@code PUT}.
+ * Any other server (Icecast) is sent MP3 only, in Icecast's source shape: PCM is encoded here by
+ * one continuous encoder with {@code --bitrate}, {@code --vbr} and {@code --quality} ({@code --encode}
+ * does that for mp3cast too), so no server is ever sent raw PCM that it would pass on as noise.
+ *
+ * <p><b>Pace.</b> mp3cast consumes a mount's audio at real time and TCP holds the sender back, so by
+ * default it is sent as fast as the server takes it. Icecast takes all it is given, so for it the
+ * sender paces itself, as libshout does: each block waits until its audio is due by the project's one
+ * schedule ({@link Pace}, on a {@link Scheduler}'s clock), so it is at most one block ahead of real
+ * time; {@code --realtime} and {@code --no-realtime} choose either way. Everything that can be checked
+ * locally (options, the URL, the input's header) is checked before connecting, so a mistake never
+ * takes a mount.
+ *
+ * <p><b>Title and reconnects.</b> {@code --title} is set through the server's {@code /admin/metadata}
+ * once the upload runs ({@link TitleUpdate}), again after every reconnect. With {@code --reconnect}, a
+ * connection that fails or breaks is made again with backoff ({@link Reconnects}) and the audio goes
+ * on from where it was; an MP3 stream restarts on a frame boundary.
  */
 @Command(name = "push", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         usageHelpAutoWidth = true,
         description = {"Sends audio to a live mount of an mp3cast or Icecast server as it is read.", ""},
         footer = {"",
-            "A WAV goes out as raw PCM in the format its header gives; MP3 (a .mp3 FILE,",
-            "or --format mp3) goes out as audio/mpeg, whole frames only.",
+            "To mp3cast (its Server header says so), a WAV goes out as raw PCM in the format its",
+            "header gives, and the server encodes it. To any other server (Icecast; an icecast://",
+            "URL says so without asking), PCM is encoded to MP3 here (--bitrate, --quality), sent",
+            "at real time in Icecast's source shape. MP3 (a .mp3 FILE, or --format mp3) goes out",
+            "as audio/mpeg, whole frames only.",
             "The password comes from --password, the URL (http://source:PW@host/live)",
             "or $" + PushCommand.PASSWORD_VARIABLE + ", in that order.",
             "",
@@ -49,10 +65,12 @@ import picocli.CommandLine.Spec;
             "", "Examples:",
             "  mp3cast push http://localhost:8000/live speech.wav",
             "  mp3cast push --realtime http://localhost:8000/radio show.mp3",
+            "  mp3cast push --title 'Live now' --reconnect icecast://source:hackme@localhost:8000/live.mp3 show.wav",
             "  synth | mp3cast push --format f32le --rate 24000 http://localhost:8000/live"})
 final class PushCommand implements Callable<Integer> {
     static final String PASSWORD_VARIABLE = "MP3CAST_SOURCE_PASSWORD";
     private static final String DEFAULT_USER = "source";
+    private static final long TITLE_WAIT_MILLIS = 5000;
 
     private final StdStreams io;
     private final Map<String, String> env;
@@ -62,7 +80,7 @@ final class PushCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "URL", converter = Converters.Url.class,
-            description = "the mount, as http://localhost:8000/live")
+            description = "the mount, as http://localhost:8000/live or icecast://source:PW@host:8000/live.mp3")
     private PushUrl url;
 
     @Parameters(index = "1", paramLabel = "FILE", arity = "0..1", defaultValue = PcmInput.STDIN,
@@ -73,9 +91,20 @@ final class PushCommand implements Callable<Integer> {
     @Mixin
     private PcmOptions pcm;
 
-    @Option(names = "--realtime",
-            description = "send no faster than the audio plays; default: as fast as the server takes it")
-    private boolean realtime;
+    @Mixin
+    private EncoderOptions encoderOptions;
+
+    @Option(names = "--encode", description = "encode PCM to MP3 here for an mp3cast server too (always done for others)")
+    private boolean encode;
+
+    @Option(names = "--realtime", negatable = true,
+            description = "send no faster than the audio plays; default: yes for Icecast and other servers, "
+                    + "no for mp3cast (it takes audio at real time)")
+    private Boolean realtime;
+
+    @Option(names = "--reconnect", description = "when the connection fails or breaks, connect again "
+            + "(after 1 s, 2 s, ... up to 30 s) and go on")
+    private boolean reconnect;
 
     @Option(names = "--user", paramLabel = "NAME", description = "user for the password; default " + DEFAULT_USER)
     private String user;
@@ -83,6 +112,10 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--password", paramLabel = "PW", description = "the server's source password; default $"
             + PASSWORD_VARIABLE + ". None is needed from loopback when the server has none set")
     private String password;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "the title players show (StreamTitle), set through "
+            + "the server's /admin/metadata")
+    private String title;
 
     @Option(names = "--name", paramLabel = "TEXT", description = "the stream's name, for listeners (ice-name)")
     private String streamName;
@@ -92,6 +125,12 @@ final class PushCommand implements Callable<Integer> {
 
     @Option(names = "--genre", paramLabel = "TEXT", description = "the stream's genre (ice-genre)")
     private String streamGenre;
+
+    @Option(names = "--stream-url", paramLabel = "URL", description = "the stream's web page (ice-url)")
+    private String streamUrl;
+
+    @Option(names = "--public", description = "ask the server to list the stream in directories (ice-public: 1)")
+    private boolean listed;
 
     /**
      * @param env   the environment, where the password may be
@@ -106,22 +145,66 @@ final class PushCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, CliException {
         boolean mp3 = pcm.isMp3() || (!pcm.hasFormat() && input.toLowerCase(Locale.ROOT).endsWith(".mp3"));
+        if (mp3 && encode) {
+            throw Usage.error(spec.commandLine(), "--encode: the input is MP3 already");
+        }
+        EncoderSettings encoderSettings = encoderOptions.settings(StereoMode.JOINT_STEREO);
         Optional<PcmFormat> rawFormat = pcm.rawFormat();
         Optional<String> secret = password();
         Map<String, String> headers = headers(secret);
-        try (PushBody body = mp3 ? Mp3Body.open(input, io.in(), realtime)
-                : new PcmBody(PcmInput.open(input, rawFormat, io.in()), realtime)) {
-            headers.put("Content-Type", body.contentType());
-            try (PushUpload upload = PushUpload.start(url.withQuery(body.formatQuery()), url, headers,
-                    unauthorizedHint(secret));
-                 Scheduler pacing = realtime ? clock.get() : null) {
-                Sender sender = new Sender(upload, pacing, progressFor(body));
-                sender.sendAll(body);
-                String answer = upload.finish();
-                report(body, sender, answer);
+        if (title != null) {
+            checkHeaderText("--title", title);
+        }
+        Reconnects reconnects = new Reconnects(reconnect, Thread::sleep, this::say);
+        try (Mp3Body mp3Body = mp3 ? Mp3Body.open(input, io.in()) : null;
+             PcmInput pcmInput = mp3 ? null : PcmInput.open(input, rawFormat, io.in())) {
+            PushTarget target = reconnects.call(() -> PushTarget.identify(url));
+            boolean paced = realtime != null ? realtime : !target.isMp3cast();
+            try (PushBody body = mp3 ? mp3Body.paced(paced) : pcmBody(pcmInput, paced, target, encoderSettings)) {
+                push(body, target, headers, secret, paced, reconnects);
             }
         }
         return ExitCodes.OK;
+    }
+
+    private PushBody pcmBody(PcmInput in, boolean paced, PushTarget target, EncoderSettings settings)
+            throws CliException {
+        PcmBody raw = new PcmBody(in, paced);
+        return target.isMp3cast() && !encode ? raw : new EncodedBody(raw, encoderOptions.open(in.format(), settings));
+    }
+
+    private void push(PushBody body, PushTarget target, Map<String, String> headers, Optional<String> secret,
+                      boolean paced, Reconnects reconnects) throws IOException, CliException {
+        String hint = unauthorizedHint(secret);
+        Thread[] titleUpdate = new Thread[1];
+        Reconnects.Attempt<Upload> opener = () -> {
+            Upload upload = target.open(body, encoderOptions.asQuery(), headers, hint);
+            if (title != null) {
+                titleUpdate[0] = TitleUpdate.sendInBackground(url, Optional.ofNullable(headers.get("Authorization")),
+                        title, w -> say("warning: " + w));
+            }
+            return upload;
+        };
+        Scheduler pacing = paced ? clock.get() : null;
+        Sender sender = new Sender(reconnects.call(opener), opener, reconnects, pacing, progressFor(body));
+        try (pacing) {
+            sender.sendAll(body);
+            String answer = sender.finish();
+            if (titleUpdate[0] != null) {
+                titleUpdate[0].join(TITLE_WAIT_MILLIS);  // a short push may end before its title is set
+            }
+            report(body, target, sender, answer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sender.close();
+        }
+    }
+
+    private void say(String line) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(spec.qualifiedName() + ": " + line);
+        err.flush();
     }
 
     /** {@code --password}, else the URL's, else the environment's; none at all is fine on loopback. */
@@ -143,6 +226,8 @@ final class PushCommand implements Callable<Integer> {
         putText(headers, "ice-name", "--name", streamName);
         putText(headers, "ice-description", "--description", streamDescription);
         putText(headers, "ice-genre", "--genre", streamGenre);
+        putText(headers, "ice-url", "--stream-url", streamUrl);
+        headers.put("ice-public", listed ? "1" : "0");
         return headers;
     }
 
@@ -151,14 +236,17 @@ final class PushCommand implements Callable<Integer> {
      * locales, as Icecast expects; line breaks would end the header, so they are refused.
      */
     private void putText(Map<String, String> headers, String header, String option, String value) {
-        if (value == null) {
-            return;
+        if (value != null) {
+            checkHeaderText(option, value);
+            headers.put(header, value);
         }
+    }
+
+    private void checkHeaderText(String option, String value) {
         if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
             throw new ParameterException(spec.commandLine(), "invalid value for " + option
                     + ": line breaks and control characters cannot go in an HTTP header");
         }
-        headers.put(header, value);
     }
 
     private String unauthorizedHint(Optional<String> secret) {
@@ -175,30 +263,39 @@ final class PushCommand implements Callable<Integer> {
         return new ProgressBar(io.err(), total, 1e6, System::nanoTime);
     }
 
-    private void report(PushBody body, Sender sender, String answer) {
+    private void report(PushBody body, PushTarget target, Sender sender, String answer) {
         PrintWriter err = spec.commandLine().getErr();
         body.warnings().forEach(w -> err.println(spec.qualifiedName() + ": warning: " + w));
         if (io.interactive()) {
             double seconds = sender.sentNanos() / 1e9;
             double elapsed = sender.elapsedNanos() / 1e9;
-            err.printf(Locale.ROOT, "%s -> %s: %.1f s of %s in %.1f s (%.1fx); %s%n", body.name(), url.display(),
-                    seconds, body.describe(), elapsed, seconds / Math.max(elapsed, 1e-3), answer);
+            err.printf(Locale.ROOT, "%s -> %s (%s): %.1f s of %s in %.1f s (%.1fx)%s; %s%n", body.name(),
+                    url.display(), target.server(), seconds, body.describe(), elapsed, seconds / Math.max(elapsed, 1e-3),
+                    sender.reconnects() > 0 ? ", " + sender.reconnects() + " reconnects" : "", answer);
         }
     }
 
-    /** Hands each block to the upload, paced if asked, and counts what went. */
+    /**
+     * Hands each block to the upload, paced if asked, and counts what went. A write that fails is
+     * retried on a new connection when {@code --reconnect} allows; the pace restarts from there.
+     */
     private static final class Sender implements PushBody.BlockSink {
-        private final PushUpload upload;
+        private final Reconnects.Attempt<Upload> opener;
+        private final Reconnects reconnects;
         private final Scheduler clock;
         private final Progress progress;
         private final long startNanos = System.nanoTime();
-        /** Nanoseconds of audio; made at the first block, whose audio is due then, wherever it starts. */
+        private Upload upload;
+        /** Nanoseconds of audio; made at the first block (after a reconnect: anew), whose audio is due then. */
         private Pace pace;
         private long sentNanos;
+        private int reconnectCount;
 
         /** @param clock the clock to pace by, or null to send as fast as the server takes it */
-        Sender(PushUpload upload, Scheduler clock, Progress progress) {
+        Sender(Upload upload, Reconnects.Attempt<Upload> opener, Reconnects reconnects, Scheduler clock, Progress progress) {
             this.upload = upload;
+            this.opener = opener;
+            this.reconnects = reconnects;
             this.clock = clock;
             this.progress = progress;
         }
@@ -217,9 +314,28 @@ final class PushCommand implements Callable<Integer> {
             if (clock != null) {
                 awaitAudioAt(startNanos);
             }
-            upload.write(block, offset, length);
+            while (true) {
+                try {
+                    upload.write(block, offset, length);
+                    break;
+                } catch (CliException e) {
+                    upload.close();
+                    reconnects.waitBeforeRetry(e);
+                    upload = reconnects.call(opener);
+                    reconnectCount++;
+                    pace = null;  // after a reconnect nothing is owed: the schedule starts again
+                }
+            }
             progress.advance(endNanos / 1000 - sentNanos / 1000);
             sentNanos = endNanos;
+        }
+
+        String finish() throws CliException {
+            return upload.finish();
+        }
+
+        void close() {
+            upload.close();
         }
 
         /** Waits until audio that starts {@code audioNanos} into the stream is due. */
@@ -237,6 +353,10 @@ final class PushCommand implements Callable<Integer> {
 
         long sentNanos() {
             return sentNanos;
+        }
+
+        int reconnects() {
+            return reconnectCount;
         }
 
         long elapsedNanos() {

@@ -1,6 +1,5 @@
 package io.mp3cast.cli;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One push to a server: an HTTP {@code PUT} whose chunked body is written as the audio comes, and
+ * One push to an mp3cast server: an HTTP {@code PUT} whose chunked body is written as the audio comes, and
  * the server's answer. Every failure becomes a one-line {@link CliException}: {@code refused} when
  * the server answered with an error status (its status line and the first line of its message), or
  * {@code unreachable} when there was no answer (naming {@code host:port}).
@@ -38,7 +37,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: one thread writes and finishes.
  */
-final class PushUpload implements Closeable {
+final class PushUpload implements Upload {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** How long the server may take to answer once the body is complete. */
     private static final int ANSWER_TIMEOUT_MILLIS = 30_000;
@@ -91,7 +90,8 @@ final class PushUpload implements Closeable {
     }
 
     /** Sends {@code length} bytes now, as one chunk: a live stream must not wait in a buffer. */
-    void write(byte[] bytes, int offset, int length) throws CliException {
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws CliException {
         try {
             body.write(bytes, offset, length);
             body.flush();
@@ -106,7 +106,8 @@ final class PushUpload implements Closeable {
      * @return the server's status line, such as {@code 200 OK}, when it is a success (2xx)
      * @throws CliException when the answer is not a success, or does not come
      */
-    String finish() throws CliException {
+    @Override
+    public String finish() throws CliException {
         finished = true;
         try {
             body.close();
@@ -171,7 +172,7 @@ final class PushUpload implements Closeable {
         if (status == HttpURLConnection.HTTP_UNAUTHORIZED && !unauthorizedHint.isEmpty()) {
             m.append(" (").append(unauthorizedHint).append(')');
         }
-        return CliException.refused(m.toString());
+        return CliException.refused(status, m.toString());
     }
 
     /** Called once the status has been read, so the reason phrase is at hand and no I/O is done. */
@@ -199,7 +200,7 @@ final class PushUpload implements Closeable {
         }
     }
 
-    private static CliException cannotConnect(PushUrl target, IOException e) {
+    static CliException cannotConnect(PushUrl target, IOException e) {
         String why = e instanceof ConnectException && e.getMessage() != null ? e.getMessage().toLowerCase(Locale.ROOT)
                 : e instanceof UnknownHostException ? "unknown host"
                 : e instanceof SocketTimeoutException ? "no answer within " + CONNECT_TIMEOUT_MILLIS / 1000 + " s"

@@ -14,11 +14,15 @@ import java.util.stream.Collectors;
 
 /**
  * Where {@code push} sends: an {@code http://} or {@code https://} URL whose path names the mount,
- * optionally with {@code user:password@} in it, as Icecast source clients write them.
+ * optionally with {@code user:password@} in it, as Icecast source clients write them; or an
+ * {@code icecast://} URL (port 8000 unless given), as ffmpeg writes them, which says the server is an
+ * Icecast and is reached over plain HTTP.
  *
  * @param uri the URL as given, credentials and query included
  */
 record PushUrl(URI uri) {
+    private static final String ICECAST = "icecast";
+    private static final int ICECAST_PORT = 8000;
 
     /**
      * @throws IllegalArgumentException naming the text, when it is not an http(s) URL with a host
@@ -32,8 +36,8 @@ record PushUrl(URI uri) {
             throw new IllegalArgumentException("'" + text + "': not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("'" + text + "': not an http:// or https:// URL");
+        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals(ICECAST)) {
+            throw new IllegalArgumentException("'" + text + "': not an http://, https:// or icecast:// URL");
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("'" + text + "': no host name in it");
@@ -63,10 +67,41 @@ record PushUrl(URI uri) {
         return parts.length > part ? Optional.of(URLDecoder.decode(parts[part], StandardCharsets.UTF_8)) : Optional.empty();
     }
 
+    /** Whether the URL says the server is an Icecast ({@code icecast://}). */
+    boolean isIcecast() {
+        return uri.getScheme().equalsIgnoreCase(ICECAST);
+    }
+
+    boolean isHttps() {
+        return uri.getScheme().equalsIgnoreCase("https");
+    }
+
+    String host() {
+        return uri.getHost();
+    }
+
+    /** The port, filled in from the scheme when the URL has none. */
+    int port() {
+        return uri.getPort() != -1 ? uri.getPort() : isIcecast() ? ICECAST_PORT : isHttps() ? 443 : 80;
+    }
+
     /** {@code host:port}, the port filled in, for messages about the connection. */
     String hostPort() {
-        int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-        return uri.getHost() + ":" + port;
+        return uri.getHost() + ":" + port();
+    }
+
+    /** The mount's path, as given (percent-encoded). */
+    String rawPath() {
+        return uri.getRawPath();
+    }
+
+    /** Another path on the same server, such as {@code /admin/metadata?...}: http(s), without credentials. */
+    URL resolve(String rawPathAndQuery) {
+        try {
+            return new URL(httpScheme() + "://" + authority() + rawPathAndQuery);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("not a URL on " + hostPort() + ": " + rawPathAndQuery, e);
+        }
     }
 
     /** The URL without its credentials, for messages: never print a password. */
@@ -74,7 +109,10 @@ record PushUrl(URI uri) {
         return withoutUserInfo(uri.getRawQuery());
     }
 
-    /** The URL to connect to: without credentials (they go in a header), {@code params} added to its query. */
+    /**
+     * The URL to connect to, in http(s) (an icecast:// URL is plain HTTP): without credentials (they go in
+     * a header), {@code params} added to its query.
+     */
     URL withQuery(Map<String, String> params) {
         String added = params.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
@@ -82,16 +120,30 @@ record PushUrl(URI uri) {
         String query = uri.getRawQuery() == null ? added
                 : added.isEmpty() ? uri.getRawQuery() : uri.getRawQuery() + "&" + added;
         try {
-            return new URL(withoutUserInfo(query.isEmpty() ? null : query));
+            return new URL(withoutUserInfo(query.isEmpty() ? null : query, httpScheme()));
         } catch (MalformedURLException e) {
             throw new IllegalStateException("a URL that parsed as a URI did not make a URL: " + uri, e);
         }
     }
 
+    /** The URL without credentials, in its own scheme when {@code scheme} is null, else in {@code scheme}. */
+    private String withoutUserInfo(String rawQuery, String scheme) {
+        return scheme + "://" + authority() + uri.getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
+    }
+
     private String withoutUserInfo(String rawQuery) {
+        return withoutUserInfo(rawQuery, uri.getScheme());
+    }
+
+    /** {@code host:port} as the URL spells it, credentials left out; an icecast:// URL's port made explicit. */
+    private String authority() {
         String authority = uri.getRawAuthority();
-        return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1) + uri.getRawPath()
-                + (rawQuery == null ? "" : "?" + rawQuery);
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        return isIcecast() && uri.getPort() == -1 ? hostPort + ":" + ICECAST_PORT : hostPort;
+    }
+
+    private String httpScheme() {
+        return isIcecast() ? "http" : uri.getScheme();
     }
 
     private static String encode(String s) {

@@ -1,6 +1,8 @@
 package io.mp3cast.cli;
 
+import io.mp3cast.server.ConnectionLimits;
 import io.mp3cast.server.IngestSettings;
+import io.mp3cast.server.MasterSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.Mp3CastServer;
@@ -38,9 +40,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serve live mounts and per-request streams as MP3 over HTTP.",
-        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file, push.",
+        footer = {"", "Mount spec: /PATH=SOURCE[:KEY=VALUE,...], sources tone, noise, chirp, silence, file, push, relay.",
                 "  --mount /tone.mp3=tone:hz=440,rate=24000,bitrate=64",
                 "  --mount /live.mp3=push:bitrate=64,fallback=/stream.mp3",
+                "  --mount /live.mp3=push:relay-to=icecast://source:hackme@icecast.example:8000/live.mp3",
+                "  --mount /news.mp3=relay:url=http://icecast.example:8000/news.mp3,on-demand=true",
                 "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000",
                 "  --mount /music.mp3=file:path=music.wav,loop=true,bitrate=128"})
 final class ServeCommand implements Callable<Integer> {
@@ -119,6 +123,39 @@ final class ServeCommand implements Callable<Integer> {
             description = "The fastest a producer's upload is read, kilobits per second (default 50000; 0: no limit).")
     Integer maxBodyKbps;
 
+    @Option(names = "--allowed-origins", paramLabel = "ORIGIN[,ORIGIN...]", split = ",",
+            description = "Web origins whose pages may push (default: none; * for any). A push carrying another"
+                    + " Origin gets 403.")
+    List<String> allowedOrigins;
+
+    @Option(names = "--header-timeout-ms", paramLabel = "MS",
+            description = "Time from a request's first byte to the end of its head (default 10000); then 408.")
+    Integer headerTimeoutMillis;
+
+    @Option(names = "--idle-timeout-ms", paramLabel = "MS",
+            description = "Time a connection may stay open without sending a request (default 10000).")
+    Integer idleTimeoutMillis;
+
+    @Option(names = "--write-timeout-ms", paramLabel = "MS",
+            description = "Time a per-request stream waits for a client that takes no bytes (default 10000); then it is closed.")
+    Integer writeTimeoutMillis;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Connections open at once in all (default: the open-file limit less a reserve); more get 503.")
+    Integer maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            description = "Connections open at once from one address (default 1000; 0: no limit, as behind a proxy); more get 503.")
+    Integer maxConnectionsPerIp;
+
+    @Option(names = "--relay-user", paramLabel = "NAME",
+            description = "User Icecast slaves read /admin/streamlist.txt as (default relay).")
+    String relayUser;
+
+    @Option(names = "--relay-password", paramLabel = "PASSWORD",
+            description = "Their password (default: $MP3CAST_RELAY_PASSWORD; without one, only the admin may read the list).")
+    String relayPassword;
+
     @Option(names = "--drain-ms", paramLabel = "MS",
             description = "On SIGTERM, how long producers' buffers and per-request streams may play out before listeners'"
                     + " responses end (default 15000).")
@@ -179,8 +216,8 @@ final class ServeCommand implements Callable<Integer> {
         Settings s = Settings.from(this, file);
         settings = s;
         Mp3CastServer.Builder builder = Mp3CastServer.builder().host(s.host).port(s.port).adminPassword(s.adminPassword)
-                .maxOpenStreams(s.maxStreams)
-                .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults);
+                .maxOpenStreams(s.maxStreams).limits(s.limits)
+                .ingest(s.ingest).mountDefaults(s.mountDefaults).encoderDefaults(s.encoderDefaults).master(s.master);
         if (s.accessLog != null) {
             builder.accessLog(s.accessLog);
         }
@@ -195,11 +232,14 @@ final class ServeCommand implements Callable<Integer> {
             parsed.add(MountSpecs.parse(m, s.mountDefaults, s.encoderDefaults));
         }
         for (MountSpecs.Spec m : parsed) {
-            if (m.isPush()) {
+            if (m.isRelay()) {
+                builder.relayMount(m.config(), m.upstream(), m.fallback());
+            } else if (m.isPush()) {
                 builder.pushMount(m.config(), m.encoder(), m.fallback());
             } else {
                 builder.mount(m.config(), m.source().source(), m.encoder(), m.source().description());
             }
+            m.relayTo().forEach(target -> builder.relayTo(m.config().path(), target));
         }
         if (s.demoRoutes) {
             builder.demoRoutes();
@@ -220,11 +260,16 @@ final class ServeCommand implements Callable<Integer> {
         out.println("mp3cast serving on http://" + shown + ":" + server.port() + "/");
         for (Mount m : server.mounts()) {
             String base = "http://" + shown + ":" + server.port();
-            out.println((m.playoutState().isPresent() ? "  push  " : "  live  ") + base + m.path() + "  (HLS: " + base
-                    + m.hlsPlaylistPath() + ")");
+            String kind = m.upstream().isPresent() ? "  relay " : m.playoutState().isPresent() ? "  push  " : "  live  ";
+            out.println(kind + base + m.path() + m.upstream().map(u -> " <- " + u.url()).orElse("")
+                    + "  (HLS: " + base + m.hlsPlaylistPath() + ")");
+            m.relays().forEach(r -> out.println("        -> " + r.url()));
         }
         out.println("  producers push to http://" + shown + ":" + server.port() + "/PATH.mp3?format=f32le&rate=24000"
                 + (s.ingest.sourcePassword() == null ? " (no source password: from this machine only)" : " (user source)"));
+        if (s.master.relayPassword() != null) {
+            out.println("  Icecast slaves relay every mount: <master-server> with user " + s.master.relayUser());
+        }
         if (s.tls != null) {
             out.println("  https on https://" + shown + ":" + server.tlsPort() + "/ (wss:// for producers)");
         }
@@ -257,8 +302,10 @@ final class ServeCommand implements Callable<Integer> {
         boolean generatedPassword;
         boolean demoRoutes;
         int maxStreams;
+        ConnectionLimits limits;
         List<String> mounts = new ArrayList<>();
         IngestSettings ingest;
+        MasterSettings master;
         MountConfig mountDefaults;
         EncoderSettings encoderDefaults;
 
@@ -290,6 +337,9 @@ final class ServeCommand implements Callable<Integer> {
                     .withHls(number("hls-segment-ms", pick(c.hlsSegmentMillis, f.remove("hls-segment-ms"), "" + d.hlsSegmentMillis())),
                             number("hls-window", pick(c.hlsWindowSegments, f.remove("hls-window"), "" + d.hlsWindowSegments())));
             s.ingest = ingest(c, f);
+            s.limits = limits(c, f);
+            s.master = new MasterSettings(pick(c.relayUser, f.remove("relay-user"), MasterSettings.DEFAULT.relayUser()),
+                    pick(c.relayPassword, f.remove("relay-password"), System.getenv("MP3CAST_RELAY_PASSWORD")));
             for (String key : List.copyOf(f.keySet())) {
                 if (key.startsWith("mount.")) {
                     s.mounts.add(key.substring(6) + "=" + f.remove(key));
@@ -300,7 +350,9 @@ final class ServeCommand implements Callable<Integer> {
                         + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, hls-segment-ms, hls-window,"
                         + " max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
-                        + " idle-mount-ms, drain-ms, access-log, metrics, tls-cert, tls-key, tls-port,"
+                        + " idle-mount-ms, drain-ms, access-log, metrics, tls-cert, tls-key, tls-port, allowed-origins,"
+                        + " header-timeout-ms, idle-timeout-ms, write-timeout-ms, max-connections, max-connections-per-ip,"
+                        + " relay-user, relay-password,"
                         + " mount./PATH)");
             }
             s.mounts.addAll(c.mounts);
@@ -335,7 +387,27 @@ final class ServeCommand implements Callable<Integer> {
                     pick(c.fallbackMount, f.remove("fallback-mount"), null),
                     number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
                     number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())),
-                    number("idle-mount-ms", pick(c.idleMountMillis, f.remove("idle-mount-ms"), "" + d.idleMountMillis())));
+                    number("idle-mount-ms", pick(c.idleMountMillis, f.remove("idle-mount-ms"), "" + d.idleMountMillis())),
+                    origins(c.allowedOrigins, f.remove("allowed-origins")));
+        }
+
+        private static List<String> origins(List<String> flag, String fromFile) {
+            if (flag != null) {
+                return flag.stream().map(String::trim).filter(o -> !o.isEmpty()).toList();
+            }
+            return fromFile == null ? List.of()
+                    : java.util.Arrays.stream(fromFile.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
+        }
+
+        private static ConnectionLimits limits(ServeCommand c, Map<String, String> f) {
+            ConnectionLimits d = ConnectionLimits.DEFAULT;
+            return new ConnectionLimits(
+                    number("header-timeout-ms", pick(c.headerTimeoutMillis, f.remove("header-timeout-ms"), "" + d.headerTimeoutMillis())),
+                    number("idle-timeout-ms", pick(c.idleTimeoutMillis, f.remove("idle-timeout-ms"), "" + d.idleTimeoutMillis())),
+                    number("write-timeout-ms", pick(c.writeTimeoutMillis, f.remove("write-timeout-ms"), "" + d.writeTimeoutMillis())),
+                    number("max-connections", pick(c.maxConnections, f.remove("max-connections"), "" + d.maxConnections())),
+                    number("max-connections-per-ip", pick(c.maxConnectionsPerIp, f.remove("max-connections-per-ip"),
+                            "" + d.maxConnectionsPerIp())));
         }
 
         private static boolean bool(String name, String value) {
@@ -351,11 +423,7 @@ final class ServeCommand implements Callable<Integer> {
         }
 
         private static int number(String name, String value) {
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
-            }
+            return io.mp3cast.spec.Params.wholeNumber(name, value);
         }
 
         private static String randomPassword() {

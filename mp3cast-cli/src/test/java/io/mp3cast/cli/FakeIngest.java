@@ -15,8 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for a server's ingest endpoint on 127.0.0.1, port 0: it reads each request's body to
- * its end, then answers with a fixed status and message, and records what came.
+ * A stand-in for an mp3cast server's ingest endpoint on 127.0.0.1, port 0: it reads each request's
+ * body to its end, then answers with a fixed status and message, and records what came. It names
+ * itself {@code Server: mp3cast} as the real one does, on the probe {@code push} sends first
+ * ({@code GET /status.json}, answered and not recorded) and on every answer.
  */
 final class FakeIngest implements AutoCloseable {
 
@@ -69,6 +71,12 @@ final class FakeIngest implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Server", "mp3cast 0.1");
+        if (exchange.getRequestMethod().equals("GET") && exchange.getRequestURI().getPath().equals("/status.json")) {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+            return;
+        }
         long start = System.nanoTime();
         byte[] body = readBody(exchange);
         requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),

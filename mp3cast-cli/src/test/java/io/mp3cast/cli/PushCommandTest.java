@@ -121,6 +121,32 @@ class PushCommandTest {
     }
 
     @Test
+    void encoderOptionsGoInTheQueryWithRawPcmSoTheMountMp3castCreatesEncodesWithThem() throws IOException {
+        server = FakeIngest.accepting();
+
+        CliRun run = CliRun.run("push", "--bitrate", "48", "--quality", "2", "--format", "f32le", "--rate", "24000",
+                server.url("/live"), write("a.f32", new byte[400]).toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(server.request().rawQuery()).isEqualTo("format=f32le&rate=24000&channels=1&bitrate=48&quality=2");
+    }
+
+    @Test
+    void encodeSendsMp3EncodedHereToMp3castToo() throws IOException {
+        server = FakeIngest.accepting();
+        Path in = write("tone.wav", TestAudio.wav(PcmFormat.floatMono(24000), TestAudio.float32le(TestAudio.tones(24000, 1, 440))));
+
+        CliRun run = CliRun.run("push", "--encode", "--bitrate", "32", server.url("/live"), in.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        FakeIngest.Request r = server.request();
+        assertThat(r.headers().getFirst("Content-Type")).isEqualTo("audio/mpeg");
+        assertThat(r.headers().getFirst("ice-audio-info")).isEqualTo("samplerate=24000;channels=1;bitrate=32");
+        assertThat(r.rawQuery()).isNull();
+        assertThat(io.mp3cast.testing.Mp3Decoding.decode(r.body()).seconds()).isBetween(1.0, 1.2);
+    }
+
+    @Test
     void mp3FileIsSentAsAudioMpegFramesWithoutItsId3Tag() throws IOException {
         server = FakeIngest.accepting();
         byte[] mp3 = Encoding.encode(PcmFormat.floatMono(24000), EncoderSettings.DEFAULT.withBackend(EncoderBackend.JAVA),
@@ -304,7 +330,7 @@ class PushCommandTest {
         CliRun run = CliRun.run("push", "localhost:8000/live", "a.wav");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.stderr()).contains("'localhost:8000/live': not an http:// or https:// URL");
+        assertThat(run.stderr()).contains("'localhost:8000/live': not an http://, https:// or icecast:// URL");
     }
 
     @Test

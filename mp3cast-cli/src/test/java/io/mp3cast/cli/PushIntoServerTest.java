@@ -30,10 +30,14 @@ class PushIntoServerTest {
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.stderr()).contains("401");
 
-            CliRun run = CliRun.run("push", "--password", "pw", "--name", "Pushed", url, wav.toString());
+            CliRun run = CliRun.run("push", "--password", "pw", "--name", "Pushed", "--title", "Tone à 440 Hz", url,
+                    wav.toString());
             assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stderr()).isEmpty();
             Mount mount = server.mount("/live.mp3");
             assertThat(mount.config().name()).isEqualTo("Pushed");
+            assertThat(mount.title()).as("set through /admin/metadata with the source's credentials").isEqualTo("Tone à 440 Hz");
+
             byte[] mp3;
             // Nothing has played yet (the manual clock has not moved): a listener now hears it all.
             try (RawHttp listener = RawHttp.get(server.port(), "/live.mp3")) {

@@ -46,12 +46,25 @@ class PushUrlTest {
         assertThat(PushUrl.parse("http://example.org/live").hostPort()).isEqualTo("example.org:80");
         assertThat(PushUrl.parse("https://example.org/live").hostPort()).isEqualTo("example.org:443");
         assertThat(PushUrl.parse("http://127.0.0.1:8000/live").hostPort()).isEqualTo("127.0.0.1:8000");
+        assertThat(PushUrl.parse("icecast://example.org/live").hostPort()).isEqualTo("example.org:8000");
+    }
+
+    @Test
+    void anIcecastUrlIsReachedOverPlainHttpWithItsPortAndWithoutItsCredentials() {
+        PushUrl url = PushUrl.parse("icecast://source:hack%40me@example.org/live.mp3");
+
+        assertThat(url.isIcecast()).isTrue();
+        assertThat(url.password()).contains("hack@me");
+        assertThat(url.withQuery(java.util.Map.of()).toString()).isEqualTo("http://example.org:8000/live.mp3");
+        assertThat(url.resolve("/admin/metadata?mode=updinfo").toString())
+                .isEqualTo("http://example.org:8000/admin/metadata?mode=updinfo");
+        assertThat(url.display()).isEqualTo("icecast://example.org:8000/live.mp3");
     }
 
     @Test
     void whatIsNotAnHttpUrlOfAMountIsRejectedNamingIt() {
         assertThatIllegalArgumentException().isThrownBy(() -> PushUrl.parse("ftp://host/live"))
-                .withMessage("'ftp://host/live': not an http:// or https:// URL");
+                .withMessage("'ftp://host/live': not an http://, https:// or icecast:// URL");
         assertThatIllegalArgumentException().isThrownBy(() -> PushUrl.parse("http://host:8000"))
                 .withMessage("'http://host:8000': names no mount; add its path, as in http://host:8000/live");
         assertThatIllegalArgumentException().isThrownBy(() -> PushUrl.parse("http:///live"))

@@ -177,9 +177,10 @@ class ServeCommandTest {
     void helpListsEveryOption() {
         String help = new CommandLine(new ServeCommand()).getUsageMessage();
         List<String> options = List.of("--port", "--host", "--mount", "--config", "--encoder", "--burst-ms",
-                "--queue-ms", "--batch-ms", "--hls-segment-ms", "--hls-window", "--max-streams", "--admin-password", "--source-password", "--[no-]create-mounts",
-                "--[no-]takeover", "--buffer-ms", "--fallback-mount", "--max-mounts", "--max-body-kbps",
-                "--idle-mount-ms");
+                "--queue-ms", "--batch-ms", "--hls-segment-ms", "--hls-window", "--max-streams", "--admin-password",
+                "--source-password", "--[no-]create-mounts", "--[no-]takeover", "--buffer-ms", "--fallback-mount",
+                "--max-mounts", "--max-body-kbps", "--idle-mount-ms", "--allowed-origins", "--idle-timeout-ms",
+                "--header-timeout-ms", "--write-timeout-ms", "--max-connections", "--max-connections-per-ip");
         assertThat(options.stream().filter(help::contains).collect(Collectors.toList())).isEqualTo(options);
     }
 
@@ -226,5 +227,69 @@ class ServeCommandTest {
                 .hasMessageContaining("create-mounts: not true or false: 'maybe'");
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=push:hz=3").start())
                 .hasMessageContaining("unknown key 'hz'");
+    }
+
+    @Test
+    void relayToTargetsRelayMountsAndTheRelayPasswordComeFromSpecsTheConfigFileAndFlags(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, String.join("\n",
+                "host = 127.0.0.1",
+                "relay-user = slaves",
+                "mount./a.mp3 = tone:hz=440,relay-to=icecast://source:p%2Cw@127.0.0.1:1/a.mp3,"
+                        + "relay-to=http://dj:pw@127.0.0.1:1/b.mp3,name=A"));
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0", "--relay-password", "rpw",
+                "--mount", "/r.mp3=relay:url=http://127.0.0.1:1/up.mp3,on-demand=true,fallback=/a.mp3").start()) {
+            assertThat(server.mount("/a.mp3").relays()).extracting(io.mp3cast.server.RelayStatus::url)
+                    .containsExactly("icecast://127.0.0.1:1/a.mp3", "icecast://127.0.0.1:1/b.mp3");
+            assertThat(server.mount("/a.mp3").config().name()).isEqualTo("A");
+            assertThat(server.mount("/r.mp3").upstream()).hasValueSatisfying(u -> {
+                assertThat(u.url()).isEqualTo("http://127.0.0.1:1/up.mp3");
+                assertThat(u.state()).isEqualTo("waiting");
+            });
+            assertThat(out.toString()).contains("-> icecast://127.0.0.1:1/a.mp3", "relay http://127.0.0.1:"
+                    + server.port() + "/r.mp3 <- http://127.0.0.1:1/up.mp3", "Icecast slaves relay every mount")
+                    .doesNotContain("p,w", "p%2Cw");
+            try (RawHttp list = RawHttp.request(server.port(), "GET", "/admin/streamlist.txt", "HTTP/1.0", 0,
+                    Pusher.basic("slaves", "rpw"))) {
+                assertThat(new String(list.readAll(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/a.mp3\n/r.mp3\n");
+            }
+        }
+    }
+
+    @Test
+    void badRelaySpecsAreRejectedNamingTheValueWithoutItsPassword() {
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/a.mp3=tone:relay-to=ftp://source:secret@host/a.mp3").start())
+                .hasMessageContaining("mount /a.mp3: relay-to: 'ftp://source:***@host/a.mp3' is not an icecast:// or http:// URL")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/a.mp3=tone:relay-to=icecast://host:8000").start())
+                .hasMessageContaining("names no mount");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/r.mp3=relay:on-demand=true").start())
+                .hasMessageContaining("mount /r.mp3: relay: url missing");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/r.mp3=relay:url=https://host/up.mp3").start())
+                .hasMessageContaining("https is not supported");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/r.mp3=relay:url=http://host/up.mp3,hz=3").start())
+                .hasMessageContaining("unknown key 'hz' for relay on /r.mp3");
+    }
+
+    @Test
+    void hardeningFlagsAndKeysSetTheOriginsTimeoutsAndCaps(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mp3cast.properties");
+        Files.writeString(file, String.join("\n", "host = 127.0.0.1", "allowed-origins = https://a.example, https://b.example",
+                "header-timeout-ms = 1500", "max-connections-per-ip = 3"));
+        try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0", "--idle-timeout-ms", "2000",
+                "--write-timeout-ms", "3000", "--max-connections", "100").start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            byte[] pcm = Pusher.f32le(new float[24000]);
+            assertThat(Put.send(http, server.port(), "/x.mp3?format=f32le&rate=24000", pcm, "Origin", "https://c.example")
+                    .statusCode()).isEqualTo(403);
+            assertThat(Put.send(http, server.port(), "/x.mp3?format=f32le&rate=24000", pcm, "Origin", "https://b.example")
+                    .statusCode()).isEqualTo(200);
+        }
+        ServeCommand.Settings s = ServeCommand.Settings.from(parse("--config", file.toString(), "--idle-timeout-ms", "2000",
+                "--write-timeout-ms", "3000", "--max-connections", "100"), ServeCommand.load(file));
+        assertThat(s.limits).isEqualTo(new io.mp3cast.server.ConnectionLimits(1500, 2000, 3000, 100, 3));
+        assertThat(s.ingest.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThatThrownBy(() -> parse("--port", "0", "--allowed-origins", "evil.example").start())
+                .hasMessageContaining("origin not supported: 'evil.example'");
     }
 }

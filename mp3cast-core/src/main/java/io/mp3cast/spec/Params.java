@@ -48,16 +48,23 @@ public final class Params {
         if (v == null) {
             return fallback;
         }
-        int n;
-        try {
-            n = Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a whole number: '" + v + "'");
-        }
+        int n = wholeNumber(key, v);
         if (n < min || n > max) {
             throw new IllegalArgumentException(key + ": " + n + " out of range (" + min + "-" + max + ")");
         }
         return n;
+    }
+
+    /**
+     * {@code value} as an int, or an {@link IllegalArgumentException} naming {@code name} and the
+     * value: the one parser of whole numbers from outside (queries, specs, config files, headers).
+     */
+    public static int wholeNumber(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'", e);
+        }
     }
 
     public double decimal(String key, double fallback, double min, double max) {

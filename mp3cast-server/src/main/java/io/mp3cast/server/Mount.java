@@ -1,11 +1,13 @@
 package io.mp3cast.server;
 
 import io.mp3cast.server.hls.Hls;
+import io.mp3cast.server.relay.Relays;
 import io.mp3cast.live.FeedState;
 import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.push.PlayoutState;
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.server.live.LiveMount;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,9 +18,11 @@ import java.util.Optional;
  */
 public final class Mount {
     private final LiveMount mount;
+    private final Relays relays;
 
-    Mount(LiveMount mount) {
+    Mount(LiveMount mount, Relays relays) {
         this.mount = mount;
+        this.relays = relays;
     }
 
     public String path() {
@@ -84,6 +88,16 @@ public final class Mount {
 
     public String title() {
         return mount.title();
+    }
+
+    /** The Icecast servers this mount pushes itself out to ({@code relay-to}), each with its state now. */
+    public List<RelayStatus> relays() {
+        return relays.targets(path());
+    }
+
+    /** Where this mount pulls its audio from, when it is a relay mount ({@code relay:}), with its state now. */
+    public Optional<RelayStatus> upstream() {
+        return relays.upstream(path());
     }
 
     /** Sets the title radio players show (ICY {@code StreamTitle}), as Icecast's {@code updinfo} does. */

@@ -1,9 +1,15 @@
 package io.mp3cast.server;
 
-import io.mp3cast.server.hls.Hls;
+import io.mp3cast.server.http.ConnectionGuard;
+import io.mp3cast.server.http.ConnectionTimer;
+import io.mp3cast.server.http.ErrorLog;
 import io.mp3cast.server.http.HttpRouter;
+import io.mp3cast.server.http.ReservedPaths;
+import io.mp3cast.server.http.NamedThreads;
+import io.mp3cast.server.hls.Hls;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.http.Transport;
+import io.mp3cast.server.ingest.FallbackChains;
 import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
@@ -16,6 +22,7 @@ import io.mp3cast.server.ops.Ops;
 import io.mp3cast.server.ops.Tally;
 import io.mp3cast.server.tls.ReloadingSslContext;
 import io.mp3cast.server.tls.TlsSniffer;
+import io.mp3cast.server.relay.Relays;
 import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
@@ -37,6 +44,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -56,6 +64,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +92,7 @@ public final class Mp3CastServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
 
     private final ServerState state;
+    private final ConnectionGuard guard;
     private final EventLoopGroup group;
     private final Channel serverChannel;
     /** TLS's own port, when it has one; else null. */
@@ -91,9 +101,11 @@ public final class Mp3CastServer implements AutoCloseable {
     private final int port;
     private boolean closed;
 
-    private Mp3CastServer(ServerState state, EventLoopGroup group, Channel serverChannel, Channel tlsChannel) {
+    private Mp3CastServer(ServerState state, ConnectionGuard guard, EventLoopGroup group, Channel serverChannel,
+                          Channel tlsChannel) {
         this.tlsChannel = tlsChannel;
         this.state = state;
+        this.guard = guard;
         this.group = group;
         this.serverChannel = serverChannel;
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
@@ -125,13 +137,13 @@ public final class Mp3CastServer implements AutoCloseable {
         if (m == null) {
             throw new IllegalArgumentException("mount not found: " + path + " (mounts: " + state.mounts().keySet() + ")");
         }
-        return new Mount(m);
+        return new Mount(m, state.relays());
     }
 
     /** The live mounts now, in the order they were added (producers add mounts while the server runs). */
     public Collection<Mount> mounts() {
         List<Mount> all = new ArrayList<>();
-        state.mounts().values().forEach(m -> all.add(new Mount(m)));
+        state.mounts().values().forEach(m -> all.add(new Mount(m, state.relays())));
         return Collections.unmodifiableList(all);
     }
 
@@ -177,6 +189,40 @@ public final class Mp3CastServer implements AutoCloseable {
                         + feed.producer().map(Producer::origin).orElse("another") + "), and takeover is off"));
     }
 
+    /** Connections open now: listeners, sources, requests, idle ones (those being turned away at a cap included). */
+    public int openConnections() {
+        return guard.open();
+    }
+
+    /**
+     * A channel with this server's whole pipeline (caps, timeouts, HTTP codec, router) that tests
+     * and fuzzers write request bytes into without a socket. Its remote address is not loopback.
+     */
+    EmbeddedChannel embeddedChannel() {
+        EmbeddedChannel ch = new EmbeddedChannel(false, false);
+        pipeline(ch, state, guard, null);
+        try {
+            ch.register();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register an embedded channel", e);
+        }
+        return ch;
+    }
+
+    /**
+     * Every connection's handlers, in order: the caps, the timeouts (a TLS handshake counts against
+     * the header timeout), TLS if {@code tls} is not null, the HTTP codec, the router.
+     */
+    private static void pipeline(Channel ch, ServerState state, ConnectionGuard guard, ChannelHandler tls) {
+        ch.pipeline().addLast(ConnectionGuard.NAME, guard);
+        ch.pipeline().addLast(ConnectionTimer.NAME, new ConnectionTimer(state.limits(), state.errors()));
+        if (tls != null) {
+            ch.pipeline().addLast(TlsSniffer.NAME, tls);
+        }
+        ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
+        ch.pipeline().addLast("router", new HttpRouter(state, guard));
+    }
+
     /** Per-request streams open now. */
     public int openStreams() {
         return state.openStreams().get();
@@ -202,6 +248,7 @@ public final class Mp3CastServer implements AutoCloseable {
             closeListeningSockets();
         }
         LOG.info("mp3cast on port {} draining: at most {} ms", port, limit.toMillis());
+        state.relays().closeUpstreams();  // relay mounts' producers, so their feeds can play out and end
         state.ops().channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(Drain.START));
         List<CompletableFuture<Void>> feeds = new ArrayList<>();
         state.mounts().values().forEach(m -> m.push().ifPresent(p -> feeds.add(p.drain())));
@@ -250,6 +297,7 @@ public final class Mp3CastServer implements AutoCloseable {
         closed = true;
         state.ops().health().draining();
         closeListeningSockets();
+        state.relays().close();
         state.registry().close();
         state.streams().closeAll();
         if (state.ownsScheduler()) {
@@ -270,17 +318,28 @@ public final class Mp3CastServer implements AutoCloseable {
         private EncoderSettings encoderDefaults = EncoderSettings.DEFAULT;
         private final Map<String, MountPlan> mounts = new LinkedHashMap<>();
         private final Map<String, ServerState.Route> routes = new LinkedHashMap<>();
+        private final Map<String, List<RelayTarget>> relayTo = new LinkedHashMap<>();
+        private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+        private MasterSettings master = MasterSettings.DEFAULT;
         private Scheduler scheduler;
         private ServerMetrics metrics = ServerMetrics.NONE;
         private int sendBufferBytes = 16 * 1024;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private int maxOpenStreams = 256;
         private int backlog = 4096;
+        private ConnectionLimits limits = ConnectionLimits.DEFAULT;
+        private Predicate<String> capExempt = Health::isHealthPath;
         private AccessLog accessLog = AccessLog.OFF;
         private TlsSettings tls;
 
-        /** A mount to start: made at start, when the scheduler and the registry (a push mount's fallback lives there) exist. */
-        private record MountPlan(MountConfig config, BiFunction<MountRegistry, Scheduler, LiveMount> make) {}
+        /**
+         * A mount to start: made at start, when the scheduler and the registry (a push mount's fallback lives there) exist.
+         *
+         * @param push     whether producers feed it
+         * @param fallback a push mount's own fallback path, or null (the ingest settings' one)
+         */
+        private record MountPlan(MountConfig config, BiFunction<MountRegistry, Scheduler, LiveMount> make, boolean push,
+                                 String fallback) {}
 
         private Builder() {}
 
@@ -311,7 +370,7 @@ public final class Mp3CastServer implements AutoCloseable {
             Objects.requireNonNull(feed, "feed");
             checkFreePath(config.path());
             mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config, feed, metrics,
-                    ByteBufAllocator.DEFAULT)));
+                    ByteBufAllocator.DEFAULT), false, null));
             return this;
         }
 
@@ -333,7 +392,43 @@ public final class Mp3CastServer implements AutoCloseable {
                 MountConfig.of(fallbackPath);  // validates the path
             }
             mounts.put(config.path(), new MountPlan(config, (registry, s) -> registry.newPushMount(config, encoder,
-                    fallbackPath != null ? fallbackPath : ingest.fallbackMount())));
+                    fallbackPath != null ? fallbackPath : ingest.fallbackMount()), true, fallbackPath));
+            return this;
+        }
+
+        /**
+         * A relay mount: a push mount whose producer pulls {@code upstream} (an Icecast mount, another
+         * mp3cast, any HTTP MP3 stream), reconnecting with backoff; while it is gone, listeners hear
+         * silence, or {@code fallbackPath} (null: the ingest settings' fallback). ICY titles from the
+         * upstream become the mount's title.
+         */
+        public Builder relayMount(MountConfig config, Upstream upstream, String fallbackPath) {
+            Objects.requireNonNull(upstream, "upstream");
+            pushMount(config, encoderDefaults, fallbackPath);
+            upstreams.put(config.path(), upstream);
+            return this;
+        }
+
+        /**
+         * Pushes the mount at {@code path} (configured on this builder, before or after this call) out to
+         * an Icecast as its source, reconnecting with backoff from 1 s to 30 s; see
+         * {@link io.mp3cast.server.relay.IcecastSource}. Repeatable, one call per target.
+         */
+        public Builder relayTo(String path, RelayTarget target) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(target, "target");
+            List<RelayTarget> targets = relayTo.computeIfAbsent(path, p -> new ArrayList<>());
+            if (targets.stream().anyMatch(t -> t.host().equals(target.host()) && t.port() == target.port()
+                    && t.mount().equals(target.mount()))) {
+                throw new IllegalArgumentException("relayTo: " + path + " already relays to " + target.display());
+            }
+            targets.add(target);
+            return this;
+        }
+
+        /** Who may read {@code /admin/streamlist.txt}, the mount list Icecast slaves relay. */
+        public Builder master(MasterSettings settings) {
+            this.master = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -369,7 +464,8 @@ public final class Mp3CastServer implements AutoCloseable {
             settings.effectiveBitrateKbps(source.format());  // a bad bitrate fails here, not at start
             int stepMillis = Math.max(PacedSourceFeed.STEP_MILLIS, Math.min(config.batchMillis(), 100));
             mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config,
-                    new PacedSourceFeed(source, settings, s, description, stepMillis), metrics, ByteBufAllocator.DEFAULT)));
+                    new PacedSourceFeed(source, settings, s, description, stepMillis), metrics, ByteBufAllocator.DEFAULT),
+                    false, null));
             return this;
         }
 
@@ -428,6 +524,24 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /** Timeouts for every connection state and caps on connections (default {@link ConnectionLimits#DEFAULT}). */
+        public Builder limits(ConnectionLimits newLimits) {
+            this.limits = Objects.requireNonNull(newLimits, "limits");
+            return this;
+        }
+
+        /**
+         * Paths still answered past the connection caps ({@link ConnectionLimits}): by default the
+         * health checks ({@code /healthz}, {@code /readyz}) a load balancer polls. A connection past a
+         * cap is read as far as its request head (at most 64 such at once) and served if its path is
+         * exempt, else answered 503; with {@code path -> false} a connection past a cap is answered
+         * 503 before anything is read.
+         */
+        public Builder connectionCapExemption(Predicate<String> paths) {
+            this.capExempt = Objects.requireNonNull(paths, "paths");
+            return this;
+        }
+
         /** Event loop threads (default half the cores, at least one: fan-out is cheapest on few loops). */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
@@ -470,34 +584,45 @@ public final class Mp3CastServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxMounts not supported: " + ingest.maxMounts() + " (fewer than the "
                         + mounts.size() + " mounts configured)");
             }
+            for (String path : relayTo.keySet()) {
+                if (!mounts.containsKey(path)) {
+                    throw new IllegalArgumentException("relayTo: no mount at " + path + " (mounts: " + mounts.keySet() + ")");
+                }
+            }
+            Relays relays = new Relays(relayTo, upstreams);
+            FallbackChains fallbacks = fallbackChains();
+            fallbacks.checkConfigured();
             boolean ownScheduler = scheduler == null;
             Scheduler playout = ownScheduler
                     ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
-            IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults);
+            IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults, fallbacks);
             MountRegistry registry = new MountRegistry(ingestContext, playout, metrics);
             ServerMetrics hooks = metrics;
-            registry.onChange(added -> hooks.mountAdded(new Mount(added)),
-                    gone -> hooks.mountRemoved(new Mount(gone)));
+            registry.onChange(added -> hooks.mountAdded(new Mount(added, relays)),
+                    gone -> hooks.mountRemoved(new Mount(gone, relays)));
             mounts.forEach((path, plan) -> registry.add(path, () -> plan.make().apply(registry, playout)));
             Map<String, LiveMount> live = registry.snapshot();
             ingest.fallback().filter(f -> !live.containsKey(f)).ifPresent(f -> LOG.warn(
                     "fallback mount {} is not configured: push mounts play silence until a producer creates it", f));
             RequestStreams streams = new RequestStreams(playout, RequestStreams.readerPool(maxOpenStreams));
+            ErrorLog errors = new ErrorLog(metrics);
             ServerState state = new ServerState(registry, Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
                     adminPassword, maxOpenStreams, streams, new AtomicInteger(), metrics, System.currentTimeMillis(),
                     ingestContext, playout, ownScheduler,
                     new Ops(new Health(), accessLog, new DefaultChannelGroup("mp3cast", GlobalEventExecutor.INSTANCE),
-                            new Tally()), new Hls(metrics));
+                            new Tally()), new Hls(metrics), limits, errors,
+                    relays, master);
+            ConnectionGuard guard = new ConnectionGuard(limits, capExempt, errors);
             ReloadingSslContext ssl = tls == null ? null : ReloadingSslContext.load(tls);
             Transport transport = Transport.best();
             EventLoopGroup group = transport.group(ioThreads);
             Channel channel;
             Channel tlsChannel = null;
             try {
-                channel = bootstrap(transport, group, state, tls == null || tls.ownPort() ? null : ch -> new TlsSniffer(ssl))
-                        .bind(host, port).syncUninterruptibly().channel();
+                channel = bootstrap(transport, group, state, guard, tls == null || tls.ownPort() ? null
+                        : ch -> new TlsSniffer(ssl)).bind(host, port).syncUninterruptibly().channel();
                 if (tls != null && tls.ownPort()) {
-                    tlsChannel = bootstrap(transport, group, state, ch -> ssl.current().newHandler(ch.alloc()))
+                    tlsChannel = bootstrap(transport, group, state, guard, ch -> ssl.current().newHandler(ch.alloc()))
                             .bind(host, tls.port()).syncUninterruptibly().channel();
                 }
             } catch (Exception e) {
@@ -514,7 +639,8 @@ public final class Mp3CastServer implements AutoCloseable {
             routes.keySet().forEach(metrics::routeAdded);
             state.ops().health().started(group);
             LoopLag.start(group, metrics);
-            Mp3CastServer server = new Mp3CastServer(state, group, channel, tlsChannel);
+            state.relays().start(live, group, transport.socketChannel());
+            Mp3CastServer server = new Mp3CastServer(state, guard, group, channel, tlsChannel);
             LOG.info("mp3cast listening on {}://{}:{}/{} ({}, {} io threads); mounts {}, routes {}",
                     tls == null ? "http" : tls.ownPort() ? "http" : "http(s)", host, server.port(),
                     tls != null && tls.ownPort() ? " and https://" + host + ":" + server.tlsPort() + "/" : "",
@@ -522,8 +648,19 @@ public final class Mp3CastServer implements AutoCloseable {
             return server;
         }
 
-        /** A listening socket's bootstrap; {@code first}, if not null, makes each connection's first handler (TLS). */
-        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state,
+        /** The push mounts configured here and the fallback each relays; those sources create relay the ingest one. */
+        private FallbackChains fallbackChains() {
+            Map<String, String> configured = new LinkedHashMap<>();
+            mounts.forEach((path, plan) -> {
+                if (plan.push()) {
+                    configured.put(path, plan.fallback());
+                }
+            });
+            return new FallbackChains(configured, ingest.fallbackMount());
+        }
+
+        /** A listening socket's bootstrap; {@code first}, if not null, makes each connection's TLS handler. */
+        private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ServerState state, ConnectionGuard guard,
                                           Function<Channel, ChannelHandler> first) {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
@@ -537,11 +674,7 @@ public final class Mp3CastServer implements AutoCloseable {
                         protected void initChannel(Channel ch) {
                             state.ops().channels().add(ch);
                             state.ops().tally().connections.increment();
-                            if (first != null) {
-                                ch.pipeline().addLast(TlsSniffer.NAME, first.apply(ch));
-                            }
-                            ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
-                            ch.pipeline().addLast("router", new HttpRouter(state));
+                            pipeline(ch, state, guard, first == null ? null : first.apply(ch));
                         }
                     });
             if (sendBufferBytes > 0) {
@@ -554,8 +687,7 @@ public final class Mp3CastServer implements AutoCloseable {
             if (mounts.containsKey(path) || routes.containsKey(path)) {
                 throw new IllegalArgumentException("path already taken: " + path);
             }
-            if (List.of("/status.json", "/status-json.xsl", "/metrics", Health.LIVE, Health.READY).contains(path)
-                    || path.startsWith("/admin/")) {
+            if (ReservedPaths.isReserved(path)) {
                 throw new IllegalArgumentException("path reserved: " + path);
             }
         }

@@ -67,14 +67,13 @@ class OperationsTest {
     void metricsAreOpenToLoopbackAndNeedTheAdminPasswordFromElsewhere() throws Exception {
         try (Mp3CastServer server = toneServer().metrics(Mp3CastMetrics.prometheus()).start()) {
             assertThat(get(server.port(), "/metrics")).startsWith("200 ").contains("mp3cast_listeners{mount=\"/stream.mp3\"}");
-            ServerState state = stateOf(server);
             // An EmbeddedChannel's address is not loopback: it stands in for a client on another machine.
-            assertThat(embedded(state, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 401 ");
-            assertThat(embedded(state, "GET /metrics HTTP/1.1\r\nHost: x\r\n" + Pusher.basic("admin", "wrong") + "\r\n\r\n"))
+            assertThat(embedded(server, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 401 ");
+            assertThat(embedded(server, "GET /metrics HTTP/1.1\r\nHost: x\r\n" + Pusher.basic("admin", "wrong") + "\r\n\r\n"))
                     .startsWith("HTTP/1.1 401 ");
-            assertThat(embedded(state, "GET /metrics HTTP/1.1\r\nHost: x\r\n" + Pusher.basic("admin", "admin-pw") + "\r\n\r\n"))
+            assertThat(embedded(server, "GET /metrics HTTP/1.1\r\nHost: x\r\n" + Pusher.basic("admin", "admin-pw") + "\r\n\r\n"))
                     .startsWith("HTTP/1.1 200 ").contains("mp3cast_listeners");
-            assertThat(embedded(state, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 ");
+            assertThat(embedded(server, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 ");
         }
         try (Mp3CastServer server = toneServer().start()) {
             assertThat(get(server.port(), "/metrics")).startsWith("404 metrics are off");
@@ -158,17 +157,9 @@ class OperationsTest {
         return head + "\r\n" + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
-    private static ServerState stateOf(Mp3CastServer server) throws Exception {
-        var f = Mp3CastServer.class.getDeclaredField("state");
-        f.setAccessible(true);
-        return (ServerState) f.get(server);
-    }
-
-    /** One request through the router on an embedded channel; the response as text. */
-    private static String embedded(ServerState state, String request) {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(HttpRouter.CODEC, new HttpServerCodec());
-        ch.pipeline().addLast("router", new HttpRouter(state));
+    /** One request through the server's pipeline on an embedded channel (not loopback); the response as text. */
+    private static String embedded(Mp3CastServer server, String request) {
+        EmbeddedChannel ch = server.embeddedChannel();
         ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
         StringBuilder out = new StringBuilder();
         long deadline = System.nanoTime() + 5_000_000_000L;

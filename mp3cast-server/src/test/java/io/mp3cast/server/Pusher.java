@@ -124,6 +124,12 @@ public final class Pusher implements Closeable {
         bytesWritten += len;
     }
 
+    /** Bytes exactly as given, framing and all: for bodies that break the rules. */
+    public void writeRaw(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
     /** Writes {@code body} in chunks whose sizes cycle through {@code sizes}. */
     public void writeInPieces(byte[] body, int... sizes) throws IOException {
         int at = 0;

@@ -40,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  * is <em>held</em> when it is still connected at the end and its lag never passed
  * {@code --max-lag-ms}. {@code requests}: {@code --rounds} rounds of {@code --concurrency}
  * requests started at once, each kept {@code --hold-ms} after its first frame; for time to first
- * byte and frame of per-request streams or of joining a mount.
+ * byte and frame of per-request streams or of joining a mount. With {@code --upstream-pid}, the live
+ * mode also measures that process's CPU and RSS, idle and over the window: the mp3cast that feeds an
+ * Icecast under load.
  *
  * <p>Bounded: every run stops by itself ({@code --timeout}, default: its phases plus a minute),
  * connects only to 127.0.0.1, and resets its connections on close. Prints a summary and, with
@@ -51,12 +53,12 @@ public final class ListenerLoad {
 
     public static void main(String[] args) throws Exception {
         Args a = Args.parse(args);
-        startWatchdog(a.timeoutSeconds);
+        Watchdog.start("listener-load", a.timeoutSeconds);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("label", a.label);
         result.put("mode", a.mode);
         result.put("url", a.url.toString());
-        result.put("load_start", loadAverage());
+        result.put("load_start", Watchdog.loadAverage());
         EventLoopGroup group = a.epoll()
                 ? new MultiThreadIoEventLoopGroup(a.threads, EpollIoHandler.newFactory())
                 : new MultiThreadIoEventLoopGroup(a.threads, NioIoHandler.newFactory());
@@ -69,7 +71,7 @@ public final class ListenerLoad {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        result.put("load_end", loadAverage());
+        result.put("load_end", Watchdog.loadAverage());
         String json = Json.line(result);
         if (a.json != null) {
             Files.writeString(a.json, json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -190,6 +192,9 @@ public final class ListenerLoad {
                 Thread.sleep(a.idleSeconds * 1000L);
                 r.put("server_cpu_idle_pct", pct(ProcStat.treeCpuNanos(a.serverPid) - c0, System.nanoTime() - t0));
             }
+            if (a.upstreamPid > 0) {
+                upstreamIdle();
+            }
             long rampStart = System.nanoTime();
             List<Listener> ls = connector.connect(a.listeners, a.rate, a.connecting, -1,
                     Math.max(30, (int) (a.listeners / Math.max(1, a.rate)) + 30));
@@ -198,6 +203,7 @@ public final class ListenerLoad {
 
             onLoops(ls, Listener::startWindow);
             long s0 = a.serverPid > 0 ? ProcStat.treeCpuNanos(a.serverPid) : 0;
+            long u0 = a.upstreamPid > 0 ? ProcStat.cpuNanos(a.upstreamPid) : 0;
             long m0 = ProcStat.cpuNanos(self);
             long t0 = System.nanoTime();
             List<Listener> probes = probe(connector, t0 + a.seconds * 1_000_000_000L);
@@ -213,6 +219,10 @@ public final class ListenerLoad {
                 }
             }
             r.put("client_cpu_pct", pct(clientCpu, wall));
+            if (a.upstreamPid > 0) {
+                r.put("upstream_cpu_pct", pct(ProcStat.cpuNanos(a.upstreamPid) - u0, wall));
+                r.put("upstream_rss_kib", ProcStat.rssKib(a.upstreamPid));
+            }
             r.put("window_s", round(wall / 1e9, 1));
             if (a.serverPid > 0 && a.heap) {
                 r.put("server_heap_kib", ProcStat.heapAfterFullGcKib(a.serverPid));
@@ -230,6 +240,18 @@ public final class ListenerLoad {
             Summary.probes(probes, r);
             ls.forEach(l -> runOn(l, l::close));
             Thread.sleep(500);
+        }
+
+        /**
+         * The upstream's CPU and RSS with no listener of this run connected, over the same idle
+         * window as the server's when there is one (they are measured one after the other).
+         */
+        private void upstreamIdle() throws InterruptedException {
+            r.put("upstream_rss_idle_kib", ProcStat.rssKib(a.upstreamPid));
+            long c0 = ProcStat.cpuNanos(a.upstreamPid);
+            long t0 = System.nanoTime();
+            Thread.sleep(Math.max(1, a.idleSeconds) * 1000L);
+            r.put("upstream_cpu_idle_pct", pct(ProcStat.cpuNanos(a.upstreamPid) - c0, System.nanoTime() - t0));
         }
 
         /**
@@ -296,6 +318,7 @@ public final class ListenerLoad {
             c.warmUp(a.warmUp);
             List<Listener> all = new ArrayList<>();
             long s0 = a.serverPid > 0 ? ProcStat.treeCpuNanos(a.serverPid) : 0;
+            long u0 = a.upstreamPid > 0 ? ProcStat.cpuNanos(a.upstreamPid) : 0;
             long t0 = System.nanoTime();
             for (int round = 0; round < a.rounds; round++) {
                 List<Listener> ls = c.connect(a.concurrency, 0, a.concurrency, a.holdMillis * 1_000_000L, a.waitSeconds);
@@ -334,28 +357,7 @@ public final class ListenerLoad {
         return Math.round(v * f) / f;
     }
 
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
 
-    private static void startWatchdog(long seconds) {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(seconds * 1000L);
-                System.err.println("listener-load: time limit of " + seconds + " s reached; stopping");
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "watchdog");
-        t.setDaemon(true);
-        t.start();
-    }
 
     /** Command-line arguments. */
     static final class Args {
@@ -378,6 +380,8 @@ public final class ListenerLoad {
         long maxLagMillis = 1000;
         int probes = 20;
         long serverPid;
+        /** A process feeding the server (an mp3cast pushing to the Icecast under load): its CPU too. */
+        long upstreamPid;
         boolean heap;
         int threads = 1;
         String transport = "epoll";
@@ -408,6 +412,7 @@ public final class ListenerLoad {
                     case "--max-lag-ms" -> a.maxLagMillis = Long.parseLong(v);
                     case "--probes" -> a.probes = Integer.parseInt(v);
                     case "--server-pid" -> a.serverPid = Long.parseLong(v);
+                    case "--upstream-pid" -> a.upstreamPid = Long.parseLong(v);
                     case "--heap" -> {
                         a.heap = true;
                         continue;

@@ -129,6 +129,17 @@ final class ProcStat {
         return Long.parseLong(m.group(1));
     }
 
+    /**
+     * The JVM's application threads: its Java threads less those the JVM starts and stops by itself
+     * (JIT compiler threads, the attach listener jcmd itself starts), from {@code jcmd Thread.print}.
+     */
+    static long applicationThreads(long pid) {
+        return jcmd(pid, "Thread.print").lines().filter(l -> l.matches("^\"[^\"]*\" #\\d+.*"))
+                .filter(l -> !l.startsWith("\"C1 CompilerThread") && !l.startsWith("\"C2 CompilerThread")
+                        && !l.startsWith("\"Attach Listener\""))
+                .count();
+    }
+
     private static String jcmd(long pid, String command) {
         try {
             Process p = new ProcessBuilder(List.of("jcmd", Long.toString(pid), command)).redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package io.mp3cast.bench.load;
 
+import io.mp3cast.server.ConnectionLimits;
 import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.Mp3CastServer;
 import io.netty.channel.EventLoopGroup;
@@ -47,6 +48,8 @@ public final class StallProbe {
         try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1")
                 .port(Integer.parseInt(a.getOrDefault("port", "0")))
                 .ingest(IngestSettings.DEFAULT.withMaxMounts(Integer.parseInt(a.getOrDefault("max-mounts", "1000"))))
+                // Every load client is on loopback: no per-address cap (as bench/lib/common.sh does for serve).
+                .limits(ConnectionLimits.DEFAULT.withMaxConnectionsPerIp(0))
                 .start()) {
             System.out.println("port " + server.port());
             System.out.flush();

@@ -16,7 +16,6 @@ import io.mp3cast.server.StreamRequest;
 import io.mp3cast.source.AudioSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -28,7 +27,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -50,7 +48,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes each request: status pages, admin calls, live mounts, per-request routes; 404 for unknown
  * paths, 405 for wrong methods, 400 naming the bad value. Streaming responses remove the HTTP codec
- * and write raw bytes (see {@link HttpWire}); everything else is a small full response.
+ * and write raw bytes (see {@link HttpWire}); everything else is a small full response sent by
+ * {@link Responses}.
+ *
+ * <p><b>Every request gets an answer.</b> A malformed request (the parser failed, HTTP/1.1
+ * without one {@code Host}, a path that is not one: see {@link RequestPath}) gets its 4xx and the
+ * connection closes, since the parser's state cannot be trusted after it. A bad value gets 400; any
+ * unexpected exception gets {@code 500 internal error} with a request id, never its text. Each is
+ * logged once, in one line with that id, rate-limited ({@link ErrorLog}).
  *
  * <p>Threading: one instance per channel, on its event loop.
  */
@@ -60,23 +65,29 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<RequestStream> STREAM = AttributeKey.valueOf("mp3cast.stream");
     /** The length a live stream claims in Content-Range, since it has none: 2^31 - 1 bytes. */
     static final long LIVE_VIRTUAL_LENGTH = Integer.MAX_VALUE;
-    /** Bounded ranges up to this size get exactly those bytes; larger ones get the stream. */
-    static final long SMALL_RANGE_BYTES = 64 * 1024;
     /** A live listener's own burst, in milliseconds. */
     static final String BURST_PARAM = "burst-ms";
 
     private final ServerState state;
+    private final ConnectionGuard guard;
+    /** The request being routed, for an exception that surfaces outside {@link #route}. */
+    private HttpRequest current;
 
-    public HttpRouter(ServerState state) {
+    public HttpRouter(ServerState state, ConnectionGuard guard) {
         this.state = state;
+        this.guard = guard;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof HttpRequest req) {
+                current = req;
+                ConnectionTimer.requestReceived(ctx.channel());
                 route(ctx, req);
             }
+        } catch (RuntimeException e) {
+            failed(ctx, e);
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -95,25 +106,77 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
         } else {
-            LOG.warn("{}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            failed(ctx, cause);
         }
-        ctx.close();
+    }
+
+    /** An unexpected exception: 500 if the codec is still there to send it, else the connection closes; one log line. */
+    private void failed(ChannelHandlerContext ctx, Throwable cause) {
+        if (ctx.channel().isActive() && ctx.pipeline().get(CODEC) != null) {
+            FullHttpResponse res = Responses.internalErrorResponse(ctx, current, state.errors(), cause);
+            state.ops().accessLog().end(ctx.channel(), 500, res.content().readableBytes());
+            Responses.sendAndClose(ctx, res);
+        } else {
+            state.errors().log(state.errors().nextId(), Responses.describe(current), ctx.channel().remoteAddress(),
+                    500, "internal error after the response began: connection closed", cause);
+            ctx.close();
+        }
     }
 
     private void route(ChannelHandlerContext ctx, HttpRequest req) {
-        if (!req.decoderResult().isSuccess()) {
+        Optional<String> malformed = malformed(req);
+        if (malformed.isPresent()) {
             Throwable cause = req.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
                     ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                     : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                     : HttpResponseStatus.BAD_REQUEST;
-            error(ctx, req, status, "malformed request: " + cause.getMessage());
+            error(ctx, req, status, malformed.get(), true);
+            return;
+        }
+        String path;
+        try {
+            path = RequestPath.of(req.uri());
+        } catch (IllegalArgumentException e) {
+            error(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
+            return;
+        }
+        String overCap = ConnectionGuard.overCap(ctx.channel());
+        if (overCap != null && !guard.exempt(path)) {
+            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "service unavailable: " + overCap + "; try again later",
+                    true);
             return;
         }
         long requestNanos = System.nanoTime();
-        QueryStringDecoder query = new QueryStringDecoder(req.uri());
-        String path = query.path();
+        try {
+            QueryStringDecoder query = new QueryStringDecoder(req.uri());
+            query.parameters();  // a bad escape in the query throws here, for its 400
+            dispatch(ctx, req, path, query, requestNanos);
+        } catch (IllegalArgumentException e) {
+            error(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage(), false);
+        }
+    }
+
+    /** Why the request cannot be trusted, if it cannot: the parser failed, or HTTP/1.1 without one Host. */
+    private static Optional<String> malformed(HttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            return Optional.of("malformed request: " + req.decoderResult().cause().getMessage());
+        }
+        if (req.protocolVersion().equals(HttpVersion.HTTP_1_1) && req.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+            return Optional.of("malformed request: HTTP/1.1 needs exactly one Host header");
+        }
+        try {
+            HttpUtil.getContentLength(req, 0L);
+        } catch (NumberFormatException e) {
+            return Optional.of("malformed request: Content-Length is not a number of bytes");
+        }
+        return Optional.empty();
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, HttpRequest req, String path, QueryStringDecoder query,
+                          long requestNanos) {
         HttpMethod method = req.method();
         if (Health.isHealthPath(path)) {
             health(ctx, req, path);
@@ -121,12 +184,12 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         state.ops().accessLog().begin(ctx.channel(), req);
         if (state.ops().health().isDraining() && !isStatusPage(path)) {
-            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping");
+            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping", true);
             return;
         }
         boolean known = isKnown(path);
         if (IngestRequests.isSourceRequest(req) && IngestRequests.pushable(state, path, known)) {
-            IngestRequests.accept(ctx, req, query, state);
+            IngestRequests.accept(ctx, req, path, query, state);
             return;
         }
         if (known && method.equals(HttpMethod.OPTIONS)) {
@@ -137,41 +200,31 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             methodNotAllowed(ctx, req);
             return;
         }
-        try {
-            switch (path) {
-                case "/status.json" -> json(ctx, req, StatusPages.mp3cast(state));
-                case "/status-json.xsl" -> json(ctx, req, IcecastStatus.json(state, req.headers().get(HttpHeaderNames.HOST),
-                        isTls(ctx)));
-                case "/admin/metadata" -> adminMetadata(ctx, req, query);
-                case "/admin/stats", "/admin/stats.xml" -> adminXml(ctx, req, () -> IcecastStatus.statsXml(state,
-                        req.headers().get(HttpHeaderNames.HOST), isTls(ctx)));
-                case "/admin/listclients", "/admin/listclients.xml" -> adminXml(ctx, req, () -> listClients(query));
-                case "/metrics" -> metrics(ctx, req);
-                default -> {
-                    LiveMount mount = state.mounts().get(path);
-                    ServerState.Route route = state.routes().get(path);
-                    if (mount != null) {
-                        listen(ctx, req, query, mount);
-                    } else if (route != null) {
-                        stream(ctx, req, query, route, requestNanos);
-                    } else if (Hls.owns(path)) {
-                        send(ctx, req, state.hls().respond(req, path, state.mounts()));
-                    } else if (WebResources.owns(path)) {
-                        state.ops().tally().fileConnections.increment();
-                        send(ctx, req, WebResources.CLASSPATH.respond(req, path));
-                    } else {
-                        error(ctx, req, HttpResponseStatus.NOT_FOUND, "no mount or route at " + path);
-                    }
+        switch (path) {
+            case ReservedPaths.STATUS_JSON -> json(ctx, req, StatusPages.mp3cast(state));
+            case ReservedPaths.ICECAST_STATUS -> json(ctx, req, IcecastStatus.json(state,
+                    req.headers().get(HttpHeaderNames.HOST), isTls(ctx)));
+            case ReservedPaths.ADMIN_METADATA -> adminMetadata(ctx, req, query);
+            case ReservedPaths.STREAM_LIST -> streamList(ctx, req);
+            case "/admin/stats", "/admin/stats.xml" -> adminXml(ctx, req, () -> IcecastStatus.statsXml(state,
+                    req.headers().get(HttpHeaderNames.HOST), isTls(ctx)));
+            case "/admin/listclients", "/admin/listclients.xml" -> adminXml(ctx, req, () -> listClients(query));
+            case ReservedPaths.METRICS -> metrics(ctx, req);
+            default -> {
+                LiveMount mount = state.mounts().get(path);
+                ServerState.Route route = state.routes().get(path);
+                if (mount != null) {
+                    listen(ctx, req, query, mount);
+                } else if (route != null) {
+                    stream(ctx, req, query, route, requestNanos);
+                } else if (Hls.owns(path)) {
+                    send(ctx, req, state.hls().respond(req, path, state.mounts()));
+                } else if (WebResources.owns(path)) {
+                    state.ops().tally().fileConnections.increment();
+                    send(ctx, req, WebResources.CLASSPATH.respond(req, path));
+                } else {
+                    error(ctx, req, HttpResponseStatus.NOT_FOUND, "no mount or route at " + path, false);
                 }
-            }
-        } catch (IllegalArgumentException e) {
-            error(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.error("{} {}: {}", req.method(), path, e.toString(), e);
-            if (ctx.pipeline().get(CODEC) != null) {
-                error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
-            } else {
-                ctx.close();
             }
         }
     }
@@ -183,30 +236,33 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private boolean isKnown(String path) {
-        return isStatusPage(path) || state.mounts().containsKey(path) || state.routes().containsKey(path)
+        return ReservedPaths.isReserved(path) || state.mounts().containsKey(path) || state.routes().containsKey(path)
                 || WebResources.owns(path) || Hls.owns(path);
     }
 
     // ---- live mounts
 
+    /**
+     * A listener joins. A small bounded range gets exactly those bytes of the burst (Safari's
+     * {@code bytes=0-1} probe); {@code bytes=0-} gets 206 and the stream; any other range is ignored
+     * (200 and the stream), so that every byte sent matches its Content-Range.
+     */
     private void listen(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, LiveMount mount) {
         OptionalInt burstMillis = burstMillis(query, mount);
         boolean icy = "1".equals(req.headers().get("Icy-MetaData"));
-        Range range = Range.parse(req.headers().get(HttpHeaderNames.RANGE));
+        Optional<ByteRange> range = ByteRange.parse(req.headers().get(HttpHeaderNames.RANGE));
         HttpHeaders headers = audioHeaders();
         mount.icyHeaders(headers);
+        if (range.isPresent() && range.get().isSmall() && smallRange(ctx, req, mount, range.get(), headers)) {
+            return;
+        }
         if (icy) {
             headers.set("icy-metaint", mount.config().icyMetaIntervalBytes());
         }
-        if (range != null && range.isSmall()) {
-            smallRange(ctx, req, mount, range, headers);
-            return;
-        }
         HttpResponseStatus status = HttpResponseStatus.OK;
-        if (range != null) {
+        if (range.isPresent() && range.get().start() == 0 && range.get().end() < 0) {
             status = HttpResponseStatus.PARTIAL_CONTENT;
-            long last = range.end() < 0 ? LIVE_VIRTUAL_LENGTH - 1 : range.end();
-            headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.start() + "-" + last + "/" + LIVE_VIRTUAL_LENGTH);
+            headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes 0-" + (LIVE_VIRTUAL_LENGTH - 1) + "/" + LIVE_VIRTUAL_LENGTH);
             headers.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
         }
         if (req.method().equals(HttpMethod.HEAD)) {
@@ -236,26 +292,35 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 : OptionalInt.empty();
     }
 
-    /** Safari's {@code bytes=0-1} probe, and other small ranges: exactly those bytes of the burst. */
-    private void smallRange(ChannelHandlerContext ctx, HttpRequest req, LiveMount mount, Range range, HttpHeaders headers) {
-        ByteBuf body = mount.burstBytes(ctx.alloc(), (int) (range.end() - range.start() + 1));
+    /**
+     * Bytes {@code [start, end]} of the burst a new listener would get, as 206; false (nothing sent)
+     * when the burst does not reach {@code start}, and the listener gets the stream instead.
+     */
+    private boolean smallRange(ChannelHandlerContext ctx, HttpRequest req, LiveMount mount, ByteRange range,
+                               HttpHeaders headers) {
+        ByteBuf body = mount.burstBytes(ctx.alloc(), range.start(), (int) range.length());
         if (!body.isReadable()) {
             body.release();
-            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, mount.config().path() + " has no audio yet");
-            return;
+            if (mount.stream().head() == mount.stream().burstStart()) {
+                error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, mount.config().path() + " has no audio yet", false);
+                return true;
+            }
+            return false;
         }
         headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.start() + "-"
                 + (range.start() + body.readableBytes() - 1) + "/" + LIVE_VIRTUAL_LENGTH);
         headers.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-        headers.remove("icy-metaint");
+        int length = body.readableBytes();
+        boolean head = req.method().equals(HttpMethod.HEAD);
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.PARTIAL_CONTENT,
-                req.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : body);
-        if (req.method().equals(HttpMethod.HEAD)) {
+                head ? Unpooled.EMPTY_BUFFER : body);
+        if (head) {
             body.release();
         }
         res.headers().set(headers);
-        HttpUtil.setContentLength(res, body.writerIndex());
+        HttpUtil.setContentLength(res, length);
         send(ctx, req, res);
+        return true;
     }
 
     static HttpHeaders audioHeaders() {
@@ -264,16 +329,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         h.set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store, must-revalidate");
         h.set(HttpHeaderNames.PRAGMA, "no-cache");
         h.set(HttpHeaderNames.EXPIRES, "0");
-        cors(h);
         h.set("X-Content-Type-Options", "nosniff");
-        h.set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
+        Responses.common(h);
         return h;
-    }
-
-    static void cors(HttpHeaders h) {
-        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS,
-                "icy-metaint, icy-name, icy-description, icy-genre, icy-br, Content-Range, Accept-Ranges");
     }
 
     // ---- per-request streams
@@ -286,7 +344,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 ? SourceSpecs.encoder(firstValues(query), route.settings()) : route.settings();
         if (!reserveStream()) {
             state.metrics().streamRefused(route.path());
-            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many open streams (" + state.maxOpenStreams() + ")");
+            error(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many open streams (" + state.maxOpenStreams() + ")",
+                    false);
             return;
         }
         AudioSource source;
@@ -315,7 +374,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 chunked ? HttpHeaderValues.CHUNKED : HttpHeaderValues.CLOSE);
         ctx.pipeline().remove(CODEC);
         RequestStream stream = new RequestStream(route.path(), ctx.channel(), source, settings, chunked,
-                state.metrics(), state.openStreams(), requestNanos, state.ops().accessLog());
+                state.metrics(), state.openStreams(), requestNanos, state.ops().accessLog(),
+                state.limits().writeTimeoutMillis());
         ctx.channel().attr(STREAM).set(stream);
         // Scheduled before the head is written, so a client holding the head knows its stream is
         // scheduled (tests on a manual clock rely on it). The head still goes first: the stream writes
@@ -377,7 +437,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         LiveMount mount = state.mounts().get(path);
         if (mount == null) {
-            error(ctx, req, HttpResponseStatus.NOT_FOUND, "mount: no mount at " + path);
+            error(ctx, req, HttpResponseStatus.NOT_FOUND, "mount: no mount at " + path, false);
             return;
         }
         String song = p.string("song", null);
@@ -397,6 +457,26 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         send(ctx, req, res);
     }
 
+    /**
+     * Icecast's stream list, for slaves: every mount's path, one per line, in the order they were added.
+     * A slave asks over HTTP/1.0 with the relay user's credentials (or the admin's) and reads to the end.
+     */
+    private void streamList(ChannelHandlerContext ctx, HttpRequest req) {
+        if (!relayAuthorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            unauthorized(ctx, req, state.master().relayPassword() == null
+                    ? "relay credentials required; this server has no relay password (--relay-password)"
+                    : "relay credentials required (user '" + state.master().relayUser() + "')");
+            return;
+        }
+        StringBuilder list = new StringBuilder();
+        state.mounts().keySet().forEach(path -> list.append(path).append('\n'));
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(list, StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        send(ctx, req, res);
+    }
+
     /** Icecast's admin XML documents, for admin credentials. */
     private void adminXml(ChannelHandlerContext ctx, HttpRequest req, java.util.function.Supplier<String> body) {
         if (!authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
@@ -408,6 +488,20 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         send(ctx, req, res);
+    }
+
+    /** The relay user's credentials, or the admin's. */
+    private boolean relayAuthorized(String header) {
+        Optional<String[]> credentials = IngestAuth.basic(header);
+        if (credentials.isEmpty()) {
+            return false;
+        }
+        String user = credentials.get()[0];
+        String given = credentials.get()[1];
+        String relay = state.master().relayPassword();
+        String admin = state.adminPassword();
+        return relay != null && user.equals(state.master().relayUser()) && IngestAuth.constantTimeEquals(given, relay)
+                || admin != null && user.equals("admin") && IngestAuth.constantTimeEquals(given, admin);
     }
 
     private String listClients(QueryStringDecoder query) {
@@ -465,7 +559,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         Optional<String> text = state.metrics().prometheusText();
         if (text.isEmpty()) {
-            error(ctx, req, HttpResponseStatus.NOT_FOUND, "metrics are off: the server runs without a Prometheus registry");
+            error(ctx, req, HttpResponseStatus.NOT_FOUND, "metrics are off: the server runs without a Prometheus registry", false);
             return;
         }
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
@@ -476,10 +570,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void unauthorized(ChannelHandlerContext ctx, HttpRequest req, String message) {
-        state.metrics().requestRejected(401);
-        FullHttpResponse res = text(req, HttpResponseStatus.UNAUTHORIZED, message);
-        res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast\"");
-        send(ctx, req, res);
+        error(ctx, req, HttpResponseStatus.UNAUTHORIZED, message, false);
     }
 
     /** The admin password with user {@code admin}. */
@@ -515,66 +606,34 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void methodNotAllowed(ChannelHandlerContext ctx, HttpRequest req) {
-        FullHttpResponse res = text(req, HttpResponseStatus.METHOD_NOT_ALLOWED, req.method() + " not allowed here (GET, HEAD)");
+        FullHttpResponse res = Responses.text(req.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+                req.method() + " not allowed here (GET, HEAD)");
         res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
         send(ctx, req, res);
     }
 
-    private void error(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String message) {
-        state.metrics().requestRejected(status.code());
-        send(ctx, req, text(req, status, message));
+    /** Every refusal: the one error path ({@link Responses#errorResponse}), then {@link #send} or close. */
+    private void error(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String message, boolean close) {
+        FullHttpResponse res = Responses.errorResponse(ctx, req, state.errors(), status, message);
+        if (close || status.code() >= 500) {
+            state.ops().accessLog().end(ctx.channel(), status.code(), res.content().readableBytes());
+            Responses.sendAndClose(ctx, req, res);
+        } else {
+            send(ctx, req, res);
+        }
+    }
+
+    /** Every full response: into the access log, then {@link Responses#send} (no keep-alive while draining). */
+    private void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+        state.ops().accessLog().end(ctx.channel(), res.status().code(), res.content().readableBytes());
+        if (state.ops().health().isDraining()) {
+            Responses.sendAndClose(ctx, res);
+        } else {
+            Responses.send(ctx, req, res);
+        }
     }
 
     private static FullHttpResponse text(HttpRequest req, HttpResponseStatus status, String message) {
-        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,
-                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        return res;
-    }
-
-    /** Sends a full response, keeping the connection when the client asked to and the body was read. */
-    private void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
-        cors(res.headers());
-        res.headers().set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
-        if (!res.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            HttpUtil.setContentLength(res, res.content().readableBytes());
-        }
-        boolean keepAlive = HttpUtil.isKeepAlive(req) && !HttpUtil.isTransferEncodingChunked(req)
-                && HttpUtil.getContentLength(req, 0L) == 0 && !state.ops().health().isDraining();
-        HttpUtil.setKeepAlive(res, keepAlive);
-        state.ops().accessLog().end(ctx.channel(), res.status().code(), HttpUtil.getContentLength(res, 0L));
-        var future = ctx.writeAndFlush(res);
-        if (!keepAlive) {
-            future.addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    /** A parsed {@code Range: bytes=start-end} (end -1 when open); only the first range counts. */
-    record Range(long start, long end) {
-        static Range parse(String header) {
-            if (header == null || !header.trim().toLowerCase(Locale.ROOT).startsWith("bytes=")) {
-                return null;
-            }
-            String first = header.trim().substring(6).split(",")[0].trim();
-            int dash = first.indexOf('-');
-            if (dash <= 0) {
-                return null;  // suffix ranges (-500) mean nothing on a live stream: ignored, as RFC 9110 allows
-            }
-            try {
-                long start = Long.parseLong(first.substring(0, dash).trim());
-                String endText = first.substring(dash + 1).trim();
-                long end = endText.isEmpty() ? -1 : Long.parseLong(endText);
-                if (start < 0 || (end >= 0 && end < start)) {
-                    return null;
-                }
-                return new Range(start, end);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-
-        boolean isSmall() {
-            return end >= 0 && end - start + 1 <= SMALL_RANGE_BYTES;
-        }
+        return Responses.text(req.protocolVersion(), status, message);
     }
 }

@@ -5,7 +5,10 @@ import io.mp3cast.server.ingest.IngestContext;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
 import io.mp3cast.server.ops.Ops;
+import io.mp3cast.server.relay.Relays;
+import io.mp3cast.server.MasterSettings;
 import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.server.ConnectionLimits;
 import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.server.StreamRoute;
 import io.mp3cast.server.streams.RequestStreams;
@@ -28,11 +31,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param ownsScheduler  whether the server made the scheduler, and so closes it
  * @param ops            health, access log, open connections
  * @param hls            the mounts' HLS playlists and segments
+ * @param limits         timeouts and connection caps
+ * @param errors         where refused and failed requests are logged (and counted in {@code metrics})
+ * @param relays         mounts pushed out to Icecast servers, and relay mounts' upstreams
+ * @param master         who may read the stream list, for Icecast slaves
  */
 public record ServerState(MountRegistry registry, Map<String, Route> routes, String adminPassword,
                           int maxOpenStreams, RequestStreams streams, AtomicInteger openStreams,
                           ServerMetrics metrics, long startedAtMillis, IngestContext ingest,
-                          Scheduler scheduler, boolean ownsScheduler, Ops ops, Hls hls) {
+                          Scheduler scheduler, boolean ownsScheduler, Ops ops, Hls hls, ConnectionLimits limits,
+                          ErrorLog errors, Relays relays, MasterSettings master) {
 
     /** The live mounts now, by path, in the order they were added. */
     public Map<String, LiveMount> mounts() {

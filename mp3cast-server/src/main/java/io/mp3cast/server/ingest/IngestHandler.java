@@ -1,30 +1,24 @@
 package io.mp3cast.server.ingest;
 
+import io.mp3cast.server.http.ErrorLog;
 import io.mp3cast.server.http.HttpRouter;
-import io.mp3cast.server.http.HttpWire;
+import io.mp3cast.server.http.Responses;
 import io.mp3cast.server.http.Transport;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
-import io.mp3cast.server.status.StatusPages;
 import io.mp3cast.pcm.PcmFormat;
 import io.mp3cast.server.ServerMetrics;
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.live.push.Producer;
 import io.mp3cast.live.push.PlayoutState;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -40,7 +34,6 @@ import io.mp3cast.server.ops.Drain;
 import io.mp3cast.mp3.FrameHeader;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,7 +54,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Endings.</b> A sized or chunked body ends with its last content: the source is closed and
  * the producer gets {@code 200} with what was pushed. A raw body or a WebSocket ends when the
  * connection or the socket closes. A source taken over by another, or a mount that stops, closes
- * the connection. Undecodable bodies (a bad WAV header) get {@code 400} naming the field.
+ * the connection. Undecodable bodies get {@code 400} naming the problem: a bad WAV header, a
+ * chunked body that is not valid chunked encoding, an MP3 push in which no frame was found, an
+ * empty body. A mount that the refused source created and never fed is removed again; audio a
+ * source had pushed before its body turned bad is kept and plays out. Refusals go through the
+ * server's error path ({@link ErrorLog}: one line, a request id in the response).
  *
  * <p><b>Graceful stop.</b> On {@link Drain#START} the handler stops reading, closes its source
  * (what was read is kept) and asks the feed to drain; once the mount's buffer has played out the
@@ -90,9 +87,11 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private final Producer source;
     private final IngestBody body;
     private final Transport transport;
+    private final HttpRequest request;
     private final HttpVersion version;
     private final long maxBytesPerSecond;
     private final ServerMetrics metrics;
+    private final ErrorLog errors;
     /** Where the mount is registered, when this source created it: a refused first source takes it away again. */
     private final MountRegistry createdIn;
     private final AccessLog accessLog;
@@ -109,13 +108,15 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private boolean pausedForRate;
     private boolean finished;
 
-    IngestHandler(LiveMount mount, Producer source, IngestBody body, Transport transport, HttpVersion version,
-                  int maxBodyKbps, ServerMetrics metrics, MountRegistry createdIn, AccessLog accessLog) {
+    IngestHandler(LiveMount mount, Producer source, IngestBody body, Transport transport, HttpRequest request,
+                  int maxBodyKbps, ServerMetrics metrics, ErrorLog errors, MountRegistry createdIn, AccessLog accessLog) {
         this.mount = mount;
         this.source = source;
         this.body = body;
         this.transport = transport;
-        this.version = version;
+        this.request = request;
+        this.version = request.protocolVersion();
+        this.errors = errors;
         this.maxBytesPerSecond = maxBodyKbps * 1000L / 8;
         this.metrics = metrics;
         this.createdIn = createdIn;
@@ -156,7 +157,10 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             if (finished) {
                 return;
             }
-            if (msg instanceof HttpContent c) {
+            if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
+                refuse(HttpResponseStatus.BAD_REQUEST, WebSocketCloseStatus.PROTOCOL_ERROR, "body: not valid chunked"
+                        + " encoding after " + bytes + " bytes: " + c.decoderResult().cause().getMessage());
+            } else if (msg instanceof HttpContent c) {
                 consume(c.content());
                 if (msg instanceof LastHttpContent && transport == Transport.HTTP_BODY) {
                     end();
@@ -208,7 +212,8 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server is stopping"))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
-            respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping; " + summary() + ", all of it played", true);
+            respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is stopping; " + summary() + ", all of it played", true,
+                    null);
         }
     }
 
@@ -242,7 +247,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             LOG.debug("{}: source {}: {}", mount.config().path(), source.origin(), cause.toString());
         } else {
-            LOG.warn("{}: source {}: {}", mount.config().path(), source.origin(), cause.toString(), cause);
+            // A producer's broken framing (a WebSocket frame that is not masked, say) or a fault here: one line, no stack.
+            boolean theirs = cause instanceof io.netty.handler.codec.DecoderException
+                    || cause instanceof io.netty.handler.codec.CorruptedFrameException;
+            errors.log(errors.nextId(), Responses.describe(request) + " (source " + mount.config().path() + ")",
+                    context.channel().remoteAddress(), theirs ? 400 : 500, theirs ? "bad framing: connection closed"
+                    : "internal error: connection closed", theirs ? null : cause);
         }
         context.close();
     }
@@ -319,13 +329,17 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         skippedLogged = skipped;
     }
 
-    /** A sized or chunked body, or a WebSocket, ended normally. */
+    /** A sized or chunked body, or a WebSocket, ended normally: 200, or 400 when nothing playable came. */
     private void end() {
-        finished = true;
-        if (body.undecided() && bytes > 0) {
-            refuseAfterEnd("body ended inside the WAV header, after " + bytes + " bytes");
+        String problem = bytes == 0 ? "body: empty: nothing was pushed"
+                : body.undecided() ? "body ended inside the WAV header, after " + bytes + " bytes"
+                : source.isMp3() && source.mp3FramesIn() == 0 ? "body: no MP3 frame found in " + bytes + " bytes"
+                : null;
+        if (problem != null) {
+            refuse(HttpResponseStatus.BAD_REQUEST, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, problem);
             return;
         }
+        finished = true;
         closeSource(null);
         if (transport == Transport.WEBSOCKET) {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
@@ -335,26 +349,23 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         respond(HttpResponseStatus.OK, summary());
     }
 
-    private void refuseAfterEnd(String message) {
-        metrics.producerRefused(400);
-        closeSource(message);
-        forgetCreatedMount();
-        respond(HttpResponseStatus.BAD_REQUEST, message);
-    }
-
-    /** The body cannot be played: tell the producer why and hang up. */
+    /** The body cannot be played: tell the producer why (one log line with a request id) and hang up. */
     private void refuse(HttpResponseStatus status, WebSocketCloseStatus wsStatus, String message) {
         if (finished) {
             return;
         }
         finished = true;
         metrics.producerRefused(status.code());
-        closeSource(message);
+        String id = errors.nextId();
+        errors.log(id, Responses.describe(request) + " (source " + mount.config().path() + ")", ctx.channel().remoteAddress(),
+                status.code(), message + "; " + closeSourceQuietly() + " before", null);
         forgetCreatedMount();
         if (transport == Transport.WEBSOCKET) {
-            ctx.writeAndFlush(new CloseWebSocketFrame(wsStatus.code(), truncate(message, 120))).addListener(ChannelFutureListener.CLOSE);
+            this.status = status.code();
+            ctx.writeAndFlush(new CloseWebSocketFrame(wsStatus.code(), truncate(message + " (request id " + id + ")", 120)))
+                    .addListener(ChannelFutureListener.CLOSE);
         } else {
-            respond(status, message);
+            respond(status, message, false, id);
         }
     }
 
@@ -374,20 +385,26 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Closes the source and logs what it pushed, with {@code problem} (null: none). */
     private void closeSource(String problem) {
+        String line = closeSourceQuietly();
+        if (problem == null) {
+            LOG.info("{}: {}", mount.config().path(), line);
+        } else {
+            LOG.warn("{}: {}; {}", mount.config().path(), line, problem);
+        }
+    }
+
+    /** Closes the source; returns what it pushed, in words, for the one line that reports it. */
+    private String closeSourceQuietly() {
         source.close();
         reportReceived();
         metrics.producerDisconnected(mount.config().path(), bytes);
-        String path = mount.config().path();
         String what = source.isMp3()
                 ? String.format(Locale.ROOT, "%d MP3 frames, %d bytes of garbage skipped, %d bytes of ID3 tags",
                 source.mp3FramesIn(), source.skippedBytes(), source.tagBytes())
                 : String.format(Locale.ROOT, "%.3f s of %s", seconds(), source.describe());
-        if (problem == null) {
-            LOG.info("{}: source {} ended after {} bytes: {}{}", path, source.origin(), bytes, what, dropped());
-        } else {
-            LOG.warn("{}: source {} ended after {} bytes: {}{}; {}", path, source.origin(), bytes, what, dropped(), problem);
-        }
+        return "source " + source.origin() + " ended after " + bytes + " bytes: " + what + dropped();
     }
 
     /** A mount this producer created and never fed (its body was refused) goes away, unless someone came meanwhile. */
@@ -421,26 +438,24 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     /** A final response, then the connection closes: through the HTTP codec if it is there, else as raw bytes. */
     private void respond(HttpResponseStatus status, String message) {
-        respond(status, message, false);
+        respond(status, message, false, null);
     }
 
-    private void respond(HttpResponseStatus status, String message, boolean linger) {
+    /** The final answer (with {@code requestId} when it is a refusal), through the HTTP codec if it is there, else raw. */
+    private void respond(HttpResponseStatus status, String message, boolean linger, String requestId) {
         this.status = status.code();
         ctx.channel().config().setAutoRead(true);
-        byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        HttpHeaders headers = new DefaultHttpHeaders();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, text.length);
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        headers.set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
         if (ctx.pipeline().get(HttpRouter.CODEC) != null) {
-            FullHttpResponse res = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(text));
-            res.headers().set(headers);
-            HttpUtil.setKeepAlive(res, false);
+            FullHttpResponse res = Responses.text(version, status, message);
+            if (requestId != null) {
+                res.headers().set(Responses.REQUEST_ID, requestId);
+            }
+            Responses.common(res.headers());
+            io.netty.handler.codec.http.HttpUtil.setContentLength(res, res.content().readableBytes());
+            io.netty.handler.codec.http.HttpUtil.setKeepAlive(res, false);
             close(ctx.writeAndFlush(res), linger);
         } else {
-            ctx.write(HttpWire.head(ctx.alloc(), version, status, headers));
-            close(ctx.writeAndFlush(Unpooled.wrappedBuffer(text)), linger);
+            close(ctx.writeAndFlush(Responses.raw(ctx.alloc(), version, status, message, requestId)), linger);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.mp3cast.server.ingest;
 
+import io.mp3cast.server.http.BodyDrain;
 import io.mp3cast.server.http.HttpRouter;
+import io.mp3cast.server.http.Responses;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.server.live.MountRegistry;
@@ -14,27 +16,22 @@ import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.live.push.Producer;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -55,13 +52,12 @@ import org.slf4j.LoggerFactory;
  *       is removed and the connection's remaining bytes are the stream, until it closes;</li>
  *   <li>a WebSocket upgrade: binary messages are the stream.</li>
  * </ul>
- * A refused request's body is read and dropped (up to {@link #DRAIN_LIMIT_BYTES}) so that the
+ * A refused request's body is read and dropped (up to {@link BodyDrain}'s limits) so that the
  * producer, which may be writing it, gets the answer rather than a reset connection.
  */
 public final class IngestRequests {
     private static final Logger LOG = LoggerFactory.getLogger(IngestRequests.class);
     static final HttpMethod SOURCE = HttpMethod.valueOf("SOURCE");
-    static final long DRAIN_LIMIT_BYTES = 4L << 20;
     /** Paths a source may create: plain segments, nothing under the server's own paths. */
     private static final Pattern CREATABLE = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
     /** Socket receive buffer of a source: small, so a paused read slows the producer soon. */
@@ -87,16 +83,28 @@ public final class IngestRequests {
         return m != null ? m.push().isPresent() : !knownOtherwise && !path.startsWith("/admin/");
     }
 
-    public static void accept(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder query, ServerState state) {
-        String path = query.path();
+    /**
+     * Admits or refuses a source request for {@code path} (normalised, see
+     * {@link io.mp3cast.server.http.RequestPath}): origin (403), credentials (401), format (400),
+     * mount (404, 403, 409 for a fallback cycle), source slot (403).
+     */
+    public static void accept(ChannelHandlerContext ctx, HttpRequest req, String path, QueryStringDecoder query,
+                              ServerState state) {
         IngestSettings ingest = state.ingest().settings();
+        Optional<String> foreign = Origins.check(ingest.allowedOrigins(), req.headers().get(HttpHeaderNames.ORIGIN));
+        if (foreign.isPresent()) {
+            refuse(ctx, req, state, HttpResponseStatus.FORBIDDEN, foreign.get());
+            return;
+        }
+        Params params = HttpRouter.firstValues(query);
+        String token = isWebSocket(req) ? IngestAuth.token(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
+                params.string("token", null)) : null;
         Optional<String> denied = IngestAuth.check(ingest.sourcePassword(),
-                req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel().remoteAddress());
+                req.headers().get(HttpHeaderNames.AUTHORIZATION), token, ctx.channel().remoteAddress());
         if (denied.isPresent()) {
             refuse(ctx, req, state, HttpResponseStatus.UNAUTHORIZED, denied.get());
             return;
         }
-        Params params = HttpRouter.firstValues(query);
         PushFormat format;
         Pacing pacing;
         try {
@@ -175,6 +183,13 @@ public final class IngestRequests {
             refuse(ctx, req, state, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return Optional.empty();
         }
+        Optional<List<String>> cycle = ingest.fallbacks().cycleIfCreated(path,
+                p -> state.registry().get(p).flatMap(LiveMount::push).isPresent());
+        if (cycle.isPresent()) {
+            refuse(ctx, req, state, HttpResponseStatus.CONFLICT, "cannot create " + path + ": "
+                    + FallbackChains.describe(cycle.get()));
+            return Optional.empty();
+        }
         MountRegistry.Creation made = state.registry().createForProducer(config, encoder);
         switch (made.result()) {
             case CREATED -> LOG.info("{}: created by producer {}", path, origin);
@@ -198,8 +213,9 @@ public final class IngestRequests {
                               Producer source, IngestBody body, PushFormat format, MountRegistry createdIn) {
         IngestHandler.Transport transport = isWebSocket(req) ? IngestHandler.Transport.WEBSOCKET
                 : isRaw(req) ? IngestHandler.Transport.RAW : IngestHandler.Transport.HTTP_BODY;
-        IngestHandler handler = new IngestHandler(mount, source, body, transport, req.protocolVersion(),
-                state.ingest().settings().maxBodyKbps(), state.metrics(), createdIn, state.ops().accessLog());
+        IngestHandler handler = new IngestHandler(mount, source, body, transport, req,
+                state.ingest().settings().maxBodyKbps(), state.metrics(), state.errors(), createdIn,
+                state.ops().accessLog());
         state.metrics().producerConnected(mount.config().path());
         LOG.info("{}: source {} pushing {} ({}, {})", mount.config().path(), source.origin(), what(format),
                 transport.name().toLowerCase(Locale.ROOT).replace('_', ' '), source.pacing() == Pacing.NONE ? "unpaced" : "paced");
@@ -229,8 +245,9 @@ public final class IngestRequests {
     }
 
     private static void handshake(ChannelHandlerContext ctx, HttpRequest req) {
-        String url = (HttpRouter.isTls(ctx) ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, false,
+        String url = (HttpRouter.isTls(ctx) ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost")
+                + req.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, IngestAuth.SUBPROTOCOL, false,
                 MAX_WEBSOCKET_MESSAGE_BYTES).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -250,51 +267,20 @@ public final class IngestRequests {
     }
 
     /**
-     * Sends an error and closes. A body the producer is sending is read and dropped first, so it
-     * sees the answer; with {@code Expect: 100-continue} it sends none.
+     * Sends an error through the server's one error path ({@link Responses#error}) and closes. A
+     * body the producer is sending is read and dropped first ({@link BodyDrain}), so it sees the answer;
+     * with {@code Expect: 100-continue} it sends none.
      */
     static void refuse(ChannelHandlerContext ctx, HttpRequest req, ServerState state, HttpResponseStatus status,
                        String message) {
-        state.metrics().requestRejected(status.code());
         state.metrics().producerRefused(status.code());
-        state.ops().accessLog().end(ctx.channel(), status.code(), 0);
-        LOG.info("{} {} from {}: {} {}", req.method(), new QueryStringDecoder(req.uri()).path(),
-                ctx.channel().remoteAddress(), status.code(), message);
-        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,
-                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        res.headers().set(HttpHeaderNames.SERVER, StatusPages.SERVER_ID);
-        if (status.equals(HttpResponseStatus.UNAUTHORIZED)) {
-            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"mp3cast source\"");
-        }
-        HttpUtil.setContentLength(res, res.content().readableBytes());
-        HttpUtil.setKeepAlive(res, false);
-        boolean hasBody = !isRaw(req) && !HttpUtil.is100ContinueExpected(req);
+        boolean hasBody = !isRaw(req) && !HttpUtil.is100ContinueExpected(req) && !isWebSocket(req);
+        FullHttpResponse res = Responses.errorResponse(ctx, req, state.errors(), status, message);
+        state.ops().accessLog().end(ctx.channel(), status.code(), res.content().readableBytes());
         if (hasBody) {
-            ctx.pipeline().replace(ctx.handler(), "drain", new Drain());
-            ctx.channel().writeAndFlush(res);
+            Responses.send(ctx, req, res);  // answers, then drains the body and closes (BodyDrain)
         } else {
-            ctx.channel().writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    /** Reads a refused request's body to its end (or a limit) and drops it, then closes. */
-    private static final class Drain extends ChannelInboundHandlerAdapter {
-        private long bytes;
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            try {
-                if (msg instanceof HttpContent c) {
-                    bytes += c.content().readableBytes();
-                }
-                if (msg instanceof LastHttpContent || bytes > DRAIN_LIMIT_BYTES || !(msg instanceof HttpContent)) {
-                    ctx.channel().config().setAutoRead(false);
-                    ctx.channel().close();
-                }
-            } finally {
-                ReferenceCountUtil.release(msg);
-            }
+            Responses.sendAndClose(ctx, res);
         }
     }
 }

@@ -82,23 +82,15 @@ record PushFormat(Kind kind, PcmFormat pcm) {
     }
 
     private static PcmFormat pcm(String rate, String channels, SampleEncoding encoding) {
-        int hz = number("rate", rate);
+        int hz = Params.wholeNumber("rate", rate);
         if (!PcmFormat.isMp3SampleRate(hz)) {
             throw new IllegalArgumentException("rate: " + hz + " not supported (8000, 11025, 12000, 16000, 22050,"
                     + " 24000, 32000, 44100, 48000)");
         }
-        int n = number("channels", channels);
+        int n = Params.wholeNumber("channels", channels);
         if (n != 1 && n != 2) {
             throw new IllegalArgumentException("channels: " + n + " not supported (1 or 2)");
         }
         return new PcmFormat(hz, n, encoding);
-    }
-
-    private static int number(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
-        }
     }
 }

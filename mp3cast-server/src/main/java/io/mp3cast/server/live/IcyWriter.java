@@ -3,7 +3,6 @@ package io.mp3cast.server.live;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Interleaves ICY metadata into one listener's audio: after every {@code interval} audio bytes,
@@ -13,9 +12,6 @@ import java.nio.charset.StandardCharsets;
  * <p>Threading: one per listener, used on its channel's event loop only.
  */
 final class IcyWriter {
-    /** The length byte counts 16-byte blocks: at most 255 of them. */
-    private static final int MAX_METADATA_BYTES = 255 * 16;
-
     private final int interval;
     private final LiveMount mount;
     private int untilMetadata;
@@ -52,14 +48,14 @@ final class IcyWriter {
         return block(alloc, mount.title());
     }
 
+    /** One metadata block: the length byte, then the title's field zero-padded to whole 16-byte blocks ({@link IcyTitle}). */
     static ByteBuf block(ByteBufAllocator alloc, String title) {
-        byte[] text = ("StreamTitle='" + title + "';").getBytes(StandardCharsets.UTF_8);
-        int length = Math.min(text.length, MAX_METADATA_BYTES);
-        int blocks = (length + 15) / 16;
+        byte[] text = IcyTitle.field(title, IcyTitle.MAX_METADATA_BYTES);
+        int blocks = (text.length + 15) / 16;
         ByteBuf buf = alloc.buffer(1 + blocks * 16);
         buf.writeByte(blocks);
-        buf.writeBytes(text, 0, length);
-        buf.writeZero(blocks * 16 - length);
+        buf.writeBytes(text);
+        buf.writeZero(blocks * 16 - text.length);
         return buf;
     }
 }

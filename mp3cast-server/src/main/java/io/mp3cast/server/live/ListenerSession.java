@@ -27,6 +27,12 @@ final class ListenerSession {
     private final long joinedAtNanos = System.nanoTime();
     private final long queueMicros;
     private long position;
+    /**
+     * Bytes of the burst still queued in Netty, at most: they are the burst, not lag, so a listener
+     * is dropped {@code queueMillis} after it stops reading, not sooner by the burst's length. Only
+     * shrinks (the queue is first in, first out), so once the burst has left it counts for nothing.
+     */
+    private long burstQueuedBytes;
     private boolean ended;
     boolean dropped;
     /** Audio bytes written to this listener (ICY blocks and chunk framing not counted). */
@@ -60,6 +66,7 @@ final class ListenerSession {
         if (to > from) {
             writeOwn(to);
         }
+        burstQueuedBytes = pendingBytes();
         ch.flush();
     }
 
@@ -120,8 +127,10 @@ final class ListenerSession {
             lagMicros = Long.MAX_VALUE;
         } else {
             long behind = position == lag.from() ? lag.fromMicrosBehind() : Lag.microsBehind(mount.stream, position);
+            long pending = pendingBytes();
+            burstQueuedBytes = Math.min(burstQueuedBytes, pending);
             lagMicros = behind == Long.MAX_VALUE ? behind
-                    : behind + pendingBytes() * 8000L / Math.max(8, lag.bitrateKbps());
+                    : behind + (pending - burstQueuedBytes) * 8000L / Math.max(8, lag.bitrateKbps());
         }
         if (lagMicros <= queueMicros) {
             return false;

@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Slow listeners.</b> A listener whose channel is not writable (Netty's outbound buffer is
  * past its high watermark, set from the queue bound, over a small socket send buffer) is skipped:
  * its frames stay in the shared ring, not in a queue of its own. Its lag is the audio between its
- * position and the head plus the bytes queued in Netty for it. Once the lag passes
+ * position and the head plus the bytes queued in Netty for it, less those of its burst still
+ * queued (the burst is a head start, not lag). Once the lag passes
  * {@link MountConfig#queueMillis()} it is disconnected and logged with the mount, its lag and the
  * bound. The encoder and the other listeners never wait for it, and memory stays bounded: the ring
  * is fixed in size and each listener holds at most a watermark's worth of queued bytes plus one
@@ -182,8 +183,7 @@ public final class LiveMount implements StreamObserver {
     }
 
     private static String clean(String text) {
-        String s = text.replaceAll("[\\r\\n\\x00]", " ").trim();
-        return s.length() > 200 ? s.substring(0, 200) : s;
+        return IcyTitle.cut(text.replaceAll("\\p{Cntrl}", " ").trim(), 200);
     }
 
     public int listeners() {
@@ -232,12 +232,14 @@ public final class LiveMount implements StreamObserver {
         return titleVersion.get();
     }
 
-    /** Sets the title that ICY listeners see in their next metadata block. */
+    /**
+     * Sets the title that ICY listeners see in their next metadata block (made safe there, see
+     * {@link IcyTitle}).
+     *
+     * @throws IllegalArgumentException when it is longer than {@link IcyTitle#MAX_CODE_POINTS} characters
+     */
     public void setTitle(String newTitle) {
-        String clean = newTitle.replaceAll("[\\r\\n\\x00]", " ");
-        if (clean.length() > 1000) {
-            clean = clean.substring(0, 1000);
-        }
+        String clean = IcyTitle.checked(newTitle);
         title = clean;
         titleVersion.incrementAndGet();
         LOG.info("{}: title '{}'", config.path(), clean);
@@ -255,13 +257,25 @@ public final class LiveMount implements StreamObserver {
         h.set("icy-pub", icyPublic ? "1" : "0");
     }
 
-    /** Up to {@code max} bytes of the burst a new listener would get, for small Range requests. */
-    public ByteBuf burstBytes(ByteBufAllocator allocator, int max) {
+    /**
+     * Up to {@code max} bytes of the burst a new listener would get, from byte {@code offset} of it,
+     * for small Range requests; empty when the burst is shorter than {@code offset}.
+     */
+    public ByteBuf burstBytes(ByteBufAllocator allocator, long offset, int max) {
         long from = stream.burstStart();
         long to = stream.head();
-        int bytes = Math.min(max, stream.bytesBetween(from, to));
+        long available = stream.bytesBetween(from, to);
+        int bytes = (int) Math.max(0, Math.min(max, available - offset));
         ByteBuf buf = allocator.buffer(bytes);
-        stream.read(from, to, (data, off, len) -> buf.writeBytes(data, off, Math.min(len, bytes - buf.writerIndex())));
+        long[] at = {0};
+        stream.read(from, to, (data, off, len) -> {
+            long start = Math.max(at[0], offset);
+            long end = Math.min(at[0] + len, offset + bytes);
+            if (end > start) {
+                buf.writeBytes(data, off + (int) (start - at[0]), (int) (end - start));
+            }
+            at[0] += len;
+        });
         return buf;
     }
 

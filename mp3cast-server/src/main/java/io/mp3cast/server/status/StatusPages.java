@@ -4,6 +4,7 @@ import io.mp3cast.server.hls.HlsStatus;
 import io.mp3cast.server.http.ServerState;
 import io.mp3cast.server.live.LiveMount;
 import io.mp3cast.mp3.FrameHeader;
+import io.mp3cast.server.RelayStatus;
 import io.mp3cast.live.push.Pacing;
 import io.mp3cast.live.push.PushFeed;
 import io.mp3cast.live.push.Producer;
@@ -48,6 +49,7 @@ public final class StatusPages {
             j.field("audioSeconds", m.stream().publishedMicros() / 1e6);
             j.field("bytesSent", m.bytesSent());
             hls(j, state.hls().status(m));
+            relays(j, state, m.config().path());
             j.end();
         }
         j.endArray();
@@ -99,5 +101,36 @@ public final class StatusPages {
             j.field("skippedBytes", s.skippedBytes());
             j.field("tagBytes", s.tagBytes());
         }
+    }
+
+    /**
+     * {@code relays}: each {@code relay-to} target with its state ({@code waiting} for audio,
+     * {@code connecting}, {@code connected}, {@code retrying}), bytes sent, reconnects, last error and
+     * frames dropped for a slow target; {@code upstream}, for a relay mount, the same for its upstream.
+     */
+    private static void relays(Json j, ServerState state, String path) {
+        j.beginArray("relays");
+        for (RelayStatus r : state.relays().targets(path)) {
+            j.begin();
+            relay(j, r);
+            j.field("skippedFrames", r.skippedFrames());
+            j.end();
+        }
+        j.endArray();
+        Optional<RelayStatus> upstream = state.relays().upstream(path);
+        if (upstream.isPresent()) {
+            j.beginObject("upstream");
+            relay(j, upstream.get());
+            j.end();
+        }
+    }
+
+    private static void relay(Json j, RelayStatus r) {
+        j.field("url", r.url());
+        j.field("state", r.state());
+        j.field("connected", r.connected());
+        j.field("bytes", r.bytes());
+        j.field("reconnects", r.reconnects());
+        j.field("lastError", r.lastError());
     }
 }

@@ -14,6 +14,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.io.IOException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * job waits with no thread until {@link #writabilityChanged} wakes it, as Netty's
  * {@code ChunkedWriteHandler} does. A client that reads slowly slows the source, and memory stays
  * bounded by the write watermark.
+ *
+ * <p><b>Write stall.</b> A client that takes no bytes for {@code writeTimeoutMillis} while the
+ * channel is full is disconnected, which frees its stream slot: a client that never reads cannot
+ * hold one. The end of a stream waits for the client at most as long.
  *
  * <p><b>Threading.</b> The job's runs never overlap (the scheduler's rule), and the clean-up never
  * overlaps a run ({@link Job#cancel(Runnable)}): source and encoder are touched by one thread at a
@@ -72,6 +78,9 @@ public final class RequestStream implements Task {
     private final AtomicInteger openStreams;
     private final long requestNanos;
     private final AccessLog accessLog;
+    private final long writeTimeoutNanos;
+    /** Event loop only: closes the connection unless it turns writable in time. */
+    private ScheduledFuture<?> stall;
     private volatile boolean cancelled;
     private RequestStreams streams;
     private Job job;
@@ -94,7 +103,9 @@ public final class RequestStream implements Task {
      *                 so that bad values got a 400 before the response head went out
      */
     public RequestStream(String route, Channel ch, AudioSource source, EncoderSettings settings, boolean chunked,
-                         ServerMetrics metrics, AtomicInteger openStreams, long requestNanos, AccessLog accessLog) {
+                         ServerMetrics metrics, AtomicInteger openStreams, long requestNanos, AccessLog accessLog,
+                         int writeTimeoutMillis) {
+        this.writeTimeoutNanos = writeTimeoutMillis * 1_000_000L;
         this.route = route;
         this.ch = ch;
         this.source = source;
@@ -121,10 +132,28 @@ public final class RequestStream implements Task {
         job.wake();
     }
 
-    /** Called on the event loop when the channel's writability changes: a writable channel wakes the job. */
+    /**
+     * Called on the event loop when the channel's writability changes: a writable channel wakes the
+     * job; one that stays full for the write timeout is closed.
+     */
     public void writabilityChanged() {
         if (ch.isWritable()) {
+            if (stall != null) {
+                stall.cancel(false);
+                stall = null;
+            }
             job.wake();
+        } else if (stall == null) {
+            stall = ch.eventLoop().schedule(this::stalled, writeTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void stalled() {
+        stall = null;
+        if (ch.isActive() && !ch.isWritable()) {
+            LOG.info("{}: stream to {} closed: the client took no bytes for {} ms", route, ch.remoteAddress(),
+                    writeTimeoutNanos / 1_000_000);
+            ch.close();  // its close cancels the job and frees the slot
         }
     }
 
@@ -258,6 +287,9 @@ public final class RequestStream implements Task {
             ch.write(HttpWire.lastChunk());
         }
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ch.eventLoop().schedule(() -> {
+            ch.close();  // a client that does not take the end either
+        }, writeTimeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Closes source and encoder, once: from a run, or from {@link Job#cancel(Runnable)} when none is running. */

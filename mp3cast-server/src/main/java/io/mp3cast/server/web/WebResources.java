@@ -1,5 +1,6 @@
 package io.mp3cast.server.web;
 
+import io.mp3cast.server.http.Responses;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -10,7 +11,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -70,7 +70,7 @@ public final class WebResources {
         String name = path.equals("/") || path.equals("/index.html") ? "index.html" : path.substring(PREFIX.length());
         Optional<Resource> found = find(name);
         if (found.isEmpty()) {
-            return text(req, HttpResponseStatus.NOT_FOUND, "no such file: " + path);
+            return Responses.text(req.protocolVersion(), HttpResponseStatus.NOT_FOUND, "no such file: " + path);
         }
         Resource r = found.get();
         boolean fresh = r.etag().equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH));
@@ -122,10 +122,4 @@ public final class WebResources {
         }
     }
 
-    private static FullHttpResponse text(HttpRequest req, HttpResponseStatus status, String message) {
-        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,
-                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        return res;
-    }
 }

@@ -1,0 +1,72 @@
+package io.mp3cast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.source.AudioSources;
+import org.junit.jupiter.api.Test;
+
+/** relay-to targets, upstreams and the master's settings: parsed as users write them, bad ones named. */
+class RelaySettingsTest {
+
+    @Test
+    void aRelayTargetIsParsedAsFfmpegWritesIcecastUrlsWithItsPasswordNeverShown() {
+        RelayTarget t = RelayTarget.parse("icecast://source:s%40cret@ice.example/live.mp3");
+        assertThat(t).extracting(RelayTarget::host, RelayTarget::port, RelayTarget::mount, RelayTarget::user,
+                RelayTarget::password).containsExactly("ice.example", 8000, "/live.mp3", "source", "s@cret");
+        assertThat(t.display()).isEqualTo("icecast://ice.example:8000/live.mp3");
+        assertThat(t.toString()).doesNotContain("s@cret");
+        RelayTarget h = RelayTarget.parse("http://dj@10.0.0.2:8010/b.mp3");
+        assertThat(h).extracting(RelayTarget::port, RelayTarget::mount, RelayTarget::user, RelayTarget::password)
+                .containsExactly(8010, "/b.mp3", "dj", null);
+        assertThat(RelayTarget.parse("http://host/x.mp3").port()).isEqualTo(80);
+    }
+
+    @Test
+    void badRelayTargetsAreRejectedNamingThemWithoutTheirPassword() {
+        assertThatIllegalArgumentException().isThrownBy(() -> RelayTarget.parse("https://source:pw@host/live.mp3"))
+                .withMessage("relay-to: 'https://source:***@host/live.mp3' is not an icecast:// or http:// URL"
+                        + " (https is not supported: Icecast sources speak plain HTTP)");
+        assertThatIllegalArgumentException().isThrownBy(() -> RelayTarget.parse("icecast://source:pw@host"))
+                .withMessageContaining("names no mount").withMessageNotContaining("pw");
+        assertThatIllegalArgumentException().isThrownBy(() -> RelayTarget.parse("icecast:live.mp3"))
+                .withMessageContaining("not a URL with a host");
+    }
+
+    @Test
+    void anUpstreamIsAnHttpUrlOfAMount() {
+        Upstream u = Upstream.parse("http://relay:pw@radio.example/news.mp3?x=1", true);
+        assertThat(u).extracting(Upstream::host, Upstream::port, Upstream::pathAndQuery, Upstream::onDemand)
+                .containsExactly("radio.example", 80, "/news.mp3?x=1", true);
+        assertThat(u.user()).contains("relay");
+        assertThat(u.password()).contains("pw");
+        assertThat(u.display()).isEqualTo("http://radio.example:80/news.mp3?x=1");
+        assertThatIllegalArgumentException().isThrownBy(() -> Upstream.parse("https://radio.example/news.mp3", false))
+                .withMessageContaining("https is not supported");
+        assertThatIllegalArgumentException().isThrownBy(() -> Upstream.parse("icecast://radio.example/news.mp3", false))
+                .withMessageContaining("url not supported");
+    }
+
+    @Test
+    void theBuilderRejectsARelayFromAMountItDoesNotHaveAndTheSameTargetTwice() {
+        RelayTarget target = RelayTarget.parse("icecast://source:pw@127.0.0.1:1/a.mp3");
+        Mp3CastServer.Builder b = Mp3CastServer.builder().host("127.0.0.1").port(0)
+                .mount(MountConfig.of("/a.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64))
+                .relayTo("/a.mp3", target);
+        assertThatIllegalArgumentException().isThrownBy(() -> b.relayTo("/a.mp3", RelayTarget.parse("http://127.0.0.1:1/a.mp3")))
+                .withMessage("relayTo: /a.mp3 already relays to icecast://127.0.0.1:1/a.mp3");
+        b.relayTo("/b.mp3", target);
+        assertThatIllegalArgumentException().isThrownBy(b::start)
+                .withMessage("relayTo: no mount at /b.mp3 (mounts: [/a.mp3])");
+    }
+
+    @Test
+    void masterSettingsNeedAUserAndNoEmptyPassword() {
+        assertThat(MasterSettings.DEFAULT.relayUser()).isEqualTo("relay");
+        assertThat(MasterSettings.DEFAULT.withRelayPassword("x").toString()).doesNotContain("x]").contains("***");
+        assertThatIllegalArgumentException().isThrownBy(() -> new MasterSettings("a:b", null)).withMessageContaining("relayUser");
+        assertThatIllegalArgumentException().isThrownBy(() -> MasterSettings.DEFAULT.withRelayPassword(""))
+                .withMessageContaining("relayPassword");
+    }
+}
