@@ -1,11 +1,12 @@
 // Measures what a player makes audible, from the audio graph: an AnalyserNode on the player's
 // output, polled every few milliseconds, timestamps the first loud sample after a quiet spell
-// (performance.timeOrigin + performance.now(), the producer's clock too on this machine), and a
-// ScriptProcessorNode copies the output for the gapless check. latency.mjs calls window.tap.
+// (performance.timeOrigin + performance.now(), the producer's clock too on this machine), and an
+// AudioWorklet (tap-worklet.js) copies the output for the gapless check. latency.mjs calls window.tap.
 const params = new URLSearchParams(location.search);
 const playerUrl = params.get('player');
 let mod = null;
 let ctx = null;
+const workletLoaded = new WeakSet();
 
 async function playerModule() {
   mod = mod || await import(playerUrl);
@@ -57,7 +58,7 @@ class Run {
     this.analyser.fftSize = 512;
     this.data = new Float32Array(this.analyser.fftSize);
     this.player.output.connect(this.analyser);
-    if (this.captureMs > 0) this.startCapture(c);
+    if (this.captureMs > 0) await this.startCapture(c);
     this.playAt = wall();
     this.player.play();
     this.poll = setInterval(() => this.listen(), 3);
@@ -76,17 +77,25 @@ class Run {
     }
   }
 
-  startCapture(c) {
-    this.processor = c.createScriptProcessor(4096, 1, 1);
+  /** Copies the player's output from an AudioWorklet, from `captureAfterMs` after the first sound. */
+  async startCapture(c) {
+    if (!workletLoaded.has(c)) {
+      workletLoaded.add(c);
+      await c.audioWorklet.addModule('/tap-worklet.js');
+    }
+    this.tapNode = new AudioWorkletNode(c, 'mp3cast-tap');
     const frames = Math.round(this.captureMs / 1000 * c.sampleRate);
-    this.processor.onaudioprocess = e => {
+    this.tapHoles = 0;
+    this.tapNode.port.onmessage = ({ data }) => {
       if (!this.onsets.length || wall() < this.onsets[0] + this.captureAfterMs || this.capturedFrames >= frames) return;
-      const x = e.inputBuffer.getChannelData(0);
-      this.captured.push(x.slice(0, Math.min(x.length, frames - this.capturedFrames)));
-      this.capturedFrames += Math.min(x.length, frames - this.capturedFrames);
+      if (this.nextFrame !== undefined && data.frame !== this.nextFrame) this.tapHoles++;
+      this.nextFrame = data.frame + data.samples.length;
+      const n = Math.min(data.samples.length, frames - this.capturedFrames);
+      this.captured.push(data.samples.subarray(0, n));
+      this.capturedFrames += n;
     };
-    this.player.output.connect(this.processor);
-    this.processor.connect(c.destination);  // a ScriptProcessor runs only while connected; it outputs silence
+    this.player.output.connect(this.tapNode);
+    this.tapNode.connect(c.destination);  // pulled like any node that sounds; it outputs silence
   }
 
   stop() {
@@ -95,9 +104,10 @@ class Run {
     const final = this.player.stats;
     this.player.stop();
     this.player.output.disconnect();
-    if (this.processor) this.processor.disconnect();
+    if (this.tapNode) this.tapNode.disconnect();
     return { playAt: this.playAt, onsets: this.onsets, peak: this.peak, stats: this.stats, final,
-      events: this.events, sampleRate: ctx.sampleRate, tone: this.captureMs ? toneFit(this.joined(), ctx.sampleRate) : null };
+      events: this.events, sampleRate: ctx.sampleRate, tapHoles: this.tapHoles || 0,
+      tone: this.captureMs ? toneFit(this.joined(), ctx.sampleRate) : null };
   }
 
   joined() {

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The browser player ({@code /web/player.js}) in headless {@code chromium} and {@code firefox-esr},
- * measured from its audio graph by {@code browser-tests/latency.mjs} (an AnalyserNode and a
- * ScriptProcessorNode on {@code player.output}, timed with {@code performance.timeOrigin +
+ * measured from its audio graph by {@code browser-tests/latency.mjs} (an AnalyserNode and an
+ * AudioWorklet on {@code player.output}, timed with {@code performance.timeOrigin +
  * performance.now()}, the producer's clock too), on every decoder path each browser offers
  * (Chromium: WebCodecs, MSE {@code audio/mpeg}; Firefox: WebCodecs, MSE fMP4):
  * <ol>
@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>glass to glass: clicks pushed into a push mount 1 s apart, each heard at most 500 ms after
  *       its push, as p50 (p99 reported);</li>
  *   <li>gapless: a 440 Hz tone pushed as float32 in chunks of 20, 37 and 1000 ms plays with a
- *       correlation of at least 0.99 to a pure tone over 5 s, with no underrun;</li>
+ *       correlation of at least 0.99 to a pure tone over 5 s (from 2.5 s after the first sound,
+ *       once the audio clock's skew is learnt), with no underrun;</li>
  *   <li>no drift: over 60 s of a live mount (the glass-to-glass run of the first path, WebCodecs,
  *       with 60 clicks), {@code behindLiveMs} stays within latencyMs + 200 ms; the other paths run
  *       12 clicks;</li>
