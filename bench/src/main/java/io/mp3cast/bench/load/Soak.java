@@ -149,17 +149,22 @@ public final class Soak {
                 pump(100);
             }
         }
+        for (int i = 0; i < a.producers; i++) {
+            Conn c = new Conn(Kind.PRODUCER, i);
+            producers.add(c);
+            c.untilNanos = System.nanoTime() + random.nextInt(5000) * 1_000_000L;  // staggered first sessions
+        }
+        // Producer-created mounts go once idle for --idle-mount-ms (60 s), so those made before the
+        // settle are gone by now: producer 0 starts at once and makes /soak-0.mp3 again, and its checker,
+        // a listener, then keeps that mount for the whole run.
+        producers.get(0).untilNanos = System.nanoTime();
+        runMinute(System.nanoTime() + 3_000_000_000L);
         checkers.add(new Checker(a.listenPath, a.out.resolve("check-live.mp3")));
         checkers.add(new Checker("/soak-0.mp3", a.out.resolve("check-producer.mp3")));
         for (Checker k : checkers) {
             Conn c = new Conn(Kind.CHECKER, 0);
             c.checker = k;
             connect(c);
-        }
-        for (int i = 0; i < a.producers; i++) {
-            Conn c = new Conn(Kind.PRODUCER, i);
-            producers.add(c);
-            c.untilNanos = System.nanoTime() + random.nextInt(5000) * 1_000_000L;  // staggered first sessions
         }
 
         List<Map<String, Object>> minutes = new ArrayList<>();
@@ -347,6 +352,10 @@ public final class Soak {
             }
             closeQuietly(c);  // the server answered: its session is over
         } else if (c.kind == Kind.CHECKER && c.headDone) {
+            if (!c.head.toString().startsWith("HTTP/1.1 200")) {
+                throw new IllegalStateException("checking listener " + c.checker.path + " refused: "
+                        + c.head.toString().lines().findFirst().orElse(""));
+            }
             c.checker.body(readBuf);
         }
     }
