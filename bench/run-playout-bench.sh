@@ -44,7 +44,7 @@ mounts_in_status() { curl -s "http://127.0.0.1:$1/status.json" | python3 -c 'imp
 
 stall() {  # PRODUCERS LISTENERS_PER_MOUNT SETTLE SECONDS
   local out="$WORK/stall.out" port
-  java -Xms512m -Xmx2g -Xlog:gc:file="$WORK/stall-gc.log" -cp "$BENCH_CP" io.mp3cast.bench.load.StallProbe --seconds $(($3 + $4 + 5)) --skip "$3" \
+  java ${STALL_JAVA_OPTS:-} -Xms512m -Xmx2g -Xlog:gc:file="$WORK/stall-gc.log" -cp "$BENCH_CP" io.mp3cast.bench.load.StallProbe --seconds $(($3 + $4 + 5)) --skip "$3" \
     --max-mounts $(($1 + 10)) >"$out" 2>"$WORK/stall.log" &
   local pid=$!
   STARTED_PIDS+=("$pid")

@@ -17,6 +17,7 @@ module io.mp3cast.core {
     exports io.mp3cast.time;
     exports io.mp3cast.spec;
 
-    // JNA's direct mapping binds NativeLame's native methods reflectively.
+    // JNA's direct mapping binds NativeLame's (and ThreadNice's libc) native methods reflectively.
     opens io.mp3cast.mp3 to com.sun.jna;
+    opens io.mp3cast.time to com.sun.jna;
 }

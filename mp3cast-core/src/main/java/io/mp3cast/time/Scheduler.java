@@ -55,12 +55,28 @@ public final class Scheduler implements AutoCloseable {
      * {@code name-1}, {@code name-2}, ... Encoding is CPU-bound: one thread per core is plenty.
      */
     public static Scheduler system(String name, int threadCount) {
+        return system(name, threadCount, 0);
+    }
+
+    /**
+     * As {@link #system(String, int)}, its threads at CPU priority {@code nice} (0-19, Linux's nice
+     * value; 0 leaves them as they are; ignored where the OS has no per-thread priority). A server
+     * runs its encoding threads at a lower priority than its network event loops, so that encoding
+     * every core can give never delays the loops' I/O (BENCHMARKS.md, the stall probe).
+     */
+    public static Scheduler system(String name, int threadCount, int nice) {
         if (threadCount < 1) {
             throw new IllegalArgumentException("threadCount not supported: " + threadCount + " (>= 1)");
         }
+        if (nice < 0 || nice > 19) {
+            throw new IllegalArgumentException("nice not supported: " + nice + " (0-19)");
+        }
         Scheduler s = new Scheduler(name, false, 0);
         for (int i = 1; i <= threadCount; i++) {
-            Thread t = new Thread(s::work, name + "-" + i);
+            Thread t = new Thread(() -> {
+                ThreadNice.set(nice);
+                s.work();
+            }, name + "-" + i);
             t.setDaemon(true);
             s.threads.add(t);
         }

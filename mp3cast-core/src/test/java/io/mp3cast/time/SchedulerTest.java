@@ -3,6 +3,8 @@ package io.mp3cast.time;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class SchedulerTest {
@@ -200,6 +203,38 @@ class SchedulerTest {
             assertThat(overlaps).hasValue(0);
             assertThat(threadNames).allMatch(n -> n.startsWith("sys-"));
             assertThat(all).allMatch(Job::isCancelled);
+        }
+    }
+
+    @Test
+    void aSystemSchedulersThreadsRunAtTheNiceValueAskedForAndOtherThreadsKeepTheirs() throws Exception {
+        Path self = Path.of("/proc/thread-self/stat");
+        Assumptions.assumeTrue(Files.isReadable(self), "per-thread nice values are Linux's (no /proc/thread-self)");
+        try (Scheduler s = Scheduler.system("nice", 2, 10)) {
+            List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch ran = new CountDownLatch(4);
+            for (int i = 0; i < 4; i++) {
+                s.schedule("probe" + i, 0, () -> {
+                    seen.add(niceOf(self));
+                    ran.countDown();
+                    return Task.WAIT;
+                });
+            }
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(seen).containsOnly(10);
+        }
+        assertThat(niceOf(self)).as("the test's own thread").isZero();
+        assertThatThrownBy(() -> Scheduler.system("t", 1, 20)).hasMessage("nice not supported: 20 (0-19)");
+    }
+
+    /** Field 19 of /proc/thread-self/stat, after the command name in parentheses. */
+    private static int niceOf(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            String[] fields = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(fields[16]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -89,6 +89,8 @@ import org.slf4j.LoggerFactory;
  * {@link #drain} stops gracefully first.
  */
 public final class Mp3CastServer implements AutoCloseable {
+    /** The CPU priority (nice value) of the server's encoding threads, below the event loops'. */
+    public static final int DEFAULT_PLAYOUT_NICE = 10;
     private static final Logger LOG = LoggerFactory.getLogger(Mp3CastServer.class);
 
     private final ServerState state;
@@ -325,6 +327,7 @@ public final class Mp3CastServer implements AutoCloseable {
         private ServerMetrics metrics = ServerMetrics.NONE;
         private int sendBufferBytes = 16 * 1024;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private int playoutNice = DEFAULT_PLAYOUT_NICE;
         private int maxOpenStreams = 256;
         private int backlog = 4096;
         private ConnectionLimits limits = ConnectionLimits.DEFAULT;
@@ -542,6 +545,20 @@ public final class Mp3CastServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The CPU priority (Linux nice value, 0-19) of the threads the server makes for its scheduler,
+         * where encoding runs: default {@value Mp3CastServer#DEFAULT_PLAYOUT_NICE}, below the network event loops (nice
+         * 0), so a busy encoder never keeps a loop waiting for a core (0: the same priority). Ignored
+         * with {@link #scheduler(Scheduler)} and where the OS has no per-thread priority.
+         */
+        public Builder playoutNice(int nice) {
+            if (nice < 0 || nice > 19) {
+                throw new IllegalArgumentException("playoutNice not supported: " + nice + " (0-19)");
+            }
+            this.playoutNice = nice;
+            return this;
+        }
+
         /** Event loop threads (default half the cores, at least one: fan-out is cheapest on few loops). */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
@@ -594,7 +611,8 @@ public final class Mp3CastServer implements AutoCloseable {
             fallbacks.checkConfigured();
             boolean ownScheduler = scheduler == null;
             Scheduler playout = ownScheduler
-                    ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors()) : scheduler;
+                    ? Scheduler.system("mp3cast-playout", Runtime.getRuntime().availableProcessors(), playoutNice)
+                    : scheduler;
             IngestContext ingestContext = new IngestContext(ingest, mountDefaults, encoderDefaults, fallbacks);
             MountRegistry registry = new MountRegistry(ingestContext, playout, metrics);
             ServerMetrics hooks = metrics;

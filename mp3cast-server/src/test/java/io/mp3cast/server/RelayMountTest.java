@@ -33,9 +33,8 @@ class RelayMountTest {
             throws Exception {
         String ffmpeg = Tools.require("ffmpeg", "ffmpeg");
         try (Icecast icecast = Icecast.start(dir, "", 16 * 1024)) {
-            Process feeder = feed(ffmpeg, icecast, "/up.mp3");
+            Process feeder = feedUntilMounted(ffmpeg, icecast, "/up.mp3");
             try {
-                await("ffmpeg's mount on Icecast", 10_000, () -> icecast.hasMount("/up.mp3"));
                 try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0)
                         .relayMount(MountConfig.of("/relay.mp3"), Upstream.parse(icecast.url("/up.mp3"), false), null)
                         .relayMount(MountConfig.of("/ondemand.mp3"), Upstream.parse(icecast.url("/up.mp3"), true), null)
@@ -67,8 +66,7 @@ class RelayMountTest {
         assertThat(relay.upstream().orElseThrow().connected()).isFalse();
 
         icecast.restart();
-        Process again = feed(ffmpeg, icecast, "/up.mp3");
-        await("ffmpeg's mount on the restarted Icecast", 10_000, () -> icecast.hasMount("/up.mp3"));
+        Process again = feedUntilMounted(ffmpeg, icecast, "/up.mp3");
         long upstreamBack = System.nanoTime();
         await("the relay playing the upstream again", 10_000,
                 () -> relay.pushFeed().orElseThrow().playoutState() == PlayoutState.LIVE);
@@ -125,12 +123,35 @@ class RelayMountTest {
         return -1;
     }
 
+    /**
+     * ffmpeg feeding {@code mount} until Icecast lists it. An ffmpeg that gave up (Icecast, just
+     * started on a loaded machine, can refuse a source's first try) is started again, up to three
+     * times in 20 s; a failure says what ffmpeg printed.
+     */
+    private Process feedUntilMounted(String ffmpeg, Icecast icecast, String mount) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        Path log = dir.resolve("ffmpeg-" + System.nanoTime() + ".log");
+        Process feeder = feed(ffmpeg, icecast, mount, log);
+        for (int tries = 1; !icecast.hasMount(mount); Thread.sleep(50)) {
+            if (!feeder.isAlive() && tries < 3) {
+                tries++;
+                feeder = feed(ffmpeg, icecast, mount, log);
+            }
+            if (System.nanoTime() > deadline) {
+                feeder.destroyForcibly();
+                throw new AssertionError("ffmpeg's " + mount + " not on Icecast within 20 s (" + tries
+                        + " ffmpeg runs); ffmpeg said: " + java.nio.file.Files.readString(log));
+            }
+        }
+        return feeder;
+    }
+
     /** ffmpeg as an Icecast source: a 550 Hz sine at 44.1 kHz, 128 kbps, in real time, until killed. */
-    static Process feed(String ffmpeg, Icecast icecast, String mount) throws IOException {
+    static Process feed(String ffmpeg, Icecast icecast, String mount, Path log) throws IOException {
         return new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
                 "-i", "sine=frequency=" + (int) HZ + ":sample_rate=44100", "-c:a", "libmp3lame", "-b:a", "128k",
                 "-content_type", "audio/mpeg", "-f", "mp3", icecast.sourceUrl(mount))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     static void setTitleOnIcecast(Icecast icecast, String mount, String title) throws Exception {
