@@ -38,6 +38,9 @@ push_load() {
 }
 
 threads_of() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
+# thread_names PID: the threads' names, one a line, sorted (a JVM starts some of its own lazily:
+# a second JIT compiler or G1 refinement thread under load, which is not the server's).
+thread_names() { cat /proc/"$1"/task/*/comm 2>/dev/null | sort; }
 fds_of() { ls "/proc/$1/fd" | wc -l; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mounts_in_status() { curl -s "http://127.0.0.1:$1/status.json" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["mounts"]))'; }
@@ -109,6 +112,7 @@ churn() {  # PRODUCERS
   sleep 5
   local t0 f0 m0
   t0=$(threads_of "$MP3CAST_PID"); f0=$(fds_of "$MP3CAST_PID"); m0=$(mounts_in_status "$port")
+  thread_names "$MP3CAST_PID" >"$WORK/churn-threads-before.txt"
   log "churn: $1 producers each create a mount, push 2 s and leave; idle-mount-ms $idle_ms (baseline: $t0 threads, $f0 fds, $m0 mounts)"
   push_load --base "http://127.0.0.1:$port" --producers "$1" --listeners 0 --rate 24000 --channels 1 --speed 1 \
     --piece-ms 100 --leave-after 2 --ramp 100 --prefix /churn >"$WORK/churn.json"
@@ -118,6 +122,9 @@ churn() {  # PRODUCERS
   t1=$(threads_of "$MP3CAST_PID"); f1=$(fds_of "$MP3CAST_PID"); m1=$(mounts_in_status "$port")
   echo "load: $(cat "$WORK/churn.json")"
   echo "churn: mounts $m0 -> $peak (all pushed) -> $m1 (after idle-mount-ms); threads $t0 -> $t1; fds $f0 -> $f1"
+  thread_names "$MP3CAST_PID" >"$WORK/churn-threads-after.txt"
+  echo "churn: threads started and not ended (+) or ended (-): $(diff "$WORK/churn-threads-before.txt" \
+    "$WORK/churn-threads-after.txt" | sed -n 's/^> /+/p; s/^< /-/p' | paste -sd ' ' -)"
   echo "{\"mode\":\"churn\",\"producers\":$1,\"mounts_before\":$m0,\"mounts_peak\":$peak,\"mounts_after\":$m1,\"threads_before\":$t0,\"threads_after\":$t1,\"fds_before\":$f0,\"fds_after\":$f1}" >>"$json"
 }
 
