@@ -21,11 +21,8 @@ final class ThreadNice {
 
     private ThreadNice() {}
 
-    /** Sets the calling thread's nice value to {@code nice} (0-19); whether it was set. */
+    /** Sets the calling thread's nice value to {@code nice} (0-19, checked by the caller); whether it was set. */
     static boolean set(int nice) {
-        if (nice < 0 || nice > 19) {
-            throw new IllegalArgumentException("nice not supported: " + nice + " (0-19)");
-        }
         if (!BOUND || nice == 0) {
             return false;
         }

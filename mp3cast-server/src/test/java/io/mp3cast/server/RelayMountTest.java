@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -140,7 +141,7 @@ class RelayMountTest {
             if (System.nanoTime() > deadline) {
                 feeder.destroyForcibly();
                 throw new AssertionError("ffmpeg's " + mount + " not on Icecast within 20 s (" + tries
-                        + " ffmpeg runs); ffmpeg said: " + java.nio.file.Files.readString(log));
+                        + " ffmpeg runs); ffmpeg said: " + Files.readString(log));
             }
         }
         return feeder;
