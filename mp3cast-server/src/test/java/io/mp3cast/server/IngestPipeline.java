@@ -90,6 +90,14 @@ public final class IngestPipeline implements AutoCloseable {
             return response.length() < 12 ? -1 : Integer.parseInt(response.substring(9, 12));
         }
 
+        /**
+         * Whether any status line the server wrote (a 100 Continue may come first) is a 500. Only
+         * status lines count: a 400's text may well say "after 500 bytes".
+         */
+        public boolean anyServerError() {
+            return java.util.regex.Pattern.compile("(?m)^HTTP/1\\.[01] 500 ").matcher(response).find();
+        }
+
         /** The last line of the response: the final answer's text. */
         public String lastLine() {
             String[] lines = response.strip().split("\r?\n");

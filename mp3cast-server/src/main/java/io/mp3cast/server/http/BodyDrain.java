@@ -22,6 +22,10 @@ public final class BodyDrain extends ChannelInboundHandlerAdapter {
 
     /** Puts a drain in place of the handler of {@code ctx}, which has answered the request. */
     public static void install(ChannelHandlerContext ctx) {
+        if (ctx.isRemoved()) { // the connection is already closing: nothing left to drain
+            ctx.channel().close();
+            return;
+        }
         ctx.pipeline().replace(ctx.handler(), "drain", new BodyDrain());
         ConnectionTimer.limit(ctx.channel(), LIMIT_MILLIS, "draining a body after its answer");
     }

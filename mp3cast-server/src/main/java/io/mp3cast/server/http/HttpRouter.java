@@ -547,7 +547,13 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 HttpUtil.setContentLength(res, res.content().readableBytes());
                 res.content().clear();
             }
-            ctx.executor().execute(() -> send(ctx, req, res));
+            ctx.executor().execute(() -> {
+                if (ctx.isRemoved()) {
+                    res.release(); // the client left (or the connection was closed) while the check ran
+                } else {
+                    send(ctx, req, res);
+                }
+            });
         });
     }
 
