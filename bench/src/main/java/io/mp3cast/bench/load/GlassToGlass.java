@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,8 +78,7 @@ public final class GlassToGlass {
                 Percentiles.of(latencies));
         String json = Json.line(r);
         if (a.containsKey("--json")) {
-            Files.writeString(Path.of(a.get("--json")), json + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Json.append(Path.of(a.get("--json")), json);
         }
         System.out.println(json);
     }

@@ -9,9 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -129,8 +127,7 @@ public final class HostileLoad {
         report(result, window, heapStart, heapEnd);
         out.println(Json.line(result));
         if (a.json != null) {
-            Files.writeString(a.json, Json.line(result) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Json.append(a.json, Json.line(result));
         }
         for (Conn c : all) {
             closeQuietly(c);
@@ -451,16 +448,7 @@ public final class HostileLoad {
 
     /** 200 ms of a 440 Hz tone at 24 kHz as float32 LE, as one HTTP chunk, and the last chunk. */
     private static byte[] producerRequest() {
-        int samples = 4800;
-        ByteBuffer pcm = ByteBuffer.allocate(samples * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < samples; i++) {
-            pcm.putFloat((float) (0.3 * Math.sin(2 * Math.PI * 440 * i / 24000.0)));
-        }
-        byte[] head = (Integer.toHexString(samples * 4) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        byte[] tail = "\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer all = ByteBuffer.allocate(head.length + samples * 4 + tail.length);
-        all.put(head).put(pcm.array()).put(tail);
-        return all.array();
+        return Pcm.chunk(Pcm.tone(4800, 1, 24000, 440), Pcm.LAST_CHUNK);
     }
 
 

@@ -1,5 +1,10 @@
 package io.mp3cast.bench.load;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /** One line of JSON from maps, lists of them, strings and numbers: the results the run scripts tabulate. */
@@ -10,6 +15,11 @@ final class Json {
         StringBuilder sb = new StringBuilder();
         write(sb, map);
         return sb.toString();
+    }
+
+    /** Appends {@code line} and a newline to {@code file} (created if missing): the results file the run scripts pass. */
+    static void append(Path file, String line) throws IOException {
+        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static void write(StringBuilder sb, Object v) {

@@ -15,10 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,8 +71,7 @@ public final class ListenerLoad {
         result.put("load_end", Watchdog.loadAverage());
         String json = Json.line(result);
         if (a.json != null) {
-            Files.writeString(a.json, json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Json.append(a.json, json);
         }
         System.out.println(json);
         System.exit(0);

@@ -17,7 +17,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +66,7 @@ public final class PushLoad {
         this.speed = Double.parseDouble(arg("speed", "1"));
         this.pieceMillis = num("piece-ms", 100);
         this.kbps = num("kbps", 64);
-        this.piece = tone(rate * pieceMillis / 1000, channels, rate);
+        this.piece = Pcm.tone(rate * pieceMillis / 1000, channels, rate, 440);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -166,18 +165,6 @@ public final class PushLoad {
         out.put("window_seconds", seconds);
         out.put("audio_sent_seconds", producers.stream().mapToLong(p -> p.sentPieces).sum() * pieceMillis / 1000.0);
         System.out.println(Json.line(out));
-    }
-
-    /** A float32 tone, one piece long. */
-    private static byte[] tone(int frames, int channels, int rate) {
-        ByteBuffer b = ByteBuffer.allocate(frames * channels * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < frames; i++) {
-            float s = (float) (0.3 * Math.sin(2 * Math.PI * 440.0 * i / rate));
-            for (int c = 0; c < channels; c++) {
-                b.putFloat(s);
-            }
-        }
-        return b.array();
     }
 
     /** One producer: a chunked PUT paced by an absolute schedule, written only while the socket takes it. */

@@ -6,14 +6,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,8 +211,7 @@ public final class Soak {
         String line = Json.line(result);
         System.out.println(line);
         if (a.json != null) {
-            Files.writeString(a.json, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Json.append(a.json, line);
         }
         boolean flat = Math.abs((double) result.get("rss_drift_pct")) < 5 && Math.abs((double) result.get("heap_drift_pct")) < 5;
         boolean clean = checkers.stream().allMatch(k -> k.errors() == 0);
@@ -381,7 +378,7 @@ public final class Soak {
             return;
         }
         if (now >= p.untilNanos) {
-            send(p, "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));  // the end; the answer closes it
+            send(p, Pcm.lastChunk());  // the end; the answer closes it
             p.untilNanos = now + (1000 + random.nextInt(9000)) * 1_000_000L;
             p.nextWriteNanos = Long.MAX_VALUE;
             return;
@@ -410,15 +407,7 @@ public final class Soak {
 
     /** 100 ms of a tone at 24 kHz, float32 LE, as one HTTP chunk; each producer its own pitch. */
     private static byte[] hundredMillis(int index) {
-        int samples = 2400;
-        ByteBuffer pcm = ByteBuffer.allocate(samples * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < samples; i++) {
-            pcm.putFloat((float) (0.3 * Math.sin(2 * Math.PI * (300 + 20 * index) * i / 24000.0)));
-        }
-        byte[] head = (Integer.toHexString(samples * 4) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer all = ByteBuffer.allocate(head.length + samples * 4 + 2);
-        all.put(head).put(pcm.array()).put((byte) '\r').put((byte) '\n');
-        return all.array();
+        return Pcm.chunk(Pcm.tone(2400, 1, 24000, 300 + 20 * index), "");
     }
 
     private void createProducerMounts() throws IOException {
@@ -430,7 +419,7 @@ public final class Soak {
                 pump(5);
             }
             send(p, hundredMillis(i));
-            send(p, "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            send(p, Pcm.lastChunk());
             while (p.ch != null && System.nanoTime() < deadline) {
                 pump(5);
             }
