@@ -23,16 +23,7 @@ clicks=30
 browsers="chromium firefox"
 icecast=1
 json="$WORK/browser-latency.jsonl"
-while (($#)); do
-  case "$1" in
-    --runs) runs="$2"; shift 2 ;;
-    --clicks) clicks="$2"; shift 2 ;;
-    --browsers) browsers="$2"; shift 2 ;;
-    --no-icecast) icecast=0; shift ;;
-    --json) json="$2"; shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --runs=runs --clicks=clicks --browsers=browsers --no-icecast=icecast:0 --json=json -- "$@"
 [[ -d "$ROOT/browser-tests/node_modules/puppeteer-core" ]] \
   || { echo "browser-tests/node_modules is missing: run npm ci --prefix $ROOT/browser-tests" >&2; exit 1; }
 
@@ -52,7 +43,7 @@ sleep 3  # the live mounts have a burst's worth of audio
 latency() {  # BROWSER LABEL ARGS...
   local browser="$1" label="$2"
   shift 2
-  log "$label in $browser (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "$label in $browser (load $(load_average))"
   node "$ROOT/browser-tests/latency.mjs" --browser "$browser" --server "http://127.0.0.1:$port/" --label "$label" \
     --runs "$runs" --clicks "$clicks" --long-clicks "$clicks" --timeout-ms 1500000 "$@" >>"$json" \
     || log "$label in $browser: the run failed (its JSON line says why)"

@@ -17,15 +17,7 @@ seconds=40
 listeners=1000
 flask=1
 json="$WORK/results.jsonl"
-while (($#)); do
-  case "$1" in
-    --seconds) seconds="$2"; shift 2 ;;
-    --listeners) listeners="$2"; shift 2 ;;
-    --no-flask) flask=0; shift ;;
-    --json) json="$2"; shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --seconds=seconds --listeners=listeners --no-flask=flask:0 --json=json -- "$@"
 
 build
 machine="$(machine_line)"
@@ -40,7 +32,7 @@ fi
 g2g() {  # LABEL ARGS...
   local label="$1"
   shift
-  log "$label (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "$label (load $(load_average))"
   java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$BENCH_CP" io.mp3cast.bench.load.GlassToGlass \
     --label "$label" --seconds "$seconds" --json "$json" "$@" >/dev/null
 }

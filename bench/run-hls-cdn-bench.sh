@@ -17,14 +17,7 @@ source "$(dirname "$0")/lib/common.sh"
 clients="200"
 seconds=30
 workers=1
-while (($#)); do
-  case "$1" in
-    --clients) clients="$2"; shift 2 ;;
-    --seconds) seconds="$2"; shift 2 ;;
-    --workers) workers="$2"; shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --clients=clients --seconds=seconds --workers=workers -- "$@"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -x "$nginx_bin" ]] || { echo "nginx not found: apt-get install nginx" >&2; exit 1; }
 
@@ -74,13 +67,6 @@ wait_for_http "http://127.0.0.1:$nginx_port/status.json" 10
 log "nginx on port $nginx_port (pid $NGINX_PID, $workers worker(s))"
 
 ticks=$(getconf CLK_TCK)
-cpu_ticks() {  # PID...: user + system ticks of these processes
-  local sum=0 pid
-  for pid in "$@"; do
-    [[ -r /proc/$pid/stat ]] && sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo "$sum"
-}
 nginx_pids() { echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"; }
 hls_counts() { status | python3 -c 'import json,sys; h=json.load(sys.stdin)["mounts"][0]["hls"]; print(h["playlistRequests"], h["segmentRequests"])'; }
 
@@ -90,7 +76,7 @@ echo "mp3cast serve, JVM defaults, one tone mount (64 kbps, hls-segment-ms 2000,
 printf '| players | player requests (playlists + segments) | errors | mp3cast requests (playlists + segments) | mp3cast CPU s | nginx CPU s | load before |\n'
 printf '|---|---|---|---|---|---|---|\n'
 for n in $clients; do
-  load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  load="$(load_average)"
   read -r p0 s0 < <(hls_counts)
   m0=$(cpu_ticks "$MP3CAST_PID")
   x0=$(cpu_ticks $(nginx_pids))

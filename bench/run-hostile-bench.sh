@@ -20,17 +20,12 @@ source "$(dirname "$0")/lib/common.sh"
 seconds=60
 json="$WORK/results.jsonl"
 load_args=()
-while (($#)); do
-  case "$1" in
-    --seconds) seconds="$2"; shift 2 ;;
-    --json) json="$2"; shift 2 ;;
-    --quick) seconds=10; load_args+=(--honest 100 --idle 300 --slowloris 100 --stalled-listeners 20 --stalled-streams 10
-             --producers 2 --ramp-seconds 5); shift ;;
-    --honest|--idle|--slowloris|--stalled-listeners|--stalled-streams|--producers)
-      load_args+=("$1" "$2"); shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+quick() {  # a small, short run
+  seconds=10
+  load_args+=(--honest 100 --idle 300 --slowloris 100 --stalled-listeners 20 --stalled-streams 10 --producers 2 --ramp-seconds 5)
+}
+parse_options --seconds=seconds --json=json --quick='quick()' --honest=load_args+ --idle=load_args+ \
+  --slowloris=load_args+ --stalled-listeners=load_args+ --stalled-streams=load_args+ --producers=load_args+ -- "$@"
 
 build
 machine="$(machine_line)"

@@ -21,16 +21,7 @@ flask=1
 icecast=1
 flask_max=1000
 json="$WORK/results.jsonl"
-while (($#)); do
-  case "$1" in
-    --levels) levels="$2"; shift 2 ;;
-    --no-flask) flask=0; shift ;;
-    --no-icecast) icecast=0; shift ;;
-    --flask-max) flask_max="$2"; shift 2 ;;
-    --json) json="$2"; shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --levels=levels --no-flask=flask:0 --no-icecast=icecast:0 --flask-max=flask_max --json=json -- "$@"
 
 build
 machine="$(machine_line)"
@@ -65,7 +56,7 @@ run() {  # LABEL PORT PID PATH CONCURRENCY
     wait=120
     warm=1
   fi
-  log "$1: $c at once x $rounds (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "$1: $c at once x $rounds (load $(load_average))"
   load_client --mode requests --url "http://127.0.0.1:$2/$4" --label "$1" --concurrency "$c" --rounds "$rounds" \
     --warm-up "$warm" --hold-ms "$hold" --pause-ms 200 --wait-s "$wait" --server-pid "$3" --json "$json" >/dev/null
   sleep 3

@@ -29,20 +29,8 @@ threads=1
 icecast=1
 json="$WORK/results.jsonl"
 server_opts=""
-while (($#)); do
-  case "$1" in
-    --listeners) listeners="$2"; shift 2 ;;
-    --seconds) seconds="$2"; shift 2 ;;
-    --settle) settle="$2"; shift 2 ;;
-    --rate) rate="$2"; shift 2 ;;
-    --batch-ms) batch_ms="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --no-icecast) icecast=0; shift ;;
-    --json) json="$2"; shift 2 ;;
-    --server-opts) server_opts="$2"; shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --listeners=listeners --seconds=seconds --settle=settle --rate=rate --batch-ms=batch_ms \
+  --threads=threads --no-icecast=icecast:0 --json=json --server-opts=server_opts -- "$@"
 
 build
 machine="$(machine_line)"
@@ -73,7 +61,7 @@ fi
 run() {  # NAME PORT PID PATH N EXTRA...
   local name="$1" port="$2" pid="$3" path="$4" n="$5"
   shift 5
-  log "$name: $n listeners (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "$name: $n listeners (load $(load_average))"
   load_client --url "http://127.0.0.1:$port$path" --label "$name" --listeners "$n" --rate "$rate" \
     --settle "$settle" --seconds "$seconds" --threads "$threads" --server-pid "$pid" --json "$json" "$@" >/dev/null
   sleep 3  # let the closed connections drain

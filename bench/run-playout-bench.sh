@@ -22,16 +22,7 @@ mode="${1:-}"
 shift || true
 producers="" listeners="" seconds="" settle=""
 json="$WORK/results.jsonl"
-while (($#)); do
-  case "$1" in
-    --producers) producers="$2"; shift 2 ;;
-    --listeners) listeners="$2"; shift 2 ;;
-    --seconds) seconds="$2"; shift 2 ;;
-    --settle) settle="$2"; shift 2 ;;
-    --json) json="$2"; shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --producers=producers --listeners=listeners --seconds=seconds --settle=settle --json=json -- "$@"
 
 push_load() {
   java -Xms256m -Xmx2g -XX:+UseSerialGC -cp "$BENCH_CP" io.mp3cast.bench.load.PushLoad "$@"
@@ -42,7 +33,6 @@ threads_of() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
 # a second JIT compiler or G1 refinement thread under load, which is not the server's).
 thread_names() { cat /proc/"$1"/task/*/comm 2>/dev/null | sort; }
 fds_of() { ls "/proc/$1/fd" | wc -l; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mounts_in_status() { curl -s "http://127.0.0.1:$1/status.json" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["mounts"]))'; }
 
 stall() {  # PRODUCERS LISTENERS_PER_MOUNT SETTLE SECONDS
@@ -53,7 +43,7 @@ stall() {  # PRODUCERS LISTENERS_PER_MOUNT SETTLE SECONDS
   STARTED_PIDS+=("$pid")
   for _ in $(seq 100); do grep -q '^port ' "$out" 2>/dev/null && break; sleep 0.2; done
   port=$(awk '/^port / {print $2}' "$out")
-  log "stall probe: server on port $port (pid $pid); $1 producers at 44.1 kHz stereo, 10x real time, $2 listeners each (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "stall probe: server on port $port (pid $pid); $1 producers at 44.1 kHz stereo, 10x real time, $2 listeners each (load $(load_average))"
   push_load --base "http://127.0.0.1:$port" --producers "$1" --listeners "$2" --rate 44100 --channels 2 --speed 10 \
     --piece-ms 100 --kbps 128 --settle "$3" --seconds "$4" --ramp 100 --prefix /stall >"$WORK/stall-load.json"
   wait "$pid" || true
@@ -68,7 +58,7 @@ mounts() {  # PRODUCERS SETTLE SECONDS
   local port
   port=$(free_port)
   start_mp3cast "$port" --max-mounts $(($1 + 10)) --mount /stream.mp3=tone
-  log "mounts: $1 push mounts, one producer (24 kHz mono float32, real time, 100 ms pieces) and one listener each (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "mounts: $1 push mounts, one producer (24 kHz mono float32, real time, 100 ms pieces) and one listener each (load $(load_average))"
   local before after t0 t1
   push_load --base "http://127.0.0.1:$port" --producers "$1" --listeners 1 --rate 24000 --channels 1 --speed 1 \
     --piece-ms 100 --kbps 64 --settle "$2" --seconds "$3" --ramp 100 --prefix /speech >"$WORK/mounts.json" &

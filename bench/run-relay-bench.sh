@@ -23,18 +23,8 @@ rate=500
 threads=1
 json="$WORK/results.jsonl"
 server_opts=""
-while (($#)); do
-  case "$1" in
-    --listeners) listeners="$2"; shift 2 ;;
-    --seconds) seconds="$2"; shift 2 ;;
-    --settle) settle="$2"; shift 2 ;;
-    --rate) rate="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --json) json="$2"; shift 2 ;;
-    --server-opts) server_opts="$2"; shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --listeners=listeners --seconds=seconds --settle=settle --rate=rate --threads=threads --json=json \
+  --server-opts=server_opts -- "$@"
 
 build
 machine="$(machine_line)"
@@ -48,7 +38,7 @@ log "mp3cast on port $mp3cast_port (pid $MP3CAST_PID), relaying /live.mp3 to ice
 wait_for_icecast_mount "$icecast_port" /live.mp3 "mp3cast's relay"
 
 for n in $listeners; do
-  log "icecast: $n listeners (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "icecast: $n listeners (load $(load_average))"
   load_client --url "http://127.0.0.1:$icecast_port/live.mp3" --label "icecast fed by mp3cast" --listeners "$n" \
     --rate "$rate" --settle "$settle" --seconds "$seconds" --threads "$threads" --server-pid "$ICECAST_PID" \
     --upstream-pid "$MP3CAST_PID" --json "$json" >/dev/null

@@ -20,14 +20,8 @@ source "$(dirname "$0")/lib/common.sh"
 minutes=60
 json="$WORK/results.jsonl"
 soak_args=()
-while (($#)); do
-  case "$1" in
-    --minutes) minutes="$2"; shift 2 ;;
-    --json) json="$2"; shift 2 ;;
-    --listeners|--producers|--streams|--churn-pct|--settle-seconds) soak_args+=("$1" "$2"); shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --minutes=minutes --json=json --listeners=soak_args+ --producers=soak_args+ --streams=soak_args+ \
+  --churn-pct=soak_args+ --settle-seconds=soak_args+ -- "$@"
 
 build
 machine="$(machine_line)"

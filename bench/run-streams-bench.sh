@@ -30,19 +30,8 @@ rate=100
 step_ms=100
 json="$WORK/results.jsonl"
 server_opts=""
-while (($#)); do
-  case "$1" in
-    --mp3cast) mp3cast_counts="$2"; shift 2 ;;
-    --flask) flask_counts="$2"; shift 2 ;;
-    --seconds) seconds="$2"; shift 2 ;;
-    --settle) settle="$2"; shift 2 ;;
-    --rate) rate="$2"; shift 2 ;;
-    --step-ms) step_ms="$2"; shift 2 ;;
-    --json) json="$2"; shift 2 ;;
-    --server-opts) server_opts="$2"; shift 2 ;;
-    *) echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
-  esac
-done
+parse_options --mp3cast=mp3cast_counts --flask=flask_counts --seconds=seconds --settle=settle --rate=rate \
+  --step-ms=step_ms --json=json --server-opts=server_opts -- "$@"
 
 build
 machine="$(machine_line)"
@@ -56,7 +45,7 @@ if [[ -n "$flask_counts" ]]; then
 fi
 
 run() {  # NAME PORT PID N
-  log "$1: $4 streams (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "$1: $4 streams (load $(load_average))"
   load_client --url "http://127.0.0.1:$2/tone.mp3?$query" --label "$1" --listeners "$4" --rate "$rate" \
     --settle "$settle" --seconds "$seconds" --probes 0 --server-pid "$3" --json "$json" >/dev/null
   sleep 5  # let the streams close and the server settle

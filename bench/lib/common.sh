@@ -37,10 +37,66 @@ trap 'exit 130' INT TERM
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
+# load_average: the machine's 1, 5 and 15 minute load averages, as the scripts quote them beside a figure.
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# parse_options SPEC... -- ARGS...: the scripts' options. A SPEC is one of
+#   --name=var        the option takes a value, which goes into var
+#   --name=var:VALUE  a switch: var is set to VALUE
+#   --name=array+     the option and its value are appended to the array (options passed on to a load client)
+#   --name=function() a switch that calls function
+# Any other option ends the script (exit 2), naming it.
+parse_options() {
+  local -a _specs=()
+  while [[ $1 != -- ]]; do
+    _specs+=("$1")
+    shift
+  done
+  shift
+  local _spec _target
+  while (($#)); do
+    _target=""
+    for _spec in "${_specs[@]}"; do
+      if [[ $1 == "${_spec%%=*}" ]]; then
+        _target="${_spec#*=}"
+        break
+      fi
+    done
+    case "$_target" in
+      "") echo "unknown option: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+      *"()") "${_target%()}"; shift ;;
+      *+) local -n _array="${_target%+}"; _array+=("$1" "$2"); unset -n _array; shift 2 ;;
+      *:*) printf -v "${_target%%:*}" '%s' "${_target#*:}"; shift ;;
+      *) printf -v "$_target" '%s' "$2"; shift 2 ;;
+    esac
+  done
+}
+
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.3 s until it succeeds (0), or returns 1 after SECONDS.
+wait_until() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    if ((SECONDS > deadline)); then
+      return 1
+    fi
+    sleep 0.3
+  done
+}
+
+# cpu_ticks PID...: the user + system CPU of these processes so far, in clock ticks (getconf CLK_TCK a second).
+cpu_ticks() {
+  local sum=0 pid
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] && sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$sum"
+}
+
 machine_line() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
        "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr);"\
-       "$(java -version 2>&1 | head -1); date $(date -u +%Y-%m-%dT%H:%MZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
+       "$(java -version 2>&1 | head -1); date $(date -u +%Y-%m-%dT%H:%MZ); load $(load_average)"
 }
 
 build() {
@@ -54,14 +110,7 @@ free_port() {
 }
 
 wait_for_http() {  # URL SECONDS: until a GET answers (any status), or fail
-  local url="$1" deadline=$((SECONDS + $2))
-  until curl -s -o /dev/null -m 2 -r 0-1 "$url"; do
-    if ((SECONDS > deadline)); then
-      echo "no answer from $url after $2 s" >&2
-      return 1
-    fi
-    sleep 0.3
-  done
+  wait_until "$2" curl -s -o /dev/null -m 2 -r 0-1 "$1" || { echo "no answer from $1 after $2 s" >&2; return 1; }
 }
 
 # The load client, in its own JVM. Small heap: it holds little but the listeners' state.
@@ -93,14 +142,10 @@ start_icecast() {
 
 # wait_for_icecast_mount PORT MOUNT WHAT: until Icecast lists MOUNT, or fail naming WHAT feeds it.
 wait_for_icecast_mount() {
-  local deadline=$((SECONDS + 20))
-  until curl -s -m 2 "http://127.0.0.1:$1/status-json.xsl" | grep -q "\"listenurl\":\"http://127.0.0.1:$1$2\""; do
-    if ((SECONDS > deadline)); then
-      echo "icecast: $3 did not come up on $2 (see $WORK/icecast)" >&2
-      return 1
-    fi
-    sleep 0.3
-  done
+  wait_until 20 icecast_lists_mount "$1" "$2" || { echo "icecast: $3 did not come up on $2 (see $WORK/icecast)" >&2; return 1; }
+}
+icecast_lists_mount() {  # PORT MOUNT
+  curl -s -m 2 "http://127.0.0.1:$1/status-json.xsl" | grep -q "\"listenurl\":\"http://127.0.0.1:$1$2\""
 }
 
 # start_icecast_server PORT: Debian's icecast2 alone, sources push with password benchsource; sets ICECAST_PID.
@@ -163,14 +208,10 @@ start_ffmpeg_source() {
 
 # wait_for_sources STATUS_URL: until mp3cast's status.json shows every push mount live from a source.
 wait_for_sources() {
-  local deadline=$((SECONDS + 20))
-  until curl -s -m 2 "$1" | python3 -c 'import json,sys; m=json.load(sys.stdin)["mounts"]; sys.exit(0 if m and all(x["source"].get("connected") for x in m) else 1)' 2>/dev/null; do
-    if ((SECONDS > deadline)); then
-      echo "mp3cast: the ffmpeg sources did not come up: $(curl -s -m 2 "$1")" >&2
-      return 1
-    fi
-    sleep 0.3
-  done
+  wait_until 20 sources_connected "$1" || { echo "mp3cast: the ffmpeg sources did not come up: $(curl -s -m 2 "$1")" >&2; return 1; }
+}
+sources_connected() {  # STATUS_URL
+  curl -s -m 2 "$1" | python3 -c 'import json,sys; m=json.load(sys.stdin)["mounts"]; sys.exit(0 if m and all(x["source"].get("connected") for x in m) else 1)' 2>/dev/null
 }
 
 # start_flask: the seed's approach (bench/flask/seed_app.py) under Debian's python3; sets FLASK_PORT, FLASK_PID.
