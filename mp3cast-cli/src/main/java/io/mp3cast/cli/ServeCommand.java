@@ -313,33 +313,32 @@ final class ServeCommand implements Callable<Integer> {
             Map<String, String> f = new LinkedHashMap<>();
             file.stringPropertyNames().forEach(k -> f.put(k.trim(), file.getProperty(k).trim()));
             Settings s = new Settings();
-            s.host = pick(c.host, f.remove("host"), "0.0.0.0");
-            s.port = number("port", pick(c.port, f.remove("port"), "8000"));
-            s.drainMillis = number("drain-ms", pick(c.drainMillis, f.remove("drain-ms"), "15000"));
+            s.host = text(c.host, f, "host", "0.0.0.0");
+            s.port = number(c.port, f, "port", 8000);
+            s.drainMillis = number(c.drainMillis, f, "drain-ms", 15000);
             if (s.drainMillis < 0 || s.drainMillis > 3_600_000) {
                 throw new IllegalArgumentException("drain-ms not supported: " + s.drainMillis + " (0-3600000)");
             }
-            s.accessLog = pick(c.accessLog, f.remove("access-log"), null);
-            s.metrics = bool("metrics", pick(c.metrics, f.remove("metrics"), "true"));
-            s.tls = tls(pick(c.tlsCert, f.remove("tls-cert"), null), pick(c.tlsKey, f.remove("tls-key"), null),
-                    pick(c.tlsPort, f.remove("tls-port"), null));
-            String password = pick(c.adminPassword, f.remove("admin-password"), System.getenv("MP3CAST_ADMIN_PASSWORD"));
+            s.accessLog = text(c.accessLog, f, "access-log", null);
+            s.metrics = bool(c.metrics, f, "metrics", true);
+            s.tls = tls(text(c.tlsCert, f, "tls-cert", null), text(c.tlsKey, f, "tls-key", null), text(c.tlsPort, f, "tls-port", null));
+            String password = text(c.adminPassword, f, "admin-password", System.getenv("MP3CAST_ADMIN_PASSWORD"));
             s.generatedPassword = password == null;
             s.adminPassword = password == null ? randomPassword() : password;
-            s.demoRoutes = Boolean.parseBoolean(pick(null, f.remove("demo-routes"), "true"));
-            s.maxStreams = number("max-streams", pick(c.maxStreams, f.remove("max-streams"), "256"));
-            EncoderBackend backend = EncoderBackend.parse(pick(c.encoder, f.remove("encoder"), "auto"));
+            s.demoRoutes = Boolean.parseBoolean(text(null, f, "demo-routes", "true"));
+            s.maxStreams = number(c.maxStreams, f, "max-streams", 256);
+            EncoderBackend backend = EncoderBackend.parse(text(c.encoder, f, "encoder", "auto"));
             s.encoderDefaults = EncoderSettings.DEFAULT.withBackend(backend);
             MountConfig d = MountConfig.of("/default.mp3");
-            s.mountDefaults = d.withBurstMillis(number("burst-ms", pick(c.burstMillis, f.remove("burst-ms"), "" + d.burstMillis())))
-                    .withQueueMillis(number("queue-ms", pick(c.queueMillis, f.remove("queue-ms"), "" + d.queueMillis())))
-                    .withBatchMillis(number("batch-ms", pick(c.batchMillis, f.remove("batch-ms"), "" + d.batchMillis())))
-                    .withHls(number("hls-segment-ms", pick(c.hlsSegmentMillis, f.remove("hls-segment-ms"), "" + d.hlsSegmentMillis())),
-                            number("hls-window", pick(c.hlsWindowSegments, f.remove("hls-window"), "" + d.hlsWindowSegments())));
+            s.mountDefaults = d.withBurstMillis(number(c.burstMillis, f, "burst-ms", d.burstMillis()))
+                    .withQueueMillis(number(c.queueMillis, f, "queue-ms", d.queueMillis()))
+                    .withBatchMillis(number(c.batchMillis, f, "batch-ms", d.batchMillis()))
+                    .withHls(number(c.hlsSegmentMillis, f, "hls-segment-ms", d.hlsSegmentMillis()),
+                            number(c.hlsWindowSegments, f, "hls-window", d.hlsWindowSegments()));
             s.ingest = ingest(c, f);
             s.limits = limits(c, f);
-            s.master = new MasterSettings(pick(c.relayUser, f.remove("relay-user"), MasterSettings.DEFAULT.relayUser()),
-                    pick(c.relayPassword, f.remove("relay-password"), System.getenv("MP3CAST_RELAY_PASSWORD")));
+            s.master = new MasterSettings(text(c.relayUser, f, "relay-user", MasterSettings.DEFAULT.relayUser()),
+                    text(c.relayPassword, f, "relay-password", System.getenv("MP3CAST_RELAY_PASSWORD")));
             for (String key : List.copyOf(f.keySet())) {
                 if (key.startsWith("mount.")) {
                     s.mounts.add(key.substring(6) + "=" + f.remove(key));
@@ -380,14 +379,14 @@ final class ServeCommand implements Callable<Integer> {
         private static IngestSettings ingest(ServeCommand c, Map<String, String> f) {
             IngestSettings d = IngestSettings.DEFAULT;
             return new IngestSettings(
-                    pick(c.sourcePassword, f.remove("source-password"), System.getenv("MP3CAST_SOURCE_PASSWORD")),
-                    bool("create-mounts", pick(c.createMounts, f.remove("create-mounts"), "" + d.createMounts())),
-                    bool("takeover", pick(c.takeover, f.remove("takeover"), "" + d.takeover())),
-                    number("buffer-ms", pick(c.bufferMillis, f.remove("buffer-ms"), "" + d.bufferMillis())),
-                    pick(c.fallbackMount, f.remove("fallback-mount"), null),
-                    number("max-mounts", pick(c.maxMounts, f.remove("max-mounts"), "" + d.maxMounts())),
-                    number("max-body-kbps", pick(c.maxBodyKbps, f.remove("max-body-kbps"), "" + d.maxBodyKbps())),
-                    number("idle-mount-ms", pick(c.idleMountMillis, f.remove("idle-mount-ms"), "" + d.idleMountMillis())),
+                    text(c.sourcePassword, f, "source-password", System.getenv("MP3CAST_SOURCE_PASSWORD")),
+                    bool(c.createMounts, f, "create-mounts", d.createMounts()),
+                    bool(c.takeover, f, "takeover", d.takeover()),
+                    number(c.bufferMillis, f, "buffer-ms", d.bufferMillis()),
+                    text(c.fallbackMount, f, "fallback-mount", null),
+                    number(c.maxMounts, f, "max-mounts", d.maxMounts()),
+                    number(c.maxBodyKbps, f, "max-body-kbps", d.maxBodyKbps()),
+                    number(c.idleMountMillis, f, "idle-mount-ms", d.idleMountMillis()),
                     origins(c.allowedOrigins, f.remove("allowed-origins")));
         }
 
@@ -402,12 +401,28 @@ final class ServeCommand implements Callable<Integer> {
         private static ConnectionLimits limits(ServeCommand c, Map<String, String> f) {
             ConnectionLimits d = ConnectionLimits.DEFAULT;
             return new ConnectionLimits(
-                    number("header-timeout-ms", pick(c.headerTimeoutMillis, f.remove("header-timeout-ms"), "" + d.headerTimeoutMillis())),
-                    number("idle-timeout-ms", pick(c.idleTimeoutMillis, f.remove("idle-timeout-ms"), "" + d.idleTimeoutMillis())),
-                    number("write-timeout-ms", pick(c.writeTimeoutMillis, f.remove("write-timeout-ms"), "" + d.writeTimeoutMillis())),
-                    number("max-connections", pick(c.maxConnections, f.remove("max-connections"), "" + d.maxConnections())),
-                    number("max-connections-per-ip", pick(c.maxConnectionsPerIp, f.remove("max-connections-per-ip"),
-                            "" + d.maxConnectionsPerIp())));
+                    number(c.headerTimeoutMillis, f, "header-timeout-ms", d.headerTimeoutMillis()),
+                    number(c.idleTimeoutMillis, f, "idle-timeout-ms", d.idleTimeoutMillis()),
+                    number(c.writeTimeoutMillis, f, "write-timeout-ms", d.writeTimeoutMillis()),
+                    number(c.maxConnections, f, "max-connections", d.maxConnections()),
+                    number(c.maxConnectionsPerIp, f, "max-connections-per-ip", d.maxConnectionsPerIp()));
+        }
+
+        /**
+         * A setting's text: its flag's value if given, else the config file's (the key is used up either way, so
+         * that what is left in {@code f} is unknown), else {@code fallback}.
+         */
+        private static String text(Object flag, Map<String, String> f, String key, String fallback) {
+            String fromFile = f.remove(key);
+            return flag != null ? flag.toString() : fromFile != null ? fromFile : fallback;
+        }
+
+        private static int number(Object flag, Map<String, String> f, String key, long fallback) {
+            return number(key, text(flag, f, key, "" + fallback));
+        }
+
+        private static boolean bool(Object flag, Map<String, String> f, String key, boolean fallback) {
+            return bool(key, text(flag, f, key, "" + fallback));
         }
 
         private static boolean bool(String name, String value) {
@@ -416,10 +431,6 @@ final class ServeCommand implements Callable<Integer> {
                 case "false", "no", "off", "0" -> false;
                 default -> throw new IllegalArgumentException(name + ": not true or false: '" + value + "'");
             };
-        }
-
-        private static String pick(Object flag, String fromFile, String fallback) {
-            return flag != null ? flag.toString() : fromFile != null ? fromFile : fallback;
         }
 
         private static int number(String name, String value) {
