@@ -114,6 +114,35 @@ public final class IcyCapture implements AutoCloseable {
         }
     }
 
+    /** An ICY body read at once: its audio, and each non-empty metadata block's text without its zero padding. */
+    public record Blocks(byte[] audio, List<String> fields) {}
+
+    /** Splits {@code wire}, a body with a metadata block after every {@code interval} audio bytes, as a radio player does. */
+    public static Blocks split(byte[] wire, int interval) {
+        ByteArrayOutputStream audio = new ByteArrayOutputStream();
+        List<String> fields = new ArrayList<>();
+        int at = 0;
+        while (at < wire.length) {
+            int n = Math.min(interval, wire.length - at);
+            audio.write(wire, at, n);
+            at += n;
+            if (at >= wire.length) {
+                break;
+            }
+            int length = (wire[at++] & 0xFF) * 16;
+            if (length > 0) {
+                int end = at + length;
+                int text = end;
+                while (text > at && wire[text - 1] == 0) {
+                    text--;
+                }
+                fields.add(new String(wire, at, text - at, StandardCharsets.UTF_8));
+                at = end;
+            }
+        }
+        return new Blocks(audio.toByteArray(), fields);
+    }
+
     /** The audio so far, metadata removed. */
     public synchronized byte[] audio() {
         return audio.toByteArray();

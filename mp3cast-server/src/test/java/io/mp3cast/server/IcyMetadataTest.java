@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.Mp3Decoding;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,25 +94,13 @@ class IcyMetadataTest {
         }
 
         static Icy parse(byte[] body) {
-            ByteArrayOutputStream audio = new ByteArrayOutputStream();
+            IcyCapture.Blocks blocks = IcyCapture.split(body, METAINT);
             List<String> titles = new ArrayList<>();
-            int at = 0;
-            while (at < body.length) {
-                int n = Math.min(METAINT, body.length - at);
-                audio.write(body, at, n);
-                at += n;
-                if (at >= body.length) {
-                    break;
-                }
-                int length = (body[at++] & 0xFF) * 16;
-                if (length > 0) {
-                    String meta = new String(body, at, length, StandardCharsets.UTF_8).replace("\0", "");
-                    assertThat(meta).startsWith("StreamTitle='").endsWith("';");
-                    titles.add(meta.substring("StreamTitle='".length(), meta.length() - 2));
-                    at += length;
-                }
+            for (String meta : blocks.fields()) {
+                assertThat(meta).startsWith("StreamTitle='").endsWith("';");
+                titles.add(meta.substring("StreamTitle='".length(), meta.length() - 2));
             }
-            return new Icy(audio.toByteArray(), titles);
+            return new Icy(blocks.audio(), titles);
         }
     }
 }

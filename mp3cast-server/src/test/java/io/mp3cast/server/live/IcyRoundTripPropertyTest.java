@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mp3cast.live.FeedState;
 import io.mp3cast.live.FrameFeed;
 import io.mp3cast.live.LiveStream;
+import io.mp3cast.server.IcyCapture;
 import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.ServerMetrics;
 import io.netty.buffer.ByteBuf;
@@ -12,7 +13,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -50,16 +50,16 @@ class IcyRoundTripPropertyTest {
             out.release();
             wire.writeBytes(bytes);
         }
-        Read read = Read.of(wire.toByteArray(), interval);
-        assertThat(read.audio).isEqualTo(audio.toByteArray());
-        for (String field : read.fields) {
+        IcyCapture.Blocks read = IcyCapture.split(wire.toByteArray(), interval);
+        assertThat(read.audio()).isEqualTo(audio.toByteArray());
+        for (String field : read.fields()) {
             assertThat(field).startsWith("StreamTitle='").endsWith("';");
             String value = field.substring("StreamTitle='".length(), field.length() - 2);
             assertThat(value).doesNotContain("'").doesNotContain(";");
             assertThat(value.chars().noneMatch(c -> c < 0x20)).isTrue();
         }
         List<String> safe = titles.stream().map(t -> IcyTitle.icySafe(IcyTitle.checked(t))).toList();
-        for (String field : read.fields) {
+        for (String field : read.fields()) {
             String value = field.substring("StreamTitle='".length(), field.length() - 2);
             assertThat(safe).contains(value);
         }
@@ -86,34 +86,6 @@ class IcyRoundTripPropertyTest {
     Arbitrary<String> anyText() {
         return Arbitraries.strings().all().ofMaxLength(1000)
                 .filter(s -> s.codePointCount(0, s.length()) <= IcyTitle.MAX_CODE_POINTS);
-    }
-
-    /** A radio player's reading: audio bytes, and each non-empty metadata block's text without its padding. */
-    record Read(byte[] audio, List<String> fields) {
-        static Read of(byte[] wire, int interval) {
-            ByteArrayOutputStream audio = new ByteArrayOutputStream();
-            List<String> fields = new ArrayList<>();
-            int at = 0;
-            while (at < wire.length) {
-                int n = Math.min(interval, wire.length - at);
-                audio.write(wire, at, n);
-                at += n;
-                if (at >= wire.length) {
-                    break;
-                }
-                int length = (wire[at++] & 0xFF) * 16;
-                if (length > 0) {
-                    int end = at + length;
-                    int text = end;
-                    while (text > at && wire[text - 1] == 0) {
-                        text--;
-                    }
-                    fields.add(new String(wire, at, text - at, StandardCharsets.UTF_8));
-                    at = end;
-                }
-            }
-            return new Read(audio.toByteArray(), fields);
-        }
     }
 
     /** A feed that never publishes: the writer only needs the mount's title. */
