@@ -1,5 +1,6 @@
 package io.mp3cast.cli;
 
+import io.mp3cast.server.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,9 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -66,12 +65,8 @@ final class FakeIcecast implements AutoCloseable {
         s.setSoTimeout(30_000);
         InputStream in = s.getInputStream();
         OutputStream out = s.getOutputStream();
-        String requestLine = RawLine.read(in);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String l; !(l = RawLine.read(in)).isEmpty(); ) {
-            int colon = l.indexOf(':');
-            headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
-        }
+        String requestLine = RawHttp.line(in);
+        Map<String, String> headers = RawHttp.headers(in);
         if (requestLine.startsWith("GET ")) {
             out.write("HTTP/1.0 404 Not Found\r\nServer: Icecast 2.4.4\r\nContent-Length: 0\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1));
@@ -91,23 +86,5 @@ final class FakeIcecast implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
-    }
-
-    /** Reads CRLF-terminated header lines. */
-    static final class RawLine {
-        private RawLine() {}
-
-        static String read(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            for (int c; (c = in.read()) != '\n'; ) {
-                if (c < 0) {
-                    throw new IOException("connection closed in a header line");
-                }
-                if (c != '\r') {
-                    b.write(c);
-                }
-            }
-            return b.toString(StandardCharsets.UTF_8);
-        }
     }
 }

@@ -9,9 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,12 +59,7 @@ public final class IcyCapture implements AutoCloseable {
         out.flush();
         InputStream in = s.getInputStream();
         String statusLine = RawHttp.line(in);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String l; !(l = RawHttp.line(in)).isEmpty(); ) {
-            int colon = l.indexOf(':');
-            headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
-        }
-        return new IcyCapture(s, Integer.parseInt(statusLine.split(" ")[1]), headers, in);
+        return new IcyCapture(s, Integer.parseInt(statusLine.split(" ")[1]), RawHttp.headers(in), in);
     }
 
     private void read(InputStream in) {

@@ -11,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -154,13 +152,7 @@ public final class Pusher implements Closeable {
 
     private Response readHead() throws IOException {
         String status = RawHttp.line(in);
-        Map<String, String> headers = new LinkedHashMap<>();
-        String l;
-        while (!(l = RawHttp.line(in)).isEmpty()) {
-            int colon = l.indexOf(':');
-            headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
-        }
-        return new Response(Integer.parseInt(status.split(" ")[1]), headers, "");
+        return new Response(Integer.parseInt(status.split(" ")[1]), RawHttp.headers(in), "");
     }
 
     private String readBody(Response head) throws IOException {

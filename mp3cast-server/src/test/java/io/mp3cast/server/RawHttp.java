@@ -61,12 +61,7 @@ public final class RawHttp implements Closeable {
         InputStream in = s.getInputStream();
         String statusLine = line(in);
         int status = Integer.parseInt(statusLine.split(" ")[1]);
-        Map<String, String> headers = new LinkedHashMap<>();
-        String l;
-        while (!(l = line(in)).isEmpty()) {
-            int colon = l.indexOf(':');
-            headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
-        }
+        Map<String, String> headers = headers(in);
         return new RawHttp(s, status, headers, method.equals("HEAD") ? InputStream.nullInputStream() : in);
     }
 
@@ -105,6 +100,16 @@ public final class RawHttp implements Closeable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    /** Reads header lines up to the empty one that ends a head: names lower-cased, names and values trimmed. */
+    public static Map<String, String> headers(InputStream in) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String l; !(l = line(in)).isEmpty(); ) {
+            int colon = l.indexOf(':');
+            headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+        }
+        return headers;
     }
 
     public static String line(InputStream in) throws IOException {
