@@ -34,7 +34,6 @@ final class IcecastUpload implements Upload {
     private static final int CONTINUE_WAIT_MILLIS = 5_000;
     private static final int HEAD_MAX_BYTES = 16 * 1024;
     private static final int MESSAGE_BYTES = 4096;
-    private static final int MESSAGE_CHARS = 200;
 
     private final Socket socket;
     private final OutputStream out;
@@ -103,28 +102,21 @@ final class IcecastUpload implements Upload {
             socket.setSoTimeout(0);
             return statusLine.substring(statusLine.indexOf(' ') + 1).strip();
         }
-        String message = firstLineOfMessage(socket);
-        StringBuilder m = new StringBuilder(target.display()).append(": ")
-                .append(statusLine.substring(statusLine.indexOf(' ') + 1).strip());
-        if (!message.isEmpty()) {
-            m.append(": ").append(message);
-        }
-        if (status == 401 && !unauthorizedHint.isEmpty()) {
-            m.append(" (").append(unauthorizedHint).append(')');
-        }
-        throw CliException.refused(status, m.toString());
+        throw CliException.refused(status, target.display(), statusLine.substring(statusLine.indexOf(' ') + 1).strip(),
+                firstLineOfMessage(socket), unauthorizedHint);
     }
 
     private static int status(String statusLine, PushUrl target) throws CliException {
         String[] parts = statusLine.split(" ");
         if (parts.length < 2 || !parts[0].startsWith("HTTP/") && !parts[0].startsWith("ICY")) {
             throw CliException.unreachable(target.hostPort() + " answered something that is not HTTP: '"
-                    + truncate(statusLine) + "'", null);
+                    + CliException.quote(statusLine) + "'", null);
         }
         try {
             return Integer.parseInt(parts[1]);
         } catch (NumberFormatException e) {
-            throw CliException.unreachable(target.hostPort() + " answered with no status: '" + truncate(statusLine) + "'", e);
+            throw CliException.unreachable(target.hostPort() + " answered with no status: '"
+                    + CliException.quote(statusLine) + "'", e);
         }
     }
 
@@ -154,14 +146,10 @@ final class IcecastUpload implements Upload {
             String line = text.replaceAll("(?s)<head>.*?</head>", " ").replaceAll("<[^>]*>", " ").strip()
                     .lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("")
                     .replaceAll("\\s+", " ");
-            return truncate(line);
+            return CliException.quote(line);
         } catch (IOException e) {
             return "";
         }
-    }
-
-    private static String truncate(String line) {
-        return line.length() > MESSAGE_CHARS ? line.substring(0, MESSAGE_CHARS) + "..." : line;
     }
 
     @Override

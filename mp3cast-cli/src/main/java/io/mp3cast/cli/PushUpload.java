@@ -43,7 +43,6 @@ final class PushUpload implements Upload {
     private static final int ANSWER_TIMEOUT_MILLIS = 30_000;
     private static final int CHUNK_BYTES = 64 * 1024;
     private static final int MESSAGE_BYTES = 4096;
-    private static final int MESSAGE_CHARS = 200;
 
     private final HttpURLConnection connection;
     private final PushUrl target;
@@ -163,16 +162,9 @@ final class PushUpload implements Upload {
     }
 
     private CliException refused(int status) {
-        StringBuilder m = new StringBuilder(target.display()).append(": ").append(statusLine(status));
         String location = connection.getHeaderField("Location");
         String message = status / 100 == 3 && location != null ? "moved to " + location : firstLineOfMessage();
-        if (!message.isEmpty()) {
-            m.append(": ").append(message);
-        }
-        if (status == HttpURLConnection.HTTP_UNAUTHORIZED && !unauthorizedHint.isEmpty()) {
-            m.append(" (").append(unauthorizedHint).append(')');
-        }
-        return CliException.refused(status, m.toString());
+        return CliException.refused(status, target.display(), statusLine(status), message, unauthorizedHint);
     }
 
     /** Called once the status has been read, so the reason phrase is at hand and no I/O is done. */
@@ -194,7 +186,7 @@ final class PushUpload implements Upload {
             }
             String text = new String(in.readNBytes(MESSAGE_BYTES), StandardCharsets.UTF_8);
             String line = text.strip().lines().findFirst().orElse("").strip();
-            return line.length() > MESSAGE_CHARS ? line.substring(0, MESSAGE_CHARS) + "..." : line;
+            return CliException.quote(line);
         } catch (IOException e) {
             return "";
         }
