@@ -1,5 +1,6 @@
 package io.mp3cast.server.relay;
 
+import static io.mp3cast.testing.TestFrames.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
@@ -68,13 +69,5 @@ class IcyDemuxTest {
         m[0] = (byte) blocks;
         System.arraycopy(text, 0, m, 1, text.length);
         return m;
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 }
