@@ -89,7 +89,7 @@ idle() {  # SECONDS
   ffmpeg -nostdin -loglevel error -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=10" -c:a libmp3lame \
     -b:a 128k "$WORK/tone.mp3"
   start_icecast "$ice" "$WORK/tone.mp3"
-  log "idle: mp3cast (one generated mount, on demand: the default), mp3cast (the same, on-demand=false) and Icecast (one ffmpeg source), no listeners; settle 20 s, measure $1 s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "idle: mp3cast (one generated mount, on demand: the default), mp3cast (the same, on-demand=false) and Icecast (one ffmpeg source), no listeners; settle 20 s, measure $1 s (load $(load_average))"
   sleep 20
   local m0 a0 i0 m1 a1 i1
   m0=$(cpu_ticks "$MP3CAST_PID"); a0=$(cpu_ticks "$always"); i0=$(cpu_ticks "$ICECAST_PID")
