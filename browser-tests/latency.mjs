@@ -29,7 +29,7 @@
 // Exit code 0 when it ran (the caller judges the figures), 2 when the run itself broke (`fatal`).
 import fs from 'node:fs';
 import http from 'node:http';
-import { findExecutable, launch, parseArgs, quietHome, shutDown, sleep } from './lib/browser.mjs';
+import { findExecutable, finish, launch, parseArgs, quietHome, runMain, sleep } from './lib/browser.mjs';
 import { servePage } from './lib/page.mjs';
 import { openIcecastPush, openPush, pushClicks, pushTone, wall } from './lib/producer.mjs';
 
@@ -258,17 +258,4 @@ async function main() {
   await finish(result, result.fatal ? 2 : 0, browser, home, pageServer);
 }
 
-let finished = false;
-async function finish(result, code, browser, home, pageServer) {
-  if (finished) return;
-  finished = true;
-  process.stdout.write(JSON.stringify(result) + '\n');
-  pageServer.close();
-  await shutDown(browser, home);
-  process.exit(code);
-}
-
-main().catch(e => {
-  process.stdout.write(JSON.stringify({ fatal: String(e && e.stack || e) }) + '\n');
-  process.exit(2);
-});
+runMain(main);

@@ -88,3 +88,25 @@ export async function shutDown(browser, home) {
   }
   fs.rmSync(home, { recursive: true, force: true });
 }
+
+let finished = false;
+/**
+ * Ends a harness that prints one JSON object: prints `result` (once, even when a watchdog and the
+ * run both get here), closes `servers` and the browser, and exits with `code`.
+ */
+export async function finish(result, code, browser, home, ...servers) {
+  if (finished) return;
+  finished = true;
+  process.stdout.write(JSON.stringify(result) + '\n');
+  for (const s of servers) s.close();
+  await shutDown(browser, home);
+  process.exit(code);
+}
+
+/** Runs a harness's `main`; what it throws is printed as `fatal` (exit 2). */
+export function runMain(main) {
+  main().catch(e => {
+    process.stdout.write(JSON.stringify({ fatal: String(e && e.stack || e) }) + '\n');
+    process.exit(2);
+  });
+}
