@@ -75,6 +75,14 @@ public interface ServerMetrics {
     }
 
     /**
+     * Whether someone reads the loop lag now (a scrape lately): the loops are then sampled ten times
+     * a second, otherwise once a second, so an idle server unobserved does not wake for it.
+     */
+    default boolean eventLoopLagWatched() {
+        return true;
+    }
+
+    /**
      * The metrics in Prometheus's text exposition format, for {@code GET /metrics}; empty when this
      * binding has no Prometheus registry (the endpoint then answers 404).
      */

@@ -62,6 +62,9 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
     /** Values of the {@code state} tag of {@code mp3cast.playout.state}. */
     static final List<String> PLAYOUT_STATES = List.of("live", "silence", "fallback", "idle", "relay");
 
+    /** A scrape this recent keeps the loop-lag sampling at its fast rate. */
+    private static final long WATCHED_NANOS = TimeUnit.MINUTES.toNanos(2);
+
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final Map<String, MountMeters> mounts = new ConcurrentHashMap<>();
     private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
@@ -69,6 +72,8 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
     private final Map<Integer, Counter> httpErrors = new ConcurrentHashMap<>();
     /** The worst event-loop lag since the last scrape read it. */
     private final AtomicLong worstLoopLagNanos = new AtomicLong();
+    /** When a scrape last read the loop lag ({@code System.nanoTime}); far in the past at first. */
+    private volatile long loopLagReadNanos = System.nanoTime() - 2 * WATCHED_NANOS;
     private volatile Supplier<String> prometheus;
 
     public Mp3CastMetrics() {
@@ -76,8 +81,9 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
         FunctionCounter.builder("mp3cast.encoder.cpu", this, m -> EncoderCpu.totalNanos() / 1e9)
                 .description("CPU time spent in the MP3 encoder (LAME), all mounts and streams").baseUnit("seconds")
                 .register(registry);
-        TimeGauge.builder("mp3cast.event.loop.lag", worstLoopLagNanos, TimeUnit.NANOSECONDS, l -> l.getAndSet(0)).strongReference(true)
-                .description("Worst delay of a task on any event loop since the previous scrape (sampled every 100 ms)")
+        TimeGauge.builder("mp3cast.event.loop.lag", this, TimeUnit.NANOSECONDS, Mp3CastMetrics::readLoopLag).strongReference(true)
+                .description("Worst delay of a task on any event loop since the previous scrape (sampled every 100 ms "
+                        + "while scraped, every second when not scraped for two minutes)")
                 .register(registry);
     }
 
@@ -213,6 +219,16 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
     @Override
     public boolean wantsEventLoopLag() {
         return true;
+    }
+
+    @Override
+    public boolean eventLoopLagWatched() {
+        return System.nanoTime() - loopLagReadNanos < WATCHED_NANOS;
+    }
+
+    private double readLoopLag() {
+        loopLagReadNanos = System.nanoTime();
+        return worstLoopLagNanos.getAndSet(0);
     }
 
     @Override

@@ -10,10 +10,13 @@ import java.util.concurrent.TimeUnit;
  * Samples how late each event loop runs a task: every {@link #PERIOD_MILLIS} a task is scheduled on
  * each loop and the delay between its due time and its start goes to {@link ServerMetrics#eventLoopLag}.
  * A loop busy with a long fan-out or a blocking call shows up as lag. Runs only when the metrics
- * want it; stops with the loops.
+ * want it, and every {@link #UNWATCHED_PERIOD_MILLIS} while nobody reads them
+ * ({@link ServerMetrics#eventLoopLagWatched}): the fast sampling was most of an idle server's
+ * event-loop CPU. Stops with the loops.
  */
 public final class LoopLag {
     static final long PERIOD_MILLIS = 100;
+    static final long UNWATCHED_PERIOD_MILLIS = 1000;
 
     private LoopLag() {}
 
@@ -27,12 +30,13 @@ public final class LoopLag {
     }
 
     private static void sampleLater(EventExecutor loop, ServerMetrics metrics) {
-        long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
+        long period = metrics.eventLoopLagWatched() ? PERIOD_MILLIS : UNWATCHED_PERIOD_MILLIS;
+        long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(period);
         try {
             loop.schedule(() -> {
                 metrics.eventLoopLag(Math.max(0, System.nanoTime() - due));
                 sampleLater(loop, metrics);
-            }, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+            }, period, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the loop is shutting down
         }
