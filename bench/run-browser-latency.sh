@@ -3,7 +3,8 @@
 # in headless Chromium and Firefox ESR from the audio graph (browser-tests/latency.mjs), in the
 # same run:
 #   - mp3cast, plain <audio> and mp3cast's player (/web/player.js) on every decoder path each
-#     browser offers: first sound of a paced 24 kHz 64 kbps /tone.mp3?pace=realtime and of a live
+#     browser offers: first sound of a paced 24 kHz 64 kbps /tone.mp3?pace=realtime (with the
+#     player's burst of its cushion, and strictly real time with the burst off) and of a live
 #     tone mount joined, glass to glass from clicks pushed (PCM, HTTP PUT) into a push mount;
 #   - Icecast 2.4 (Debian icecast2, configured here on 127.0.0.1) as the reference: a looped tone
 #     MP3 sent by ffmpeg to join, and the same clicks encoded by ffmpeg (64 kbps, every frame
@@ -61,7 +62,7 @@ latency() {  # BROWSER LABEL ARGS...
 for browser in $browsers; do
   paths="audio,$(node "$ROOT/browser-tests/latency.mjs" --browser "$browser" --server "http://127.0.0.1:$port/" \
     --checks none | python3 -c 'import json,sys; print(",".join(d for d in json.load(sys.stdin)["supported"] if d != "audio"))')"
-  latency "$browser" "mp3cast" --checks ttfs,join,g2g --decoders "$paths" \
+  latency "$browser" "mp3cast" --checks ttfs,strict,join,g2g --decoders "$paths" \
     --join-url "http://127.0.0.1:$port/live-tone.mp3"
   if ((icecast)); then
     latency "$browser" "Icecast 2.4.4 (ffmpeg source)" --checks join,g2g --decoders audio,webcodecs \

@@ -85,24 +85,32 @@ mounts() {  # PRODUCERS SETTLE SECONDS
 }
 
 idle() {  # SECONDS
-  local port ice
+  local port port2 ice always ondemand
   port=$(free_port)
   start_mp3cast "$port" --mount /stream.mp3=tone:rate=24000,bitrate=64
+  ondemand=$MP3CAST_PID
+  # The same mount with on-demand=false: it encodes on with no one listening (the figure before
+  # generated mounts stood by), measured in the same run.
+  port2=$(free_port)
+  start_mp3cast "$port2" --mount /stream.mp3=tone:rate=24000,bitrate=64,on-demand=false
+  always=$MP3CAST_PID
+  MP3CAST_PID=$ondemand
   ice=$(free_port)
   ffmpeg -nostdin -loglevel error -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=10" -c:a libmp3lame \
     -b:a 128k "$WORK/tone.mp3"
   start_icecast "$ice" "$WORK/tone.mp3"
-  log "idle: mp3cast (one generated mount) and Icecast (one ffmpeg source), no listeners; settle 20 s, measure $1 s"
+  log "idle: mp3cast (one generated mount, on demand: the default), mp3cast (the same, on-demand=false) and Icecast (one ffmpeg source), no listeners; settle 20 s, measure $1 s (load $(cut -d' ' -f1-3 /proc/loadavg))"
   sleep 20
-  local m0 i0 m1 i1
-  m0=$(cpu_ticks "$MP3CAST_PID"); i0=$(cpu_ticks "$ICECAST_PID")
+  local m0 a0 i0 m1 a1 i1
+  m0=$(cpu_ticks "$MP3CAST_PID"); a0=$(cpu_ticks "$always"); i0=$(cpu_ticks "$ICECAST_PID")
   sleep "$1"
-  m1=$(cpu_ticks "$MP3CAST_PID"); i1=$(cpu_ticks "$ICECAST_PID")
+  m1=$(cpu_ticks "$MP3CAST_PID"); a1=$(cpu_ticks "$always"); i1=$(cpu_ticks "$ICECAST_PID")
+  echo "idle: the on-demand mount's state: $(curl -s "http://127.0.0.1:$port/status.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mounts"][0]["state"])')"
   local hz; hz=$(getconf CLK_TCK)
   python3 -c "
-m = ($m1 - $m0) / $hz / $1 * 100; i = ($i1 - $i0) / $hz / $1 * 100
-print('idle, %d s: mp3cast %.2f%% of a core (one generated mount, 24 kHz mono 64 kbps), icecast %.2f%% (one source)' % ($1, m, i))
-import json; open('$json', 'a').write(json.dumps(dict(mode='idle', seconds=$1, mp3cast_cpu_percent=round(m, 3), icecast_cpu_percent=round(i, 3))) + '\n')"
+m = ($m1 - $m0) / $hz / $1 * 100; a = ($a1 - $a0) / $hz / $1 * 100; i = ($i1 - $i0) / $hz / $1 * 100
+print('idle, %d s: mp3cast %.2f%% of a core (one generated mount, 24 kHz mono 64 kbps, on demand), %.2f%% (on-demand=false), icecast %.2f%% (one source)' % ($1, m, a, i))
+import json; open('$json', 'a').write(json.dumps(dict(mode='idle', seconds=$1, mp3cast_cpu_percent=round(m, 3), mp3cast_always_on_cpu_percent=round(a, 3), icecast_cpu_percent=round(i, 3))) + '\n')"
 }
 
 churn() {  # PRODUCERS

@@ -5,6 +5,8 @@
 // path, against a running mp3cast server, and prints one JSON object. Checks:
 //   ttfs      time to first sound: play() to the first sound of a paced 24 kHz 64 kbps
 //             /tone.mp3?pace=realtime, --runs times per path
+//             (the player asks for a burst of its cushion, which the paced producer has ready)
+//   strict    the same with the player's burst off: the producer strictly at real time
 //   join      the same, joining the live mount --join-url (a mount that always sounds)
 //   gapless   a 440 Hz tone pushed as float32 in chunks of 20, 37 and 1000 ms into a push mount,
 //             5 s of the output (from 2.5 s after the first sound) fitted to a pure tone
@@ -89,10 +91,10 @@ const start = (page, url, options, measure) =>
 // ---- checks
 
 /** play() to the first sound, `runs` times: a paced tone (ttfs) or a live mount (join). */
-async function firstSound(page, o, decoder, streamUrl) {
+async function firstSound(page, o, decoder, streamUrl, burst = true) {
   const runs = [];
   for (let i = 0; i < o.runs; i++) {
-    const id = await start(page, streamUrl, { decoder, latencyMs: o.latencyMs }, { threshold: 0.02 });
+    const id = await start(page, streamUrl, { decoder, latencyMs: o.latencyMs, burst }, { threshold: 0.02 });
     const r = await runFor(page, id, decoder === 'audio' ? 12000 : 4000, p => p.firstOnset !== null);
     runs.push({ ms: r.onsets.length ? round(r.onsets[0] - r.playAt) : null, decoder: r.final.decoder,
       firstSoundMs: r.final.firstSoundMs, error: r.final.error, events: r.events.map(e => e.type) });
@@ -219,6 +221,8 @@ async function measure(page, o, decoders, pageBase) {
     for (const [i, d] of decoders.entries()) c[name][d] = await fn(d, i);
   };
   if (o.checks.includes('ttfs')) await each('ttfs', d => firstSound(page, o, d, tone(d === 'audio' ? 10 : 4)));
+  // The same with the player's burst off: the paced producer has nothing ready, strictly real time.
+  if (o.checks.includes('strict')) await each('strict', d => firstSound(page, o, d, tone(d === 'audio' ? 10 : 4), false));
   if (o.checks.includes('join')) await each('join', d => firstSound(page, o, d, readable(o.joinUrl, o, pageBase)));
   if (o.checks.includes('trace')) await each('trace', d => trace(page, o, d, tone(60)));
   if (o.checks.includes('gapless')) await each('gapless', d => gapless(page, o, d));

@@ -146,7 +146,7 @@ def browser(results):
     for r in results:
         if r.get("fatal"):
             rows.append([r.get("label") or r.get("server"), r.get("browser", "?"), "run failed: " + r["fatal"][:80],
-                         "", "", "", "", "", r.get("load", "?")])
+                         "", "", "", "", "", "", r.get("load", "?")])
             continue
         c = r["checks"]
         version = (r.get("version") or "").replace("HeadlessChrome/", "Chromium ").replace("Chrome/", "Chromium ").replace("firefox/", "Firefox ESR ")
@@ -154,10 +154,12 @@ def browser(results):
             g2g = (c.get("g2g") or {}).get(path) or {}
             behind = (g2g.get("behindLiveMs") or {}).get("p50")
             rows.append([r.get("label") or "mp3cast", version or r["browser"], PATHS.get(path, path),
-                         spread_ms((c.get("ttfs") or {}).get(path)), spread_ms((c.get("join") or {}).get(path)),
+                         spread_ms((c.get("ttfs") or {}).get(path)), spread_ms((c.get("strict") or {}).get(path)),
+                         spread_ms((c.get("join") or {}).get(path)),
                          spread_ms(g2g), "-" if behind is None else behind,
                          g2g.get("underruns", "-") if g2g else "-", r.get("load", "?")])
-    return table(["server", "browser", "played by", "first sound, paced /tone.mp3: p50 / p99 ms",
+    return table(["server", "browser", "played by", "first sound, paced /tone.mp3 (player's burst): p50 / p99 ms",
+                  "first sound, paced /tone.mp3, strictly real time (no burst): p50 / p99 ms",
                   "first sound, joining a live mount: p50 / p99 ms", "glass to glass p50 / p99 ms",
                   "behindLiveMs p50", "underruns", "load avg at start"], rows)
 

@@ -17,6 +17,9 @@ import java.util.List;
  * through), with {@code fallback=/PATH} for what plays while none is connected. {@code relay} makes
  * a push mount fed by another server's stream: {@code url=http://host:port/mount} (required),
  * {@code on-demand=true} to connect only while it has listeners, and {@code fallback} as for push.
+ * A generated mount takes {@code on-demand} too: it then stands by, encoding nothing, once no
+ * listener, HLS client or relay-to target has wanted it for 10 s; the default is {@code true} for
+ * the built-in generators (their audio is a function of time alone) and {@code false} for files.
  *
  * <p>Any mount may push itself out to Icecast servers: {@code relay-to=icecast://source:PW@host:port/mount}
  * (or {@code http://...}), repeatable, one key per target; a comma in a password is written {@code %2C}.
@@ -37,7 +40,7 @@ public final class MountSpecs {
      * default), for a relay mount its upstream (else null), and the Icecast servers it pushes itself to.
      */
     public record Spec(MountConfig config, SourceSpecs.Made source, EncoderSettings encoder, String title,
-                       String fallback, Upstream upstream, List<RelayTarget> relayTo) {
+                       String fallback, Upstream upstream, List<RelayTarget> relayTo, boolean onDemand) {
         public Spec {
             relayTo = List.copyOf(relayTo);
         }
@@ -104,7 +107,7 @@ public final class MountSpecs {
         if (source.equals("push")) {
             String fallback = p.string("fallback", null);
             p.rejectUnread(source + " on " + path);
-            return new Spec(config, null, encoder, title, fallback, null, relayTo);
+            return new Spec(config, null, encoder, title, fallback, null, relayTo, false);
         }
         if (source.equals("relay")) {
             String url = p.string("url", null);
@@ -114,15 +117,17 @@ public final class MountSpecs {
             Upstream upstream = Upstream.parse(url, p.bool("on-demand", false));
             String fallback = p.string("fallback", null);
             p.rejectUnread(source + " on " + path);
-            return new Spec(config, null, encoder, title, fallback, upstream, relayTo);
+            return new Spec(config, null, encoder, title, fallback, upstream, relayTo, upstream.onDemand());
         }
         SourceSpecs.Made made = SourceSpecs.create(source, p);
+        boolean onDemand;
         try {
+            onDemand = p.bool("on-demand", made.generator());
             p.rejectUnread(source + " on " + path);
         } catch (IllegalArgumentException e) {
             made.source().close();
             throw e;
         }
-        return new Spec(config, made, encoder, title, null, null, relayTo);
+        return new Spec(config, made, encoder, title, null, null, relayTo, onDemand);
     }
 }

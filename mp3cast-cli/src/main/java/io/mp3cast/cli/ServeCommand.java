@@ -237,7 +237,7 @@ final class ServeCommand implements Callable<Integer> {
             } else if (m.isPush()) {
                 builder.pushMount(m.config(), m.encoder(), m.fallback());
             } else {
-                builder.mount(m.config(), m.source().source(), m.encoder(), m.source().description());
+                builder.mount(m.config(), m.source().source(), m.encoder(), m.source().description(), m.onDemand());
             }
             m.relayTo().forEach(target -> builder.relayTo(m.config().path(), target));
         }

@@ -54,6 +54,33 @@ class MountSpecsPropertyTest {
         }
     }
 
+    /** Generators run on demand unless told not to; files and push mounts never do. */
+    @net.jqwik.api.Example
+    void generatedMountsAreOnDemandByDefaultFilesAndPushMountsAreNot() throws Exception {
+        java.nio.file.Path wav = java.nio.file.Files.createTempFile("mp3cast-spec", ".wav");
+        wav.toFile().deleteOnExit();
+        java.nio.file.Files.write(wav, TestAudio.wav(new io.mp3cast.pcm.PcmFormat(24000, 1, io.mp3cast.pcm.SampleEncoding.INT16_LE),
+                TestAudio.int16le(TestAudio.tones(24000, 0.5, 440))));
+        for (String gen : List.of("tone", "noise", "chirp", "silence")) {
+            assertOnDemand("/g.mp3=" + gen, true);
+            assertOnDemand("/g.mp3=" + gen + ":on-demand=false", false);
+        }
+        assertOnDemand("/f.mp3=file:path=" + wav, false);
+        assertOnDemand("/f.mp3=file:path=" + wav + ",on-demand=true", true);
+        assertOnDemand("/p.mp3=push", false);
+    }
+
+    private static void assertOnDemand(String spec, boolean expected) {
+        MountSpecs.Spec s = MountSpecs.parse(spec, DEFAULTS, EncoderSettings.DEFAULT);
+        try {
+            assertThat(s.onDemand()).as(spec).isEqualTo(expected);
+        } finally {
+            if (s.source() != null) {
+                s.source().source().close();
+            }
+        }
+    }
+
     @Provide
     Arbitrary<String> specs() {
         Arbitrary<String> path = Arbitraries.oneOf(Arbitraries.strings().withChars("/ab.?= ").ofMaxLength(8),

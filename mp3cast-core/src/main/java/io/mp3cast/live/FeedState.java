@@ -6,6 +6,8 @@ public enum FeedState {
     IDLE,
     /** Publishing frames. */
     RUNNING,
+    /** Started, on demand, and standing by: no one wants its frames, so it makes none until someone does. */
+    STANDBY,
     /** Its audio ended; the stream was ended after the final frames. */
     ENDED,
     /** It failed; the stream was ended. The failure was logged with the stream's name. */

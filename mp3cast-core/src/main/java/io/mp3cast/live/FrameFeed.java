@@ -26,6 +26,20 @@ public interface FrameFeed extends AutoCloseable {
     }
 
     /**
+     * Who wants the stream's frames, for a feed that runs on demand: while {@code wanted} says no
+     * (for the feed's grace period), such a feed stands by and makes no frames; it asks again at
+     * each step, and {@link #demandChanged()} wakes it when the answer may have turned to yes. A feed
+     * that always runs ignores both. Called before {@link #start}; {@code wanted} must answer at once,
+     * from the feed's thread.
+     */
+    default void demand(java.util.function.BooleanSupplier wanted) {
+    }
+
+    /** Someone may want the frames now: a standing-by feed asks {@link #demand}'s answer again. From any thread. */
+    default void demandChanged() {
+    }
+
+    /**
      * Stops publishing, frees what the feed holds (encoders, sources) and ends a started feed's
      * stream: at once, or right after a publish in progress on another thread. Returns at once,
      * without waiting for other threads, so network event loops may call it. Idempotent.

@@ -8,6 +8,7 @@ import io.mp3cast.time.Scheduler;
 import io.mp3cast.time.Task;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,15 @@ import org.slf4j.LoggerFactory;
  * once; a stall longer than {@link #MAX_CATCH_UP_MILLIS} is not caught up but skipped over, with a
  * warning, so listeners do not get a flood.
  *
+ * <p><b>On demand.</b> A feed made {@code onDemand} stands by ({@link FeedState#STANDBY}) once no one
+ * has wanted its frames ({@link #demand}) for {@link #STANDBY_AFTER_MILLIS}: it reads and encodes
+ * nothing, and its job costs no wake-up. When someone wants them again ({@link #demandChanged}) it
+ * goes on at once from where it stood, the clock's start moved by the time it stood by, so the
+ * stream's frames run on without a gap or a burst: a listener joining gets the stream's burst (the
+ * audio it made before it stood by), then frames in real time. For sources whose audio is a
+ * function of time alone (the built-in generators), standing by loses nothing; a file played as
+ * radio would lose the hours no one listened to, so it should not run on demand.
+ *
  * <p>Threading: one job on the scheduler reads the source and encodes, a step at a time, and
  * costs no thread in between. The source is read on a scheduler thread, so it must answer
  * promptly (generators, files); a producer that waits for its audio belongs in a push mount. The
@@ -33,6 +43,12 @@ public final class PacedSourceFeed implements FrameFeed {
     public static final int STEP_MILLIS = 20;
     /** How far behind the clock the feed may fall before it stops trying to catch up. */
     public static final int MAX_CATCH_UP_MILLIS = 2000;
+    /**
+     * How long an on-demand feed runs on after the last one who wanted its frames left: 10 s, so a
+     * listener who reconnects finds it running, and the stream's ring holds a full burst
+     * (the server's default is 5 s at 64 kbps) when it stands by.
+     */
+    public static final int STANDBY_AFTER_MILLIS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(PacedSourceFeed.class);
 
@@ -51,6 +67,10 @@ public final class PacedSourceFeed implements FrameFeed {
     private long framesRead;
     /** Set from any thread: read {@link #STEP_MILLIS} at a time, not the step given. */
     private volatile boolean fine;
+    private final boolean onDemand;
+    private volatile BooleanSupplier wanted = () -> true;
+    /** When no one wanted the frames since (the job's clock), or -1 while someone does. Job only. */
+    private long unwantedSinceNanos = -1;
 
     /**
      * @param description what the source is, for status pages ({@code "tone 440 Hz"})
@@ -59,6 +79,16 @@ public final class PacedSourceFeed implements FrameFeed {
      */
     public PacedSourceFeed(AudioSource source, EncoderSettings settings, Scheduler scheduler, String description,
                            int stepMillis) {
+        this(source, settings, scheduler, description, stepMillis, false);
+    }
+
+    /**
+     * @param onDemand whether to stand by while no one wants the frames (see the class comment):
+     *                 for sources whose audio is a function of time alone
+     */
+    public PacedSourceFeed(AudioSource source, EncoderSettings settings, Scheduler scheduler, String description,
+                           int stepMillis, boolean onDemand) {
+        this.onDemand = onDemand;
         this.source = Objects.requireNonNull(source, "source");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.description = Objects.requireNonNull(description, "description");
@@ -111,10 +141,31 @@ public final class PacedSourceFeed implements FrameFeed {
         }
     }
 
+    @Override
+    public void demand(BooleanSupplier newWanted) {
+        wanted = Objects.requireNonNull(newWanted, "wanted");
+    }
+
+    @Override
+    public void demandChanged() {
+        if (onDemand) {
+            wakeJob();
+        }
+    }
+
+    /** Whether it stands by when no one wants its frames. */
+    public boolean onDemand() {
+        return onDemand;
+    }
+
     /** While {@code on}, reads {@link #STEP_MILLIS} at a time, so each frame is published as soon as it is encoded. */
     @Override
     public void publishEveryFrame(boolean on) {
         fine = on;
+        wakeJob();
+    }
+
+    private void wakeJob() {
         Job j;
         synchronized (this) {
             j = job;
@@ -132,6 +183,9 @@ public final class PacedSourceFeed implements FrameFeed {
                 started = true;
                 startNanos = now;
             }
+            if (onDemand && standsBy(now)) {
+                return Task.WAIT;
+            }
             long lateNanos = now - dueNanos(framesRead);
             if (lateNanos > MAX_CATCH_UP_MILLIS * 1_000_000L) {
                 LOG.warn("{}: source fell {} ms behind the clock; skipping ahead", stream.name(), lateNanos / 1_000_000);
@@ -148,6 +202,30 @@ public final class PacedSourceFeed implements FrameFeed {
             end(FeedState.FAILED);
             return Task.WAIT;
         }
+    }
+
+    /**
+     * Whether to make no frames now: no one has wanted them for {@link #STANDBY_AFTER_MILLIS}. Going
+     * on from standing by moves the clock's start by the time stood, so the next step is due now.
+     */
+    private boolean standsBy(long now) {
+        if (wanted.getAsBoolean()) {
+            unwantedSinceNanos = -1;
+            if (state == FeedState.STANDBY) {
+                startNanos += Math.max(0, now - dueNanos(framesRead));
+                state = FeedState.RUNNING;
+                LOG.info("{}: wanted again, running", stream.name());
+            }
+            return false;
+        }
+        if (unwantedSinceNanos < 0) {
+            unwantedSinceNanos = now;
+        }
+        if (state == FeedState.RUNNING && now - unwantedSinceNanos >= STANDBY_AFTER_MILLIS * 1_000_000L) {
+            state = FeedState.STANDBY;
+            LOG.info("{}: no listeners for {} s: standing by (on demand)", stream.name(), STANDBY_AFTER_MILLIS / 1000);
+        }
+        return state == FeedState.STANDBY;
     }
 
     /** One step: false when the source ended (the stream is ended). */
@@ -176,7 +254,7 @@ public final class PacedSourceFeed implements FrameFeed {
 
     /** When the job has stopped: frees source and encoder, ends the stream. */
     private void stop() {
-        if (state == FeedState.RUNNING) {
+        if (state == FeedState.RUNNING || state == FeedState.STANDBY) {
             state = FeedState.CLOSED;
         }
         freeResources();

@@ -33,6 +33,8 @@ public final class PacedSource implements AudioSource {
     public static final int FIRST_STEP_MILLIS = 20;
     /** Largest step of {@link #realTime}: 100 ms, reached after about 0.3 s of audio. */
     public static final int STEP_MILLIS = 100;
+    /** The most audio a paced source may have ready at once: 10 s. */
+    public static final int MAX_LEAD_MILLIS = 10_000;
 
     private final AudioSource source;
     private final Scheduler clock;
@@ -47,6 +49,18 @@ public final class PacedSource implements AudioSource {
      * @param stepMillis      the most the least audio a read waits for grows to (firstStepMillis-1000 ms)
      */
     public PacedSource(AudioSource source, Scheduler clock, int firstStepMillis, int stepMillis) {
+        this(source, clock, firstStepMillis, stepMillis, 0);
+    }
+
+    /**
+     * As {@link #PacedSource(AudioSource, Scheduler, int, int)}, with {@code leadMillis} of audio
+     * due at once (0-{@link #MAX_LEAD_MILLIS}): a producer that has that much ready when asked (a
+     * synthesizer with its first words made), and keeps that far ahead of real time.
+     */
+    public PacedSource(AudioSource source, Scheduler clock, int firstStepMillis, int stepMillis, int leadMillis) {
+        if (leadMillis < 0 || leadMillis > MAX_LEAD_MILLIS) {
+            throw new IllegalArgumentException("leadMillis not supported: " + leadMillis + " (0-" + MAX_LEAD_MILLIS + ")");
+        }
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (firstStepMillis < 1 || firstStepMillis > 1000) {
@@ -60,7 +74,7 @@ public final class PacedSource implements AudioSource {
         this.channels = source.format().channels();
         this.firstStepFrames = Math.max(1, (int) ((long) rate * firstStepMillis / 1000));
         this.stepFrames = Math.max(1, (int) ((long) rate * stepMillis / 1000));
-        this.pace = new Pace(rate, clock.nanoTime());
+        this.pace = new Pace(rate, clock.nanoTime() - leadMillis * 1_000_000L);
     }
 
     /** Steps of a fixed {@code stepMillis}. */

@@ -24,8 +24,17 @@ public final class SourceSpecs {
 
     private SourceSpecs() {}
 
-    /** A described source, made from a name and parameters. */
-    public record Made(AudioSource source, String description) {}
+    /**
+     * A described source, made from a name and parameters.
+     *
+     * @param generator whether its audio is a function of time alone (tone, noise, chirp, silence):
+     *                  a mount of it may stand by while no one listens and lose nothing
+     */
+    public record Made(AudioSource source, String description, boolean generator) {
+        public Made(AudioSource source, String description) {
+            this(source, description, false);
+        }
+    }
 
     public static Made create(String name, Params p) {
         if (name.equals("file")) {
@@ -36,20 +45,20 @@ public final class SourceSpecs {
         return switch (name) {
             case "tone" -> {
                 double hz = p.decimal("hz", 440, 1, nyquist - 1);
-                yield new Made(AudioSources.tone(format, hz), "tone " + fmt(hz) + " Hz");
+                yield new Made(AudioSources.tone(format, hz), "tone " + fmt(hz) + " Hz", true);
             }
             case "noise" -> {
                 long seed = p.integer("seed", (int) System.nanoTime(), Integer.MIN_VALUE, Integer.MAX_VALUE);
-                yield new Made(AudioSources.noise(format, seed), "noise");
+                yield new Made(AudioSources.noise(format, seed), "noise", true);
             }
             case "chirp" -> {
                 double from = p.decimal("from", 200, 1, nyquist - 1);
                 double to = p.decimal("to", Math.min(2000, nyquist - 1), 1, nyquist - 1);
                 double period = p.decimal("period", 5, 0.01, 3600);
                 yield new Made(AudioSources.chirp(format, from, to, period),
-                        "chirp " + fmt(from) + "-" + fmt(to) + " Hz every " + fmt(period) + " s");
+                        "chirp " + fmt(from) + "-" + fmt(to) + " Hz every " + fmt(period) + " s", true);
             }
-            case "silence" -> new Made(AudioSources.silence(format), "silence");
+            case "silence" -> new Made(AudioSources.silence(format), "silence", true);
             default -> throw new IllegalArgumentException("source not supported: '" + name + "' (" + NAMES + ")");
         };
     }

@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.FrameHeader;
+import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.source.AudioSource;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.time.Scheduler;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.testing.Mp3Decoding;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LiveStreamTest {
@@ -118,6 +123,74 @@ class LiveStreamTest {
         assertThat(s.publishedMicros()).isBetween(10_000_000L - 3 * 24_000, 10_000_000L);
         Decoded d = Mp3Decoding.decode(all.toByteArray());
         assertThat(d.badFrames()).isZero();
+        assertThat(AudioMath.dominantFrequencyHz(d.channel(0), 24000, 24000, 24000, 300, 600)).isEqualTo(440.0);
+    }
+    /**
+     * An on-demand feed stands by once no one has wanted its frames for 10 s (nothing published,
+     * nothing scheduled), and when someone does it goes on at once from where it stood: no gap in
+     * the audio, no burst, one second of audio per clock second again, the tone decoding whole.
+     */
+    @Test
+    void anOnDemandFeedStandsByWhileUnwantedAndGoesOnWhereItStoodWhenWanted() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        LiveStream s = new LiveStream("/tone.mp3", new LiveStreamSettings(0, 60_000));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        Cursor c = s.cursor();
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        AudioSource tone = AudioSources.tone(24000, 440);
+        AtomicInteger reads = new AtomicInteger();
+        AudioSource counted = new AudioSource() {
+            @Override
+            public PcmFormat format() {
+                return tone.format();
+            }
+
+            @Override
+            public int read(float[] buffer, int offset, int length) throws IOException {
+                reads.incrementAndGet();
+                return tone.read(buffer, offset, length);
+            }
+
+            @Override
+            public void close() {
+                tone.close();
+            }
+        };
+        try (PacedSourceFeed feed = new PacedSourceFeed(counted, EncoderSettings.cbr(64),
+                clock, "tone 440 Hz", 100, true)) {
+            feed.demand(wanted::get);
+            feed.start(s);
+            clock.advanceMillis(5_000);
+            assertThat(feed.state()).isEqualTo(FeedState.RUNNING);
+            wanted.set(false);
+            clock.advanceMillis(PacedSourceFeed.STANDBY_AFTER_MILLIS - 1_000);
+            assertThat(feed.state()).as("within the grace").isEqualTo(FeedState.RUNNING);
+            clock.advanceMillis(1_200);
+            assertThat(feed.state()).isEqualTo(FeedState.STANDBY);
+            long stoodAt = s.publishedMicros();
+            assertThat(stoodAt).isBetween(15_000_000L - 200_000, 15_300_000L);
+            int readsBefore = reads.get();
+            clock.advanceMillis(60_000);
+            assertThat(s.publishedMicros()).as("nothing made while standing by").isEqualTo(stoodAt);
+            assertThat(reads.get()).as("source reads while standing by").isEqualTo(readsBefore);
+            feed.demandChanged();  // woken while still unwanted: stands by on
+            clock.runDue();
+            assertThat(feed.state()).isEqualTo(FeedState.STANDBY);
+            wanted.set(true);
+            feed.demandChanged();
+            clock.runDue();
+            assertThat(feed.state()).isEqualTo(FeedState.RUNNING);
+            assertThat(s.publishedMicros() - stoodAt).as("no burst on waking").isLessThan(200_000L);
+            clock.advanceMillis(10_000);
+            assertThat(s.publishedMicros() - stoodAt).as("real time again").isBetween(9_800_000L, 10_200_000L);
+        }
+        while (c.read(all::write, 1000) > 0) {
+            // drain
+        }
+        Decoded d = Mp3Decoding.decode(all.toByteArray());
+        assertThat(d.badFrames()).isZero();
+        assertThat(d.channel(0).length).as("decoded samples: every frame made, none lost or doubled")
+                .isBetween((int) (s.publishedMicros() * 24 / 1000) - 2 * 1152, (int) (s.publishedMicros() * 24 / 1000));
         assertThat(AudioMath.dominantFrequencyHz(d.channel(0), 24000, 24000, 24000, 300, 600)).isEqualTo(440.0);
     }
 }

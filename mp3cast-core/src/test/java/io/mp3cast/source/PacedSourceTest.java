@@ -84,6 +84,22 @@ class PacedSourceTest {
     }
 
     @Test
+    void aLeadIsDueAtOnceAndTheSourceStaysThatFarAheadOfRealTime() throws Exception {
+        PacedSource paced = new PacedSource(AudioSources.silence(PcmFormat.floatMono(24000)), clock, 20, 100, 150);
+        float[] buf = new float[24000];
+        assertThat(paced.nanosUntilReadable(buf.length)).isZero();
+        assertThat(paced.read(buf, 0, buf.length)).as("at once: the lead").isEqualTo(150 * 24);
+        assertThat(paced.nanosUntilReadable(buf.length)).as("then a step (75 ms: half the audio out) in real time")
+                .isEqualTo(75 * MS);
+        clock.advanceMillis(1000);
+        assertThat(paced.read(buf, 0, buf.length)).as("a second on: the lead plus a second, all told")
+                .isEqualTo(1000 * 24);
+        assertThat(paced.framesRead()).isEqualTo(1150 * 24);
+        assertThatThrownBy(() -> new PacedSource(AudioSources.silence(PcmFormat.floatMono(24000)), clock, 20, 100, 10_001))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leadMillis");
+    }
+
+    @Test
     void countsSampleFramesNotSamplesForStereo() throws Exception {
         PacedSource paced = new PacedSource(AudioSources.tone(new PcmFormat(48000, 2, SampleEncoding.FLOAT32_LE), 440),
                 clock, 20);

@@ -460,6 +460,18 @@ public final class Mp3CastServer implements AutoCloseable {
 
         /** As {@link #mount(MountConfig, AudioSource, EncoderSettings)}, with a description for status pages. */
         public Builder mount(MountConfig config, AudioSource source, EncoderSettings settings, String description) {
+            return mount(config, source, settings, description, false);
+        }
+
+        /**
+         * As {@link #mount(MountConfig, AudioSource, EncoderSettings, String)}; with {@code onDemand}
+         * the mount stands by, reading and encoding nothing, once it has had no listener, no HLS
+         * client and no relay-to target for 10 s, and goes on where it stood when one comes (see
+         * {@link PacedSourceFeed}). For sources whose audio is a function of time alone, such as
+         * the built-in generators; not for a file played as radio.
+         */
+        public Builder mount(MountConfig config, AudioSource source, EncoderSettings settings, String description,
+                             boolean onDemand) {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(description, "description");
@@ -467,7 +479,8 @@ public final class Mp3CastServer implements AutoCloseable {
             settings.effectiveBitrateKbps(source.format());  // a bad bitrate fails here, not at start
             int stepMillis = Math.max(PacedSourceFeed.STEP_MILLIS, Math.min(config.batchMillis(), 100));
             mounts.put(config.path(), new MountPlan(config, (registry, s) -> new LiveMount(config,
-                    new PacedSourceFeed(source, settings, s, description, stepMillis), metrics, ByteBufAllocator.DEFAULT),
+                    new PacedSourceFeed(source, settings, s, description, stepMillis, onDemand), metrics,
+                    ByteBufAllocator.DEFAULT),
                     false, null));
             return this;
         }
@@ -486,9 +499,11 @@ public final class Mp3CastServer implements AutoCloseable {
          * {@code /chirp.mp3?from=200&to=2000&period=5}, {@code /silence.mp3}; each takes
          * {@code seconds} (default 10, at most 3600), {@code rate}, {@code channels}, {@code bitrate}, and
          * {@code pace}: {@code none} (the default: sent as fast as it is encoded) or {@code realtime} (the
-         * source is paced like a live producer by the server's scheduler, see {@link PacedSource}), and
-         * {@code step-ms}: a paced source's largest step. Their sources never block: a stream costs no
-         * thread between its steps.
+         * source is paced like a live producer by the server's scheduler, see {@link PacedSource}),
+         * {@code step-ms}: a paced source's largest step, and {@code burst-ms}: as on a live mount, the
+         * audio a paced stream sends at once (its producer has that much ready when asked, as a
+         * synthesizer with its first words made, and stays that far ahead; default 0). Their sources
+         * never block: a stream costs no thread between its steps.
          */
         public Builder demoRoutes() {
             for (String name : List.of("tone", "noise", "chirp", "silence")) {
@@ -718,9 +733,11 @@ public final class Mp3CastServer implements AutoCloseable {
                 throw new IllegalArgumentException("pace: '" + pace + "' not supported (none, realtime)");
             }
             int stepMillis = p.integer("step-ms", PacedSource.STEP_MILLIS, PacedSource.FIRST_STEP_MILLIS, 1000);
+            // As a live mount's burst: the paced producer has that much ready when asked, and stays that far ahead.
+            int leadMillis = p.integer("burst-ms", 0, 0, PacedSource.MAX_LEAD_MILLIS);
             AudioSource source = AudioSources.limit(SourceSpecs.create(name, p).source(), seconds);
             return pace.equals("realtime")
-                    ? new PacedSource(source, req.clock(), PacedSource.FIRST_STEP_MILLIS, stepMillis)
+                    ? new PacedSource(source, req.clock(), PacedSource.FIRST_STEP_MILLIS, stepMillis, leadMillis)
                     : source;
         }
 

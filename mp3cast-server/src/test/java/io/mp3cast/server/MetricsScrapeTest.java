@@ -137,7 +137,7 @@ class MetricsScrapeTest {
             check("mp3cast_playout_state", soft, t.value("mp3cast_playout_state", "mount", mount, "state", "live"))
                     .as(mount).isEqualTo(1);
             soft.assertThat(t.sum("mp3cast_playout_state", "mount", mount)).as(mount + ": one state").isEqualTo(1);
-            soft.assertThat(t.find("mp3cast_playout_state", "mount", mount)).hasSize(5);
+            soft.assertThat(t.find("mp3cast_playout_state", "mount", mount)).hasSize(6);
         }
         for (String mount : List.of("/live1.mp3", "/live2.mp3")) {
             check("mp3cast_producer_connects_total", soft, t.value("mp3cast_producer_connects_total", "mount", mount))

@@ -81,6 +81,34 @@ class PerRequestStreamTest {
         }
     }
 
+    /**
+     * {@code burst-ms} on a paced demo stream: its producer has that much ready, so those frames
+     * leave before the clock moves at all; then real time, and the same MP3 as an unpaced stream.
+     */
+    @Test
+    void aPacedStreamsBurstLeavesAtOnceAndTheRestInRealTime() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock).demoRoutes()
+                .start()) {
+            byte[] paced;
+            try (RawHttp r = RawHttp.get(server.port(), "/tone.mp3?seconds=2&pace=realtime&burst-ms=500")) {
+                assertThat(r.status).isEqualTo(200);
+                clock.runDue();
+                // 500 ms is 20.8 frames of 24 ms at 192 bytes; LAME holds the last one or two back.
+                byte[] burst = r.readExactly(18 * 192);
+                assertThat(Mp3Bytes.frames(burst)).isEqualTo(18);
+                clock.advanceMillis(1600);
+                paced = Pusher.concat(burst, r.readAll());
+            }
+            byte[] unpaced;
+            try (RawHttp r = RawHttp.get(server.port(), "/tone.mp3?seconds=2")) {
+                clock.runDue();
+                unpaced = r.readAll();
+            }
+            assertThat(paced).isEqualTo(unpaced);
+        }
+    }
+
     @Test
     void aPacedStreamsFirstWholeFrameLeavesOnceTheSourceHasHandedOverTheSamplesItNeeds() throws Exception {
         Scheduler clock = Scheduler.manual();

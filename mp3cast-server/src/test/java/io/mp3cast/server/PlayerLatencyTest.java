@@ -18,8 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (Chromium: WebCodecs, MSE {@code audio/mpeg}; Firefox: WebCodecs, MSE fMP4):
  * <ol>
  *   <li>time to first sound on a paced 24 kHz 64 kbps {@code /tone.mp3?pace=realtime}: median of 5
- *       at most 300 ms after {@code play()} ({@code <audio>}: 4.2 s); Chromium's MSE path is held to
- *       450 ms, see {@link #FIRST_SOUND_LIMIT_MS};</li>
+ *       at most 300 ms after {@code play()} ({@code <audio>}: 4.2 s) on every path, the player
+ *       asking for a burst of its cushion as it does of every stream (the paced producer has that
+ *       much ready); and with the burst off (the producer strictly at real time, check
+ *       {@code strict}) at most 300 ms too, except on Chromium's MSE path, held to 450 ms there, see
+ *       {@link #STRICT_FIRST_SOUND_LIMIT_MS};</li>
  *   <li>glass to glass: clicks pushed into a push mount 1 s apart, each heard at most 500 ms after
  *       its push, as p50 (p99 reported);</li>
  *   <li>gapless: a 440 Hz tone pushed as float32 in chunks of 20, 37 and 1000 ms plays with a
@@ -39,11 +42,13 @@ class PlayerLatencyTest {
     private static final int LATENCY_MS = 300;
     private static final long HARNESS_LIMIT_SECONDS = 240;
     /**
-     * Time to first sound, median: 300 ms, except on Chromium's MSE path, whose media pipeline will
-     * not start before it holds 200 ms of decoded audio (AudioRendererAlgorithm's starting capacity):
-     * on a stream paced at real time that is about 350 ms after {@code play()} at best.
+     * Time to first sound of a producer strictly at real time (no burst), median: 300 ms, except on
+     * Chromium's MSE path, whose element will not play before about 240 ms of audio is buffered
+     * ahead of it (measured: 192 ms appended at once never starts, 288 ms starts in 3 ms): on a
+     * stream that arrives in real time, with the encoder's look-ahead, that is about 350 ms after
+     * {@code play()} at best.
      */
-    private static final Map<String, Double> FIRST_SOUND_LIMIT_MS = Map.of("chromium/mse-mpeg", 450.0);
+    private static final Map<String, Double> STRICT_FIRST_SOUND_LIMIT_MS = Map.of("chromium/mse-mpeg", 450.0);
     private static final Map<String, List<String>> PATHS = Map.of(
             "chromium", List.of("webcodecs", "mse-mpeg"),
             "firefox", List.of("webcodecs", "mse-fmp4"));
@@ -67,6 +72,7 @@ class PlayerLatencyTest {
     void thePlayerStartsFastFollowsTheLiveEdgePlaysGaplesslyAndFallsBackToAudio(String browser) throws Exception {
         Object report = BrowserHarness.forBrowser(browser).start("latency.mjs", "latency-" + browser, List.of(
                 "--server", "http://127.0.0.1:" + server.port() + "/", "--latency-ms", String.valueOf(LATENCY_MS),
+                "--checks", "ttfs,strict,gapless,g2g,fallback",
                 "--runs", "5", "--clicks", "12", "--long-clicks", "60",
                 "--timeout-ms", String.valueOf((HARNESS_LIMIT_SECONDS - 20) * 1000))).report(HARNESS_LIMIT_SECONDS);
         SoftAssertions soft = new SoftAssertions();
@@ -93,10 +99,14 @@ class PlayerLatencyTest {
     }
 
     private static void firstSound(SoftAssertions soft, Object report, String browser, String path) {
-        double limit = FIRST_SOUND_LIMIT_MS.getOrDefault(browser + "/" + path, 300.0);
         soft.assertThat(number(report, "checks.ttfs." + path + ".medianMs"))
                 .as("1. %s: time to first sound, median ms (runs: %s)", path, MiniJson.at(report, "checks.ttfs." + path + ".runs"))
-                .isLessThanOrEqualTo(limit);
+                .isLessThanOrEqualTo(300.0);
+        double strict = STRICT_FIRST_SOUND_LIMIT_MS.getOrDefault(browser + "/" + path, 300.0);
+        soft.assertThat(number(report, "checks.strict." + path + ".medianMs"))
+                .as("1. %s: time to first sound, producer strictly at real time, median ms (runs: %s)", path,
+                        MiniJson.at(report, "checks.strict." + path + ".runs"))
+                .isLessThanOrEqualTo(strict);
     }
 
     private static void glassToGlass(SoftAssertions soft, Object report, String path) {

@@ -84,6 +84,7 @@ public final class Hls {
             return notFound(req, "no mount for the playlist " + path);
         }
         Segmenter s = segmenter(mount, mounts.values());
+        mount.hlsRequested();
         s.playlistRequests.increment();
         metrics.hlsPlaylistServed(s.mountPath);
         return ok(req, s.window().playlist(), PLAYLIST_TYPE, playlistCacheControl(s));
@@ -101,6 +102,7 @@ public final class Hls {
         if (segment.isEmpty()) {
             return notFound(req, "HLS segment " + sequence + " of " + s.mountPath + " expired or not yet cut");
         }
+        mount.hlsRequested();
         s.segmentRequests.increment();
         metrics.hlsSegmentServed(s.mountPath, sequence);
         return ok(req, segment.get().bytes(), "audio/mpeg", SEGMENT_CACHE_CONTROL);

@@ -32,6 +32,8 @@ final class Segmenter implements StreamObserver {
     private static final Logger LOG = LoggerFactory.getLogger(Segmenter.class);
     /** Frames left between the ring's oldest and where catching up starts, so the publisher does not overtake the read. */
     private static final int SAFETY_FRAMES = 16;
+    /** A gap in wall time longer than this, with none in the audio, moves the program date on. */
+    private static final long REANCHOR_AFTER_MILLIS = 2000;
 
     final String mountPath;
     final MountConfig config;
@@ -107,12 +109,14 @@ final class Segmenter implements StreamObserver {
         if (head <= next) {
             return;
         }
+        long first = next;
         if (anchorWallMillis < 0) {
-            anchorWallMillis = wallClockOf(stream, next);
+            anchorWallMillis = wallClockOf(stream, first);
         }
         if (!copyOut(stream, head)) {
             return;
         }
+        reanchorAfterAGap(stream, first);
         for (int i = 0; i < frames.count; i++) {
             consume(frames.data, frames.start(i), frames.ends[i] - frames.start(i));
         }
@@ -133,6 +137,19 @@ final class Segmenter implements StreamObserver {
             publish();
         } catch (RuntimeException e) {
             LOG.error("{}: HLS segmenter could not end its playlist: {}", mountPath, e.toString(), e);
+        }
+    }
+
+    /**
+     * After a gap in wall time that the audio does not have (an on-demand mount that stood by, a feed
+     * that skipped ahead after a stall), moves the program date on by the gap, so that
+     * {@code EXT-X-PROGRAM-DATE-TIME} stays the wall time of each segment; the media timestamps run on.
+     */
+    private void reanchorAfterAGap(LiveStream stream, long firstNew) {
+        long expected = anchorWallMillis + Timeline.millis(consumedTicks);
+        long gap = wallClockOf(stream, firstNew) - expected;
+        if (gap > REANCHOR_AFTER_MILLIS) {
+            anchorWallMillis += gap;
         }
     }
 

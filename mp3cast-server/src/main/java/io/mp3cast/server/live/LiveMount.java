@@ -20,11 +20,14 @@ import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +91,14 @@ public final class LiveMount implements StreamObserver {
     private volatile boolean started;
     private final String fallbackPath;
     private volatile Runnable onMaybeIdle = () -> { };
+    /** Until when (System.nanoTime) HLS clients count as wanting the frames: a while after their last request. */
+    private volatile long hlsWantedUntilNanos = System.nanoTime();
+    /** Consumers other than listeners and HLS clients that want every frame (relay-to targets). */
+    private final AtomicInteger keepers = new AtomicInteger();
+    /** Whether other mounts may relay this one (it is their fallback): set by the registry. */
+    private volatile BooleanSupplier fallbackOfOthers = () -> false;
+    /** HLS clients want the frames for this long after a playlist or segment request. */
+    static final long HLS_DEMAND_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     public LiveMount(MountConfig config, FrameFeed feed, ServerMetrics metrics, ByteBufAllocator alloc) {
         this(config, feed, metrics, alloc, null);
@@ -107,6 +118,50 @@ public final class LiveMount implements StreamObserver {
         this.batched = new Fanout(this, () -> this.config.batchMillis());
         this.immediate = new Fanout(this, () -> 0);
         stream.addObserver(this);
+        feed.demand(this::wanted);
+    }
+
+    /**
+     * Whether anyone wants the frames now: a listener, an HLS client lately, a relay-to target. An
+     * on-demand feed (a generated mount) stands by while no one has for a while.
+     */
+    boolean wanted() {
+        return listeners.get() > 0 || keepers.get() > 0 || System.nanoTime() - hlsWantedUntilNanos < 0
+                || fallbackOfOthers.getAsBoolean();
+    }
+
+    /**
+     * Set by the registry: whether some push mount names this one as its fallback, so relays it
+     * whenever its producer is away; such a mount never stands by. Call {@link #demandMayHaveChanged}
+     * when the answer may have turned to yes.
+     */
+    public void fallbackOfOthers(BooleanSupplier others) {
+        fallbackOfOthers = Objects.requireNonNull(others, "others");
+    }
+
+    /** Someone may want the frames now: a standing-by feed looks again. */
+    public void demandMayHaveChanged() {
+        feed.demandChanged();
+    }
+
+    /** An HLS client asked for this mount's playlist or a segment: it wants the frames for a while. */
+    public void hlsRequested() {
+        long until = System.nanoTime() + HLS_DEMAND_NANOS;
+        boolean was = wanted();
+        hlsWantedUntilNanos = until;
+        if (!was) {
+            feed.demandChanged();
+        }
+    }
+
+    /**
+     * A consumer that wants every frame for as long as it is there (a relay-to target pushing the
+     * mount elsewhere) came ({@code true}) or went: an on-demand feed never stands by while one is.
+     */
+    public void keepRunning(boolean on) {
+        if (on ? keepers.incrementAndGet() == 1 : keepers.decrementAndGet() == 0) {
+            feed.demandChanged();
+        }
     }
 
     public void start() {
@@ -314,6 +369,9 @@ public final class LiveMount implements StreamObserver {
             lowLatencyChanged();
         }
         int now = listeners.incrementAndGet();
+        if (now == 1) {
+            feed.demandChanged();
+        }
         peakListeners.accumulateAndGet(now, Math::max);
         metrics.listenerJoined(config.path());
         LOG.debug("{}: listener {} joined{}, {} listening", config.path(), session.remote,

@@ -120,6 +120,10 @@ public final class MountRegistry {
             return new Creation(Created.LIMIT_REACHED, Optional.empty());
         }
         LiveMount mount = factory.get();
+        mount.fallbackOfOthers(() -> snapshot.values().stream().anyMatch(m -> path.equals(m.fallbackPath())));
+        if (mount.fallbackPath() != null) {
+            get(mount.fallbackPath()).ifPresent(LiveMount::demandMayHaveChanged);
+        }
         Map<String, LiveMount> next = new LinkedHashMap<>(snapshot);
         next.put(path, mount);
         snapshot = Collections.unmodifiableMap(next);

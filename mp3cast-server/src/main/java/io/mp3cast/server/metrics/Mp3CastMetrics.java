@@ -60,7 +60,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
         Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
     /** Values of the {@code state} tag of {@code mp3cast.playout.state}. */
-    static final List<String> PLAYOUT_STATES = List.of("live", "silence", "fallback", "idle", "relay");
+    static final List<String> PLAYOUT_STATES = List.of("live", "silence", "fallback", "idle", "relay", "standby");
 
     /** A scrape this recent keeps the loop-lag sampling at its fast rate. */
     private static final long WATCHED_NANOS = TimeUnit.MINUTES.toNanos(2);
@@ -241,6 +241,9 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
         if (mount.playoutState().isPresent()) {
             return mount.playoutState().get().name().toLowerCase(Locale.ROOT);
         }
+        if (mount.feedState() == FeedState.STANDBY) {
+            return "standby";
+        }
         if (mount.feedState() != FeedState.RUNNING) {
             return "idle";
         }
@@ -277,7 +280,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
             for (String state : PLAYOUT_STATES) {
                 add(Gauge.builder("mp3cast.playout.state", mount, m -> state.equals(playoutState(m)) ? 1 : 0).strongReference(true)
                         .tags(tags).tag("state", state)
-                        .description("1 for what the mount plays (live, silence, fallback, idle, relay), 0 for the others").register(registry));
+                        .description("1 for what the mount plays (live, silence, fallback, idle, relay, standby), 0 for the others").register(registry));
             }
             producerConnects = add(Counter.builder("mp3cast.producer.connects").tags(tags)
                     .description("Producers that started pushing").register(registry));

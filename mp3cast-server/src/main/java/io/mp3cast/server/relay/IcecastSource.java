@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public final class IcecastSource implements StreamObserver {
     private static final int TITLE_ATTEMPTS = 3;
 
     private final LiveMount mount;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final LiveStream stream;
     private final RelayTarget target;
     private final EventLoop loop;
@@ -84,6 +86,7 @@ public final class IcecastSource implements StreamObserver {
 
     /** Starts relaying once the mount has audio (a push mount may have none yet). */
     public void start() {
+        mount.keepRunning(true);  // Icecast's listeners are listening: an on-demand mount never stands by for them
         stream.addObserver(this);
         if (stream.head() > 0) {
             execute(this::connect);
@@ -92,6 +95,9 @@ public final class IcecastSource implements StreamObserver {
 
     /** Disconnects and stops; idempotent. */
     public void close() {
+        if (closed.compareAndSet(false, true)) {
+            mount.keepRunning(false);
+        }
         stream.removeObserver(this);
         execute(() -> {
             link.closed();
