@@ -31,14 +31,10 @@
 // Exit code 0 when it ran (the caller judges the figures), 2 when the run itself broke (`fatal`).
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findExecutable, launch, parseArgs, quietHome, shutDown, sleep } from './lib/browser.mjs';
+import { findExecutable, finish, launch, parseArgs, quietHome, runMain, sleep } from './lib/browser.mjs';
+import { servePage } from './lib/page.mjs';
 import { openIcecastPush, openPush, pushClicks, pushTone, wall } from './lib/producer.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-/** The player in this checkout, for `--player local` (no server rebuild between edits). */
-const LOCAL_PLAYER = path.join(HERE, '../mp3cast-server/src/main/resources/io/mp3cast/server/web/player.js');
 const TONE_QUERY = 'pace=realtime&rate=24000&channels=1&bitrate=64&hz=440';
 const CLICK_LEAD_IN_MS = 2000;
 /**
@@ -59,39 +55,7 @@ function options() {
   return o;
 }
 
-// ---- the page, and a relay for streams on other origins
-
-/** Serves page/ (and player.js for --player local) on 127.0.0.1, and relays /relay/PORT/PATH. */
-function servePage() {
-  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const relay = url.pathname.match(/^\/relay\/(\d+)(\/.*)$/);
-    if (relay) {
-      relayTo(Number(relay[1]), relay[2] + url.search, req, res);
-      return;
-    }
-    const name = url.pathname === '/' ? 'tap.html' : path.basename(url.pathname);
-    const file = name === 'player.js' ? LOCAL_PLAYER : path.join(HERE, 'page', name);
-    if (!fs.existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
-    res.end(fs.readFileSync(file));
-  });
-  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-function relayTo(port, pathAndQuery, req, res) {
-  const upstream = http.get({ host: '127.0.0.1', port, path: pathAndQuery, headers: { 'Icy-MetaData': '0' } }, up => {
-    res.writeHead(up.statusCode, { 'Content-Type': up.headers['content-type'] || 'audio/mpeg', 'Cache-Control': 'no-store' });
-    up.socket.setNoDelay(true);
-    up.pipe(res);
-  });
-  upstream.on('error', () => res.destroy());
-  req.on('close', () => upstream.destroy());
-}
+// ---- the page (lib/page.mjs serves it), and streams on other origins
 
 /** A stream URL the page may read: same-origin with the page when it is on another server. */
 function readable(url, o, pageBase) {
@@ -298,17 +262,4 @@ async function main() {
   await finish(result, result.fatal ? 2 : 0, browser, home, pageServer);
 }
 
-let finished = false;
-async function finish(result, code, browser, home, pageServer) {
-  if (finished) return;
-  finished = true;
-  process.stdout.write(JSON.stringify(result) + '\n');
-  pageServer.close();
-  await shutDown(browser, home);
-  process.exit(code);
-}
-
-main().catch(e => {
-  process.stdout.write(JSON.stringify({ fatal: String(e && e.stack || e) }) + '\n');
-  process.exit(2);
-});
+runMain(main);

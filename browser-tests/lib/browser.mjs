@@ -40,7 +40,14 @@ export function quietHome() {
   return home;
 }
 
-export async function launch(browser, executable, home) {
+/**
+ * Launches `browser` headless. `mapHost` (a name such as 'mp3cast.test') makes that name resolve to
+ * 127.0.0.1 without DNS, so http://NAME:PORT/ reaches a local server as a page from another host
+ * would be reached on a LAN: an insecure context (no WebCodecs; no AudioWorklet in Firefox), where
+ * http://127.0.0.1 is a secure one. Chromium maps the one name (--host-resolver-rules); Firefox
+ * resolves every name to 127.0.0.1 (network.dns.forceResolve). Nothing leaves the loopback.
+ */
+export async function launch(browser, executable, home, { mapHost = null } = {}) {
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'),
     XDG_CACHE_HOME: path.join(home, '.cache') };
   delete env.DISPLAY;
@@ -52,6 +59,7 @@ export async function launch(browser, executable, home) {
       '--no-default-browser-check', '--disable-features=Translate,MediaRouter,OptimizationHints',
       '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
       `--user-data-dir=${path.join(home, 'chromium')}`];
+    if (mapHost) args.push(`--host-resolver-rules=MAP ${mapHost} 127.0.0.1`);
     if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
     return puppeteer.launch({ ...common, browser: 'chrome', args });
   }
@@ -67,6 +75,7 @@ export async function launch(browser, executable, home) {
     'network.connectivity-service.enabled': false,
     'browser.safebrowsing.update.enabled': false,
     'extensions.update.enabled': false,
+    ...(mapHost ? { 'network.dns.forceResolve': '127.0.0.1', 'dom.security.https_first': false } : {}),
   } });
 }
 
@@ -78,4 +87,26 @@ export async function shutDown(browser, home) {
     if (proc && proc.exitCode === null) proc.kill('SIGKILL');
   }
   fs.rmSync(home, { recursive: true, force: true });
+}
+
+let finished = false;
+/**
+ * Ends a harness that prints one JSON object: prints `result` (once, even when a watchdog and the
+ * run both get here), closes `servers` and the browser, and exits with `code`.
+ */
+export async function finish(result, code, browser, home, ...servers) {
+  if (finished) return;
+  finished = true;
+  process.stdout.write(JSON.stringify(result) + '\n');
+  for (const s of servers) s.close();
+  await shutDown(browser, home);
+  process.exit(code);
+}
+
+/** Runs a harness's `main`; what it throws is printed as `fatal` (exit 2). */
+export function runMain(main) {
+  main().catch(e => {
+    process.stdout.write(JSON.stringify({ fatal: String(e && e.stack || e) }) + '\n');
+    process.exit(2);
+  });
 }

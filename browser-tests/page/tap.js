@@ -1,7 +1,10 @@
 // Measures what a player makes audible, from the audio graph: an AnalyserNode on the player's
 // output, polled every few milliseconds, timestamps the first loud sample after a quiet spell
 // (performance.timeOrigin + performance.now(), the producer's clock too on this machine), and an
-// AudioWorklet (tap-worklet.js) copies the output for the gapless check. latency.mjs calls window.tap.
+// AudioWorklet (tap-worklet.js) copies the output for the gapless check. With `spectrumMs`, a
+// second AnalyserNode's spectra, summed from 300 ms after the first sound, give the output's
+// dominant frequency (an insecure context has no AudioWorklet in Firefox; an AnalyserNode works
+// everywhere). latency.mjs and insecure.mjs call window.tap.
 const params = new URLSearchParams(location.search);
 const playerUrl = params.get('player');
 let mod = null;
@@ -29,7 +32,8 @@ function hideDecoders() {
 }
 
 class Run {
-  constructor(url, options, { threshold = 0.05, quietMs = 300, captureMs = 0, captureAfterMs = 1000 } = {}) {
+  constructor(url, options, { threshold = 0.05, quietMs = 300, captureMs = 0, captureAfterMs = 1000,
+    spectrumMs = 0 } = {}) {
     this.url = url;
     this.options = options;
     this.threshold = threshold;
@@ -43,6 +47,8 @@ class Run {
     this.captureAfterMs = captureAfterMs;
     this.captured = [];
     this.capturedFrames = 0;
+    this.spectrumMs = spectrumMs;
+    this.spectra = 0;
   }
 
   async start() {
@@ -59,6 +65,7 @@ class Run {
     this.data = new Float32Array(this.analyser.fftSize);
     this.player.output.connect(this.analyser);
     if (this.captureMs > 0) await this.startCapture(c);
+    if (this.spectrumMs > 0) this.startSpectrum(c);
     this.playAt = wall();
     this.player.play();
     this.poll = setInterval(() => this.listen(), 3);
@@ -75,6 +82,43 @@ class Run {
       if (now - this.lastLoud > this.quietMs) this.onsets.push(now);
       this.lastLoud = now;
     }
+    if (this.spectrum) this.addSpectrum(now);
+  }
+
+  /** A long-window analyser (16384 samples: 2.9 Hz a bin at 48 kHz) whose power spectra are summed. */
+  startSpectrum(c) {
+    this.spectrum = c.createAnalyser();
+    this.spectrum.fftSize = 16384;
+    this.spectrum.smoothingTimeConstant = 0;
+    this.bins = new Float32Array(this.spectrum.frequencyBinCount);
+    this.power = new Float64Array(this.spectrum.frequencyBinCount);
+    this.player.output.connect(this.spectrum);
+  }
+
+  /** One spectrum every analyser window, from 300 ms after the first sound for `spectrumMs`. */
+  addSpectrum(now) {
+    const from = this.onsets.length ? this.onsets[0] + 300 : Infinity;
+    const windowMs = this.spectrum.fftSize / this.spectrum.context.sampleRate * 1000;
+    if (now < from || now > from + this.spectrumMs || now < (this.lastSpectrum ?? -Infinity) + windowMs) return;
+    this.lastSpectrum = now;
+    this.spectrum.getFloatFrequencyData(this.bins);
+    for (let i = 0; i < this.bins.length; i++) if (Number.isFinite(this.bins[i])) this.power[i] += 10 ** (this.bins[i] / 10);
+    this.spectra++;
+  }
+
+  /** The strongest frequency of the summed spectra (parabolic peak on the dB bins), or null. */
+  dominant() {
+    if (!this.spectra) return null;
+    const p = this.power;
+    let k = 1;
+    for (let i = 2; i < p.length - 1; i++) if (p[i] > p[k]) k = i;
+    const [a, b, c] = [p[k - 1], p[k], p[k + 1]].map(v => 10 * Math.log10(v + 1e-30));
+    const shift = a - 2 * b + c === 0 ? 0 : 0.5 * (a - c) / (a - 2 * b + c);
+    const binHz = this.spectrum.context.sampleRate / this.spectrum.fftSize;
+    const total = p.reduce((x, y) => x + y, 0);
+    const near = p.slice(Math.max(0, k - 3), k + 4).reduce((x, y) => x + y, 0);
+    return { hz: Math.round((k + shift) * binHz * 10) / 10, binHz: Math.round(binHz * 100) / 100, spectra: this.spectra,
+      share: Math.round(near / total * 1000) / 1000 };
   }
 
   /** Copies the player's output from an AudioWorklet, from `captureAfterMs` after the first sound. */
@@ -105,7 +149,7 @@ class Run {
     this.player.stop();
     this.player.output.disconnect();
     if (this.tapNode) this.tapNode.disconnect();
-    return { playAt: this.playAt, onsets: this.onsets, peak: this.peak, stats: this.stats, final,
+    return { playAt: this.playAt, onsets: this.onsets, peak: this.peak, stats: this.stats, final, dominant: this.dominant(),
       events: this.events, sampleRate: ctx.sampleRate, tapHoles: this.tapHoles || 0,
       tone: this.captureMs ? toneFit(this.joined(), ctx.sampleRate) : null };
   }
@@ -214,7 +258,7 @@ window.tap = {
   peek(id) {
     const r = runs.get(id);
     return { onsets: r.onsets.length, firstOnset: r.onsets[0] ?? null, playAt: r.playAt, stats: r.player.stats,
-      captured: r.capturedFrames / ctx.sampleRate, events: r.events };
+      captured: r.capturedFrames / ctx.sampleRate, spectra: r.spectra, events: r.events };
   },
   stop(id) {
     const r = runs.get(id);

@@ -43,8 +43,12 @@ public final class WebResources {
             "ico", "image/x-icon",
             "json", "application/json; charset=utf-8",
             "txt", "text/plain; charset=utf-8");
-    /** The page talks only to its own server; media and status come from there too. */
-    private static final String CSP = "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+    /**
+     * The page talks only to its own server; media and status come from there too. {@code blob:}
+     * media is the player's own MediaSource (its MSE paths, taken where there is no WebCodecs: an
+     * insecure context, such as plain http on a LAN); Chromium refuses it under {@code media-src 'self'}.
+     */
+    private static final String CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
     private record Resource(byte[] bytes, String type, String etag) {}
