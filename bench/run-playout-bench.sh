@@ -95,7 +95,7 @@ idle() {  # SECONDS
   m0=$(cpu_ticks "$MP3CAST_PID"); a0=$(cpu_ticks "$always"); i0=$(cpu_ticks "$ICECAST_PID")
   sleep "$1"
   m1=$(cpu_ticks "$MP3CAST_PID"); a1=$(cpu_ticks "$always"); i1=$(cpu_ticks "$ICECAST_PID")
-  echo "idle: the on-demand mount's state: $(curl -s "http://127.0.0.1:$port/status.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mounts"][0]["state"])')"
+  echo "idle: the on-demand mount's state: $(curl -s "http://127.0.0.1:$port/status.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mounts"][0]["source"]["state"])')"
   local hz; hz=$(getconf CLK_TCK)
   python3 -c "
 m = ($m1 - $m0) / $hz / $1 * 100; a = ($a1 - $a0) / $hz / $1 * 100; i = ($i1 - $i0) / $hz / $1 * 100
