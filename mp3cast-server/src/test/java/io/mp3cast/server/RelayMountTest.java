@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Relay mounts ({@code relay:url=...}) pulling a mount of Debian's real {@code icecast2} that ffmpeg
  * feeds: listeners hear it with its titles, hear silence while Icecast is gone, and the tone again
- * soon after it is back; an on-demand relay connects only while it has listeners.
+ * soon after it is back; an on-demand relay connects only while it has listeners (or an HLS client lately).
  */
 class RelayMountTest {
     private static final double HZ = 550;
@@ -75,6 +75,7 @@ class RelayMountTest {
         assertThat(icecast.statusJson()).as("the on-demand relay, without listeners, stays away")
                 .contains("\"listeners\":1,");
         assertThat(server.mount("/ondemand.mp3").upstream().orElseThrow().state()).isEqualTo("waiting");
+        onDemandConnectsForAnHlsClient(server);
 
         assertThat(listener.ended()).as("the listener stayed connected").isFalse();
         Heard heard = Heard.of(listener).assertDecodesCleanly();
@@ -103,6 +104,18 @@ class RelayMountTest {
             listener.awaitAudioBytes(2 * 16_000, 10_000);
             assertThat(Heard.of(listener).assertDecodesCleanly().dominantHz(0.5, 1.5)).isCloseTo(HZ, offset(5.0));
         }
+        await("the on-demand relay gone 5 s after its listener", 10_000,
+                () -> onDemand.upstream().orElseThrow().state().equals("waiting"));
+    }
+
+    /** An HLS client wants the frames too: its playlist request brings an on-demand relay back. */
+    private static void onDemandConnectsForAnHlsClient(Mp3CastServer server) throws Exception {
+        Mount onDemand = server.mount("/ondemand.mp3");
+        assertThat(onDemand.upstream().orElseThrow().state()).isEqualTo("waiting");
+        HttpResponse<String> playlist = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/ondemand.m3u8")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(playlist.statusCode()).isEqualTo(200);
+        await("the on-demand relay connected for an HLS client", 5000, () -> onDemand.upstream().orElseThrow().connected());
     }
 
     private static int indexOf(List<Heard.Window> windows, int from, boolean tone) {

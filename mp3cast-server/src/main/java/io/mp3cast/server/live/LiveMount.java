@@ -125,7 +125,7 @@ public final class LiveMount implements StreamObserver {
      * Whether anyone wants the frames now: a listener, an HLS client lately, a relay-to target. An
      * on-demand feed (a generated mount) stands by while no one has for a while.
      */
-    boolean wanted() {
+    public boolean wanted() {
         return listeners.get() > 0 || keepers.get() > 0 || System.nanoTime() - hlsWantedUntilNanos < 0
                 || fallbackOfOthers.getAsBoolean();
     }

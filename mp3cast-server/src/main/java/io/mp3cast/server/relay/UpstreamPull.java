@@ -132,8 +132,9 @@ public final class UpstreamPull {
     /** Demand (on-demand mounts) and silent connections, four times a second. */
     private void check() {
         long now = System.nanoTime();
-        boolean wanted = !upstream.onDemand() || mount.listeners() > 0;
-        if (mount.listeners() > 0) {
+        boolean someone = mount.wanted();  // listeners, HLS clients lately, relay-to targets, fallback users
+        boolean wanted = !upstream.onDemand() || someone;
+        if (someone) {
             lastListenerNanos = now;
         }
         Link.State state = link.state();
@@ -141,7 +142,7 @@ public final class UpstreamPull {
             connect();
         } else if (!wanted && now - lastListenerNanos > IDLE_GRACE_NANOS && state != Link.State.WAITING
                 && state != Link.State.CLOSED) {
-            LOG.info("{}: no listeners for {} s; disconnecting from {} until one comes", mount.config().path(),
+            LOG.info("{}: no one listening for {} s; disconnecting from {} until someone does", mount.config().path(),
                     IDLE_GRACE_NANOS / 1_000_000_000L, upstream.display());
             cancelRetry();
             link.waiting();
@@ -288,7 +289,7 @@ public final class UpstreamPull {
             retry = null;
             if (link.state() == Link.State.RETRYING) {
                 link.waiting();
-                if (!upstream.onDemand() || mount.listeners() > 0) {
+                if (!upstream.onDemand() || mount.wanted()) {
                     connect();
                 }
             }
