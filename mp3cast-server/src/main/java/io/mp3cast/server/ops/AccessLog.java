@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Bytes are the body bytes sent (received, for a source). Lines are written whole and flushed
  * one at a time, under a lock: a few microseconds into the page cache per request.
+ *
+ * <p><b>Rotation.</b> A file log notices when its path names another file, or none (logrotate
+ * moved it away and maybe made a new one), at most {@link #ROTATION_CHECK_MILLIS} after, on the next
+ * line it writes, and reopens the path: no signal and no {@code copytruncate} needed, and no line is
+ * lost (lines before the reopen are in the moved file).
  */
 public final class AccessLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
@@ -39,13 +45,31 @@ public final class AccessLog implements AutoCloseable {
     public static final AccessLog OFF = new AccessLog(null, false);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
-    private final Writer out;
+    /** How often a file log looks whether its path still names the file it writes. */
+    static final long ROTATION_CHECK_MILLIS = 1000;
+
+    /** Guarded by this (a rotation replaces it); null when the log is off. */
+    private Writer out;
+    private final boolean on;
     private final boolean closeOut;
+    /** The file's path, or null when the log is not a file. */
+    private final Path file;
+    /** The identity ({@code fileKey}) of the file open now, or null where the file system has none. */
+    private Object openKey;
+    private long checkedAtMillis;
     private boolean failed;
 
     private AccessLog(Writer out, boolean closeOut) {
+        this(out, closeOut, null, null);
+    }
+
+    private AccessLog(Writer out, boolean closeOut, Path file, Object openKey) {
         this.out = out;
+        this.on = out != null;
         this.closeOut = closeOut;
+        this.file = file;
+        this.openKey = openKey;
+        this.checkedAtMillis = System.currentTimeMillis();
     }
 
     /** Appends to {@code file}, or to standard output when it is {@code -}. */
@@ -55,11 +79,51 @@ public final class AccessLog implements AutoCloseable {
         }
         try {
             Path file = Path.of(fileOrDash);
-            OutputStream o = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE);
-            return to(o, true);
+            return new AccessLog(writerOf(file), true, file, keyOf(file));
         } catch (IOException e) {
             throw new UncheckedIOException("access log: cannot open " + fileOrDash + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Writer writerOf(Path file) throws IOException {
+        OutputStream o = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+        return new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
+    }
+
+    /** The file's identity (device and inode on Linux), or null if it is gone or has none. */
+    private static Object keyOf(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Under the lock: reopens the path when it names another file (or none) than the one open. */
+    private void reopenIfRotated(long nowMillis) {
+        if (file == null || openKey == null || nowMillis - checkedAtMillis < ROTATION_CHECK_MILLIS) {
+            return;
+        }
+        checkedAtMillis = nowMillis;
+        if (openKey.equals(keyOf(file))) {
+            return;
+        }
+        try {
+            Writer next = writerOf(file);
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.warn("access log: closing the rotated file failed: {}", e.toString());
+            }
+            out = next;
+            openKey = keyOf(file);
+            LOG.info("access log: {} was rotated; writing to it anew", file);
+        } catch (IOException e) {
+            if (!failed) {
+                LOG.warn("access log: cannot reopen {} after rotation: {}; writing on to the old file", file, e.toString());
+            }
+            failed = true;
         }
     }
 
@@ -69,7 +133,7 @@ public final class AccessLog implements AutoCloseable {
     }
 
     public boolean isOn() {
-        return out != null;
+        return on;
     }
 
     /**
@@ -85,7 +149,7 @@ public final class AccessLog implements AutoCloseable {
 
     /** Notes {@code req} on its channel, for the line written when its answer or session ends. */
     public Entry begin(Channel ch, HttpRequest req) {
-        if (out == null) {
+        if (!on) {
             return null;
         }
         String user = IngestAuth.basic(req.headers().get(HttpHeaderNames.AUTHORIZATION)).map(c -> c[0]).orElse("-");
@@ -98,7 +162,7 @@ public final class AccessLog implements AutoCloseable {
 
     /** Writes the line of the request noted on {@code ch}, if any, and forgets it. */
     public void end(Channel ch, int status, long bytes) {
-        if (out != null) {
+        if (on) {
             Entry e = ch.attr(ENTRY).getAndSet(null);
             if (e != null) {
                 write(e, status, bytes);
@@ -107,7 +171,7 @@ public final class AccessLog implements AutoCloseable {
     }
 
     public void write(Entry e, int status, long bytes) {
-        if (out == null || e == null) {
+        if (!on || e == null) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -115,6 +179,7 @@ public final class AccessLog implements AutoCloseable {
                 .atZone(ZoneId.systemDefault())) + "] \"" + clean(e.requestLine()) + "\" " + status + " " + bytes
                 + " \"" + clean(e.referer()) + "\" \"" + clean(e.userAgent()) + "\" " + e.seconds(now) + "\n";
         synchronized (this) {
+            reopenIfRotated(now);
             try {
                 out.write(line);
                 out.flush();
