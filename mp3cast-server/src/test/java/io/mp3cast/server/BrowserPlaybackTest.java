@@ -9,10 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The page in real, headless browsers from Debian ({@code chromium}, {@code firefox-esr}), driven by
@@ -36,6 +34,7 @@ class BrowserPlaybackTest {
     /** The demo mount is 64 kbps: its burst floor of {@link LiveStreamSettings#BROWSER_START_BYTES} is 5 s of audio. */
     private static final long BURST_FLOOR_MICROS = LiveStreamSettings.BROWSER_START_BYTES * 8L * 1000 / 64;
 
+    @AutoClose
     private static Mp3CastServer server;
 
     @BeforeAll
@@ -46,15 +45,8 @@ class BrowserPlaybackTest {
         server = BrowserHarness.demoServer(BURST_FLOOR_MICROS / 1000);
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"chromium", "firefox"})
+    @InEachBrowser
     void aHeadlessBrowserLoadsThePagePlaysTheLiveMountAndAToneToItsEndAndLeavesScreenshots(String browser)
             throws Exception {
         Object report = BrowserHarness.forBrowser(browser).start("run.mjs", browser, List.of(

@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * hls.js (pinned in {@code browser-tests/package.json}) plays a live mount's playlist in headless
@@ -30,6 +28,7 @@ class HlsBrowserTest {
     private static final long HARNESS_LIMIT_SECONDS = 60;
     private static final Path OUT = Path.of("target", "browser").toAbsolutePath();
 
+    @AutoClose
     private static Mp3CastServer server;
 
     @BeforeAll
@@ -41,15 +40,8 @@ class HlsBrowserTest {
         ServerFixture.awaitAudio(server.mount("/stream.mp3").stream(), 6_500_000);
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"chromium", "firefox"})
+    @InEachBrowser
     void hlsJsPlaysTheLivePlaylistFor10SecondsWithNoErrorAtRealTime(String browser) throws Exception {
         Path harness = BrowserHarness.require("hls.mjs");
         String executable = BrowserHarness.requireBrowser(browser);

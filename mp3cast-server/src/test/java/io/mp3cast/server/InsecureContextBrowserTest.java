@@ -10,10 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The browser player ({@code /web/player.js}) and the page at {@code /} in an insecure context, as
@@ -47,6 +45,7 @@ class InsecureContextBrowserTest {
     private static final Map<String, String> PATH = Map.of("chromium", "mse-mpeg", "firefox", "mse-fmp4");
     private static final Map<String, String> PAGE_NAME = Map.of("chromium", "MSE", "firefox", "MSE (fMP4)");
 
+    @AutoClose
     private static Mp3CastServer server;
 
     @BeforeAll
@@ -61,15 +60,8 @@ class InsecureContextBrowserTest {
                 .start();
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"chromium", "firefox"})
+    @InEachBrowser
     void onPlainHttpFromAnotherHostThePlayerPlaysThroughMseAndThePageShowsItsLatency(String browser) throws Exception {
         Object report = BrowserHarness.forBrowser(browser).start("insecure.mjs", "insecure-" + browser, List.of(
                 "--server", "http://127.0.0.1:" + server.port() + "/", "--host", "mp3cast.test",

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The browser player ({@code /web/player.js}) in headless {@code chromium} and {@code firefox-esr},
@@ -53,6 +51,7 @@ class PlayerLatencyTest {
             "chromium", List.of("webcodecs", "mse-mpeg"),
             "firefox", List.of("webcodecs", "mse-fmp4"));
 
+    @AutoClose
     private static Mp3CastServer server;
 
     @BeforeAll
@@ -60,15 +59,8 @@ class PlayerLatencyTest {
         server = BrowserHarness.demoServer(2000);  // the fallback plays the demo mount; push mounts come with their producers
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"chromium", "firefox"})
+    @InEachBrowser
     void thePlayerStartsFastFollowsTheLiveEdgePlaysGaplesslyAndFallsBackToAudio(String browser) throws Exception {
         Object report = BrowserHarness.forBrowser(browser).start("latency.mjs", "latency-" + browser, List.of(
                 "--server", "http://127.0.0.1:" + server.port() + "/", "--latency-ms", String.valueOf(LATENCY_MS),
