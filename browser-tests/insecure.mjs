@@ -22,8 +22,7 @@
 // Exit code 0 when it ran (the caller judges the figures), 2 when the run itself broke (`fatal`).
 import fs from 'node:fs';
 import path from 'node:path';
-import { findExecutable, finish, launch, parseArgs, quietHome, runMain, sleep } from './lib/browser.mjs';
-import { servePage } from './lib/page.mjs';
+import { findExecutable, parseArgs, runHarness, runMain, sleep } from './lib/browser.mjs';
 
 const TONE_QUERY = 'pace=realtime&rate=24000&channels=1&bitrate=64';
 /** Spectra are summed over this much output, from 300 ms after the first sound. */
@@ -117,18 +116,9 @@ async function mp3castPage(browser, o, problems) {
 async function main() {
   const o = options();
   const result = { browser: o.browser, executable: o.executable, server: o.server, host: o.host, latencyMs: o.latencyMs,
-    load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '), checks: {} };
-  const home = quietHome();
-  const pageServer = await servePage();
-  let browser;
-  const watchdog = setTimeout(() => {
-    result.fatal = `timed out after ${o.timeoutMs} ms`;
-    finish(result, 2, browser, home, pageServer);
-  }, o.timeoutMs);
-  try {
+    checks: {} };
+  await runHarness(o, result, { mapHost: o.host }, async (browser, pageServer) => {
     const started = Date.now();
-    browser = await launch(o.browser, o.executable, home, { mapHost: o.host });
-    result.version = await browser.version();
     const problems = [];
     const page = await browser.newPage();
     page.on('console', m => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -149,11 +139,7 @@ async function main() {
     result.checks.page = await mp3castPage(browser, o, problems);
     result.problems = problems;
     result.seconds = round((Date.now() - started) / 1000);
-  } catch (e) {
-    result.fatal = String(e && e.stack || e);
-  }
-  clearTimeout(watchdog);
-  await finish(result, result.fatal ? 2 : 0, browser, home, pageServer);
+  });
 }
 
 runMain(main);

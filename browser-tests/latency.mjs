@@ -29,10 +29,8 @@
 // read them (CORS). --player local loads this checkout's player.js instead of the server's.
 //
 // Exit code 0 when it ran (the caller judges the figures), 2 when the run itself broke (`fatal`).
-import fs from 'node:fs';
 import http from 'node:http';
-import { findExecutable, finish, launch, parseArgs, quietHome, runMain, sleep } from './lib/browser.mjs';
-import { servePage } from './lib/page.mjs';
+import { findExecutable, parseArgs, runHarness, runMain, sleep } from './lib/browser.mjs';
 import { openIcecastPush, openPush, pushClicks, pushTone, wall } from './lib/producer.mjs';
 
 const TONE_QUERY = 'pace=realtime&rate=24000&channels=1&bitrate=64&hz=440';
@@ -234,18 +232,8 @@ async function measure(page, o, decoders, pageBase) {
 async function main() {
   const o = options();
   const result = { label: o.label || null, browser: o.browser, executable: o.executable, server: o.server,
-    icecast: o.icecast ? o.icecast.replace(/:[^:@/]*@/, ':***@') : null, latencyMs: o.latencyMs,
-    load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '), checks: {} };
-  const home = quietHome();
-  const pageServer = await servePage();
-  let browser;
-  const watchdog = setTimeout(() => {
-    result.fatal = `timed out after ${o.timeoutMs} ms`;
-    finish(result, 2, browser, home, pageServer);
-  }, o.timeoutMs);
-  try {
-    browser = await launch(o.browser, o.executable, home);
-    result.version = await browser.version();
+    icecast: o.icecast ? o.icecast.replace(/:[^:@/]*@/, ':***@') : null, latencyMs: o.latencyMs, checks: {} };
+  await runHarness(o, result, {}, async (browser, pageServer) => {
     const problems = [];
     const pageBase = `http://127.0.0.1:${pageServer.address().port}/`;
     const { page, playerUrl } = await openTap(browser, o, pageBase, problems);
@@ -255,11 +243,7 @@ async function main() {
     result.decoders = o.decoders ? o.decoders.split(',') : result.supported.filter(d => d !== 'audio');
     result.checks = await measure(page, o, result.decoders, pageBase);
     result.problems = problems;
-  } catch (e) {
-    result.fatal = String(e && e.stack || e);
-  }
-  clearTimeout(watchdog);
-  await finish(result, result.fatal ? 2 : 0, browser, home, pageServer);
+  });
 }
 
 runMain(main);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { servePage } from './page.mjs';
 
 export const EXECUTABLES = {
   chromium: ['/usr/bin/chromium', '/usr/bin/chromium-browser'],
@@ -101,6 +102,32 @@ export async function finish(result, code, browser, home, ...servers) {
   for (const s of servers) s.close();
   await shutDown(browser, home);
   process.exit(code);
+}
+
+/**
+ * The frame of a harness that prints one JSON object: notes the load average in `result`, starts
+ * the page server (lib/page.mjs) and launches the browser (`launchOptions` as for launch), then
+ * runs `body(browser, pageServer)`, which fills `result`. What it throws, or `o.timeoutMs` passing,
+ * becomes `result.fatal` (exit 2); either way it ends with finish().
+ */
+export async function runHarness(o, result, launchOptions, body) {
+  result.load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const home = quietHome();
+  const pageServer = await servePage();
+  let browser;
+  const watchdog = setTimeout(() => {
+    result.fatal = `timed out after ${o.timeoutMs} ms`;
+    finish(result, 2, browser, home, pageServer);
+  }, o.timeoutMs);
+  try {
+    browser = await launch(o.browser, o.executable, home, launchOptions);
+    result.version = await browser.version();
+    await body(browser, pageServer);
+  } catch (e) {
+    result.fatal = String(e && e.stack || e);
+  }
+  clearTimeout(watchdog);
+  await finish(result, result.fatal ? 2 : 0, browser, home, pageServer);
 }
 
 /** Runs a harness's `main`; what it throws is printed as `fatal` (exit 2). */

@@ -18,7 +18,7 @@ import java.util.List;
  * a push mount fed by another server's stream: {@code url=http://host:port/mount} (required),
  * {@code on-demand=true} to connect only while it has listeners, and {@code fallback} as for push.
  * A generated mount takes {@code on-demand} too: it then stands by, encoding nothing, once no
- * listener, HLS client or relay-to target has wanted it for 10 s; the default is {@code true} for
+ * listener, HLS client, relay-to target or push mount's fallback has wanted it for 10 s; the default is {@code true} for
  * the built-in generators (their audio is a function of time alone) and {@code false} for files.
  *
  * <p>Any mount may push itself out to Icecast servers: {@code relay-to=icecast://source:PW@host:port/mount}

@@ -1,5 +1,7 @@
 package io.mp3cast.live;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Where a live stream's frames come from: a generator paced by the scheduler's clock
  * ({@link PacedSourceFeed}), or producers pushing PCM or MP3 ({@link io.mp3cast.live.push.PushFeed}).
@@ -32,7 +34,7 @@ public interface FrameFeed extends AutoCloseable {
      * that always runs ignores both. Called before {@link #start}; {@code wanted} must answer at once,
      * from the feed's thread.
      */
-    default void demand(java.util.function.BooleanSupplier wanted) {
+    default void demand(BooleanSupplier wanted) {
     }
 
     /** Someone may want the frames now: a standing-by feed asks {@link #demand}'s answer again. From any thread. */

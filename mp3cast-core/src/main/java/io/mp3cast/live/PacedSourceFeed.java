@@ -153,11 +153,6 @@ public final class PacedSourceFeed implements FrameFeed {
         }
     }
 
-    /** Whether it stands by when no one wants its frames. */
-    public boolean onDemand() {
-        return onDemand;
-    }
-
     /** While {@code on}, reads {@link #STEP_MILLIS} at a time, so each frame is published as soon as it is encoded. */
     @Override
     public void publishEveryFrame(boolean on) {
@@ -223,7 +218,7 @@ public final class PacedSourceFeed implements FrameFeed {
         }
         if (state == FeedState.RUNNING && now - unwantedSinceNanos >= STANDBY_AFTER_MILLIS * 1_000_000L) {
             state = FeedState.STANDBY;
-            LOG.info("{}: no listeners for {} s: standing by (on demand)", stream.name(), STANDBY_AFTER_MILLIS / 1000);
+            LOG.info("{}: wanted by no one for {} s: standing by (on demand)", stream.name(), STANDBY_AFTER_MILLIS / 1000);
         }
         return state == FeedState.STANDBY;
     }

@@ -466,7 +466,7 @@ public final class Mp3CastServer implements AutoCloseable {
         /**
          * As {@link #mount(MountConfig, AudioSource, EncoderSettings, String)}; with {@code onDemand}
          * the mount stands by, reading and encoding nothing, once it has had no listener, no HLS
-         * client and no relay-to target for 10 s, and goes on where it stood when one comes (see
+         * client, no relay-to target and no push mount relaying it as a fallback for 10 s, and goes on where it stood when one comes (see
          * {@link PacedSourceFeed}). For sources whose audio is a function of time alone, such as
          * the built-in generators; not for a file played as radio.
          */

@@ -80,6 +80,24 @@ class OnDemandMountTest {
     }
 
     @Test
+    void aStandingByMountGoesOnWhenAProducerMakesAMountThatFallsBackToIt() throws Exception {
+        Scheduler clock = Scheduler.manual();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)
+                .mount(MountConfig.of("/music.mp3"), AudioSources.tone(24000, 880), EncoderSettings.cbr(64), "tone", true)
+                .ingest(IngestSettings.DEFAULT.withFallbackMount("/music.mp3")).start()) {
+            Mount music = server.mount("/music.mp3");
+            clock.advanceMillis(STANDBY_MS + 1000);
+            assertThat(music.feedState()).isEqualTo(FeedState.STANDBY);
+            try (Pusher p = Pusher.chunked(server.port(), "/made.mp3?format=f32le&rate=24000")) {
+                p.write(Pusher.f32le(new float[2400]));
+                await("the producer's mount", () -> server.mounts().size(), 2, 10_000);
+                clock.runDue();
+                assertThat(music.feedState()).as("the fallback of a mount that now exists").isEqualTo(FeedState.RUNNING);
+            }
+        }
+    }
+
+    @Test
     void aMountThatIsAPushMountsFallbackNeverStandsBy() throws Exception {
         Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)

@@ -122,8 +122,9 @@ public final class LiveMount implements StreamObserver {
     }
 
     /**
-     * Whether anyone wants the frames now: a listener, an HLS client lately, a relay-to target. An
-     * on-demand feed (a generated mount) stands by while no one has for a while.
+     * Whether anyone wants the frames now: a listener, an HLS client lately, a relay-to target, a push
+     * mount whose fallback this is. An on-demand feed (a generated mount, a relay) stands by while no
+     * one has for a while.
      */
     public boolean wanted() {
         return listeners.get() > 0 || keepers.get() > 0 || System.nanoTime() - hlsWantedUntilNanos < 0
@@ -146,10 +147,10 @@ public final class LiveMount implements StreamObserver {
 
     /** An HLS client asked for this mount's playlist or a segment: it wants the frames for a while. */
     public void hlsRequested() {
-        long until = System.nanoTime() + HLS_DEMAND_NANOS;
-        boolean was = wanted();
-        hlsWantedUntilNanos = until;
-        if (!was) {
+        long now = System.nanoTime();
+        boolean lapsed = now - hlsWantedUntilNanos >= 0;
+        hlsWantedUntilNanos = now + HLS_DEMAND_NANOS;
+        if (lapsed) {
             feed.demandChanged();
         }
     }

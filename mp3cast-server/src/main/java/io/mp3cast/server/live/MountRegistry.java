@@ -121,9 +121,6 @@ public final class MountRegistry {
         }
         LiveMount mount = factory.get();
         mount.fallbackOfOthers(() -> snapshot.values().stream().anyMatch(m -> path.equals(m.fallbackPath())));
-        if (mount.fallbackPath() != null) {
-            get(mount.fallbackPath()).ifPresent(LiveMount::demandMayHaveChanged);
-        }
         Map<String, LiveMount> next = new LinkedHashMap<>(snapshot);
         next.put(path, mount);
         snapshot = Collections.unmodifiableMap(next);
@@ -135,6 +132,9 @@ public final class MountRegistry {
             IdleMount.watch(this, mount, scheduler, ingest.settings().idleMountMillis());
         }
         wakeFallbackUsers(path);
+        if (mount.fallbackPath() != null) {  // now in the snapshot: its fallback, if standing by, is wanted again
+            get(mount.fallbackPath()).ifPresent(LiveMount::demandMayHaveChanged);
+        }
         return new Creation(Created.CREATED, Optional.of(mount));
     }
 

@@ -86,9 +86,12 @@ public final class AccessLog implements AutoCloseable {
     }
 
     private static Writer writerOf(Path file) throws IOException {
-        OutputStream o = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
-        return new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
+        return writerOf(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE));
+    }
+
+    private static Writer writerOf(OutputStream out) {
+        return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     }
 
     /** The file's identity (device and inode on Linux), or null if it is gone or has none. */
@@ -129,7 +132,7 @@ public final class AccessLog implements AutoCloseable {
 
     /** Writes to {@code out} (tests use a buffer). */
     public static AccessLog to(OutputStream out, boolean closeIt) {
-        return new AccessLog(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), closeIt);
+        return new AccessLog(writerOf(out), closeIt);
     }
 
     public boolean isOn() {
