@@ -4,10 +4,12 @@
 // <audio> error, and currentTime sampled against the wall clock for --seconds once playing began.
 // The page is about:blank (another origin than the server's), so CORS is exercised as a player
 // on any site would. With --page, the playlist is the one mp3cast's own page links for --mount
-// (the link is reported as `pageLink`).
+// (the link is reported as `pageLink`). For low-latency HLS it also reports how many parts hls.js
+// loaded (`partsLoaded`; `fragsLoaded` counts whole segments) and, sampled with currentTime,
+// `hls.latency`: how far behind the playlist's live edge it plays (`latencyMedian`, seconds).
 //
 //   node hls.mjs --browser chromium|firefox --url http://127.0.0.1:8000/stream.m3u8
-//                [--executable PATH] [--seconds 10] [--timeout-ms 60000]
+//                [--executable PATH] [--seconds 10] [--timeout-ms 60000] [--low-latency true|false]
 //   node hls.mjs --browser chromium --page http://127.0.0.1:8000/ --mount /stream.mp3
 //
 // Exit code 0 when it played with no error, 1 when not, 2 when the run itself broke (`fatal`).
@@ -26,12 +28,13 @@ const START_LIMIT_MS = 20000;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 function parseArgs(argv) {
-  const opts = { seconds: 10, timeoutMs: 60000 };
+  const opts = { seconds: 10, timeoutMs: 60000, lowLatency: 'true' };
   for (let i = 0; i < argv.length; i += 2) {
     opts[argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = argv[i + 1];
   }
   opts.seconds = Number(opts.seconds);
   opts.timeoutMs = Number(opts.timeoutMs);
+  opts.lowLatency = opts.lowLatency !== 'false';  // hls.js's lowLatencyMode, on by default as in hls.js
   if (!EXECUTABLES[opts.browser] || !(opts.url || (opts.page && opts.mount))) {
     throw new Error('usage: hls.mjs --browser chromium|firefox --url PLAYLIST_URL [--executable PATH] [--seconds 10]');
   }
@@ -65,20 +68,23 @@ async function launch(opts) {
 }
 
 // In the page: an <audio> fed by hls.js, every error recorded.
-function startPlayer(url) {
-  const log = window.__hls = { errors: [], mediaErrors: [], playing: false, supported: Hls.isSupported() };
+function startPlayer(url, lowLatencyMode) {
+  const log = window.__hls = { errors: [], mediaErrors: [], playing: false, supported: Hls.isSupported(),
+    partsLoaded: 0, fragsLoaded: 0 };
   const audio = document.createElement('audio');
   document.body.appendChild(audio);
   audio.addEventListener('error', () => log.mediaErrors.push(audio.error ? audio.error.message || audio.error.code : '?'));
   audio.addEventListener('playing', () => { log.playing = true; });
   if (!log.supported) return;
-  const hls = new Hls();
+  const hls = new Hls({ lowLatencyMode });
   hls.on(Hls.Events.ERROR, (_, d) => log.errors.push({ type: d.type, details: d.details, fatal: d.fatal,
     reason: d.reason || (d.error && d.error.message) || '' }));
+  hls.on(Hls.Events.FRAG_LOADED, (_, d) => { if (d.part) log.partsLoaded++; else log.fragsLoaded++; });
   hls.on(Hls.Events.MANIFEST_PARSED, () => audio.play().catch(e => log.errors.push({ details: 'play()', reason: e.message })));
   hls.loadSource(url);
   hls.attachMedia(audio);
   window.__audio = audio;
+  window.__player = hls;
 }
 
 // The HLS link that mp3cast's page shows on the mount's card.
@@ -92,7 +98,7 @@ async function pageLink(page, opts) {
 async function play(page, opts) {
   await page.setContent('<!doctype html><title>hls.js</title><body></body>');
   await page.addScriptTag({ path: HLS_JS });
-  await page.evaluate(startPlayer, opts.url);
+  await page.evaluate(startPlayer, opts.url, opts.lowLatency);
   const report = { supported: await page.evaluate(() => window.__hls.supported), hlsVersion: await page.evaluate(() => Hls.version) };
   const started = Date.now();
   while (Date.now() - started < START_LIMIT_MS
@@ -101,14 +107,22 @@ async function play(page, opts) {
   }
   report.startMs = Date.now() - started;
   const samples = [];
+  const latencies = [];
   const first = Date.now();
   while (report.supported && Date.now() - first <= opts.seconds * 1000) {
-    const t = await page.evaluate(() => window.__audio ? window.__audio.currentTime : 0);
+    const [t, latency] = await page.evaluate(() => [window.__audio ? window.__audio.currentTime : 0,
+      window.__player ? window.__player.latency : 0]);
     samples.push([Date.now() - first, Math.round(t * 1000) / 1000]);
+    latencies.push(Math.round(latency * 1000) / 1000);
     await sleep(250);
   }
   const last = samples[samples.length - 1] || [0, 0];
   report.samples = samples;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  report.latencyMedian = sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
+  report.latencies = latencies;
+  report.partsLoaded = await page.evaluate(() => window.__hls.partsLoaded);
+  report.fragsLoaded = await page.evaluate(() => window.__hls.fragsLoaded);
   report.wallSeconds = last[0] / 1000;
   report.advancedSeconds = samples.length ? last[1] - samples[0][1] : 0;
   report.errors = await page.evaluate(() => window.__hls.errors);

@@ -4,6 +4,7 @@ import io.mp3cast.spec.Params;
 import io.mp3cast.spec.SourceSpecs;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.server.MountConfig;
+import io.mp3cast.server.hls.HlsSettings;
 import io.mp3cast.server.RelayTarget;
 import io.mp3cast.server.Upstream;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import java.util.List;
  * <p>Keys: the source's own (see {@link SourceSpecs}), the encoder's ({@code bitrate},
  * {@code vbr}, {@code quality}) and the mount's ({@code name}, {@code description},
  * {@code genre}, {@code title}, {@code burst-ms}, {@code queue-ms}, {@code batch-ms},
- * {@code metaint}, {@code hls-segment-ms}, {@code hls-window}, {@code relay-to}). Unknown keys are rejected by name.
+ * {@code metaint}, {@code hls-segment-ms}, {@code hls-window}, {@code hls-part-ms}, {@code relay-to}). Unknown keys are rejected by name.
  */
 public final class MountSpecs {
     private MountSpecs() {}
@@ -100,8 +101,9 @@ public final class MountSpecs {
                 p.integer("queue-ms", defaults.queueMillis(), 100, 300_000),
                 p.integer("batch-ms", defaults.batchMillis(), 0, 1000),
                 p.integer("metaint", defaults.icyMetaIntervalBytes(), 256, 1 << 20),
-                p.integer("hls-segment-ms", defaults.hlsSegmentMillis(), 1000, 30_000),
-                p.integer("hls-window", defaults.hlsWindowSegments(), 3, 1000));
+                new HlsSettings(p.integer("hls-segment-ms", defaults.hls().segmentMillis(), 1000, 30_000),
+                        p.integer("hls-window", defaults.hls().windowSegments(), 3, 1000),
+                        p.integer("hls-part-ms", defaults.hls().partMillis(), 0, 15_000)));
         String title = p.string("title", "");
         EncoderSettings encoder = SourceSpecs.encoder(p, encoderDefaults);
         if (source.equals("push")) {

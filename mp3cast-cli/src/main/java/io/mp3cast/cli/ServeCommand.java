@@ -5,6 +5,7 @@ import io.mp3cast.server.IngestSettings;
 import io.mp3cast.server.MasterSettings;
 import io.mp3cast.server.Mount;
 import io.mp3cast.server.MountConfig;
+import io.mp3cast.server.hls.HlsSettings;
 import io.mp3cast.server.Mp3CastServer;
 import io.mp3cast.server.TlsSettings;
 import io.mp3cast.mp3.EncoderBackend;
@@ -82,6 +83,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--hls-window", paramLabel = "N", description = "Segments in each HLS playlist (default 6).")
     Integer hlsWindowSegments;
+
+    @Option(names = "--hls-part-ms", paramLabel = "MS",
+            description = "Low-latency HLS: parts of about MS (100 to half a segment; default 0, none).")
+    Integer hlsPartMillis;
 
     @Option(names = "--max-streams", paramLabel = "N", description = "Per-request streams allowed at once; more get 503 (default 256).")
     Integer maxStreams;
@@ -333,8 +338,9 @@ final class ServeCommand implements Callable<Integer> {
             s.mountDefaults = d.withBurstMillis(number(c.burstMillis, f, "burst-ms", d.burstMillis()))
                     .withQueueMillis(number(c.queueMillis, f, "queue-ms", d.queueMillis()))
                     .withBatchMillis(number(c.batchMillis, f, "batch-ms", d.batchMillis()))
-                    .withHls(number(c.hlsSegmentMillis, f, "hls-segment-ms", d.hlsSegmentMillis()),
-                            number(c.hlsWindowSegments, f, "hls-window", d.hlsWindowSegments()));
+                    .withHls(new HlsSettings(number(c.hlsSegmentMillis, f, "hls-segment-ms", d.hls().segmentMillis()),
+                            number(c.hlsWindowSegments, f, "hls-window", d.hls().windowSegments()),
+                            number(c.hlsPartMillis, f, "hls-part-ms", d.hls().partMillis())));
             s.ingest = ingest(c, f);
             s.limits = limits(c, f);
             s.master = new MasterSettings(text(c.relayUser, f, "relay-user", MasterSettings.DEFAULT.relayUser()),
@@ -346,7 +352,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (!f.isEmpty()) {
                 throw new IllegalArgumentException("config: unknown key '" + f.keySet().iterator().next()
-                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, hls-segment-ms, hls-window,"
+                        + "' (host, port, admin-password, encoder, burst-ms, queue-ms, batch-ms, hls-segment-ms, hls-window, hls-part-ms,"
                         + " max-streams, demo-routes,"
                         + " source-password, create-mounts, takeover, buffer-ms, fallback-mount, max-mounts, max-body-kbps,"
                         + " idle-mount-ms, drain-ms, access-log, metrics, tls-cert, tls-key, tls-port, allowed-origins,"

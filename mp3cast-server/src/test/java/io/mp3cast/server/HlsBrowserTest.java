@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.server.hls.HlsSettings;
 import io.mp3cast.source.AudioSources;
 import java.io.File;
 import java.nio.file.Files;
@@ -22,6 +23,13 @@ import org.junit.jupiter.api.BeforeAll;
  * advancing with the wall clock. Chromium feeds hls.js's MP3 to MSE as {@code audio/mpeg}; Firefox,
  * whose MSE takes no {@code audio/mpeg}, gets it wrapped in MP4 by hls.js. The harness is
  * {@code browser-tests/hls.mjs}; its report lands in {@code target/browser/hls-BROWSER.json}.
+ *
+ * <p>Low-latency HLS: a mount with parts of 500 ms plays the same way, and in Firefox hls.js (in
+ * its default {@code lowLatencyMode}) plays it from parts, within 3.5 s of the live edge where whole
+ * 2 s segments would hold it 6 s back. hls.js 1.7.4 places the parts of raw MPEG audio wrongly
+ * where it appends them to MSE as {@code audio/mpeg} (Chromium: every part after a segment's first
+ * is appended at the stream's start), so in Chromium the test plays that playlist with
+ * {@code lowLatencyMode: false}, as README's "Low-latency HLS" tells hls.js users to.
  * Skipped without node, the harness's packages or the browser; fails without them when {@code CI} is set.
  */
 class HlsBrowserTest {
@@ -35,7 +43,10 @@ class HlsBrowserTest {
     static void startServer() throws Exception {
         server = Mp3CastServer.builder().host("127.0.0.1").port(0)
                 .mount(MountConfig.of("/stream.mp3"), AudioSources.chirp(PcmFormat.floatMono(24000), 200, 2000, 5),
-                        EncoderSettings.cbr(64), "chirp").start();
+                        EncoderSettings.cbr(64), "chirp")
+                .mount(MountConfig.of("/ll.mp3").withHls(HlsSettings.DEFAULT.withPartMillis(500)),
+                        AudioSources.chirp(PcmFormat.floatMono(24000), 200, 2000, 5), EncoderSettings.cbr(64), "chirp")
+                .start();
         // Three segments to start from: hls.js starts three target durations behind the live edge.
         ServerFixture.awaitAudio(server.mount("/stream.mp3").stream(), 6_500_000);
     }
@@ -43,17 +54,37 @@ class HlsBrowserTest {
 
     @InEachBrowser
     void hlsJsPlaysTheLivePlaylistFor10SecondsWithNoErrorAtRealTime(String browser) throws Exception {
-        Path harness = BrowserHarness.require("hls.mjs");
-        String executable = BrowserHarness.requireBrowser(browser);
-        if (!Files.isDirectory(harness.resolve("node_modules/hls.js"))) {
-            BrowserHarness.missing("browser-tests/node_modules/hls.js is missing: run `npm ci` in " + harness);
-        }
         String base = "http://127.0.0.1:" + server.port();
-        Object report = run(harness, browser, executable, base + "/");
+        Object report = run(browser, "/stream.mp3", true);
 
+        SoftAssertions soft = playedAtRealTimeWithNoError(report);
+        soft.assertThat(MiniJson.at(report, "pageLink")).as("the page's HLS link for the mount").isEqualTo(base + "/stream.m3u8");
+        soft.assertThat(MiniJson.at(report, "partsLoaded")).as("parts loaded (the mount has none)").isEqualTo(0.0);
+        soft.assertAll();
+    }
+
+    @InEachBrowser
+    void hlsJsPlaysALowLatencyPlaylistFromItsPartsNearTheLiveEdge(String browser) throws Exception {
+        boolean lowLatencyMode = !browser.equals("chromium");
+        Object report = run(browser, "/ll.mp3", lowLatencyMode);
+
+        SoftAssertions soft = playedAtRealTimeWithNoError(report);
+        soft.assertThat(MiniJson.at(report, "pageLink")).as("the page's HLS link for the mount")
+                .isEqualTo("http://127.0.0.1:" + server.port() + "/ll.m3u8");
+        if (lowLatencyMode) {
+            soft.assertThat((Double) MiniJson.at(report, "partsLoaded")).as("parts loaded").isGreaterThan(10.0);
+            soft.assertThat((Double) MiniJson.at(report, "latencyMedian")).as("s behind the live edge, median (latencies %s)",
+                    MiniJson.at(report, "latencies")).isBetween(0.5, 3.5);
+        } else {
+            soft.assertThat(MiniJson.at(report, "partsLoaded")).as("parts loaded without lowLatencyMode").isEqualTo(0.0);
+        }
+        soft.assertAll();
+    }
+
+    /** The checks every run shares: hls.js supported, no error of any kind, playing soon and at real time. */
+    private static SoftAssertions playedAtRealTimeWithNoError(Object report) {
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(MiniJson.at(report, "fatal")).as("harness failure").isNull();
-        soft.assertThat(MiniJson.at(report, "pageLink")).as("the page's HLS link for the mount").isEqualTo(base + "/stream.m3u8");
         soft.assertThat(MiniJson.at(report, "supported")).as("Hls.isSupported()").isEqualTo(true);
         soft.assertThat(MiniJson.at(report, "hlsVersion")).as("hls.js version").isEqualTo("1.7.4");
         soft.assertThat(MiniJson.at(report, "errors")).as("hls.js error events").isEqualTo(List.of());
@@ -68,15 +99,24 @@ class HlsBrowserTest {
             soft.assertThat(advanced / wall).as("currentTime per wall second (samples %s)",
                     MiniJson.at(report, "samples")).isBetween(0.85, 1.1);
         }
-        soft.assertAll();
+        return soft;
     }
 
-    private static Object run(Path harness, String browser, String executable, String page) throws Exception {
+    /** Runs {@code hls.mjs} on the playlist that mp3cast's page links for {@code mount}. */
+    private static Object run(String browser, String mount, boolean lowLatencyMode) throws Exception {
+        Path harness = BrowserHarness.require("hls.mjs");
+        String executable = BrowserHarness.requireBrowser(browser);
+        if (!Files.isDirectory(harness.resolve("node_modules/hls.js"))) {
+            BrowserHarness.missing("browser-tests/node_modules/hls.js is missing: run `npm ci` in " + harness);
+        }
+        String page = "http://127.0.0.1:" + server.port() + "/";
         Files.createDirectories(OUT);
-        Path report = OUT.resolve("hls-" + browser + ".json");
-        File log = OUT.resolve("hls-" + browser + ".log").toFile();
+        String name = "hls-" + browser + mount.replace("/", "-").replace(".mp3", "");
+        Path report = OUT.resolve(name + ".json");
+        File log = OUT.resolve(name + ".log").toFile();
         Process p = new ProcessBuilder("node", harness.resolve("hls.mjs").toString(), "--browser", browser,
-                "--executable", executable, "--page", page, "--mount", "/stream.mp3", "--seconds", "10",
+                "--executable", executable, "--page", page, "--mount", mount, "--seconds", "10",
+                "--low-latency", String.valueOf(lowLatencyMode),
                 "--timeout-ms", String.valueOf((HARNESS_LIMIT_SECONDS - 10) * 1000))
                 .directory(harness.toFile()).redirectOutput(report.toFile()).redirectError(log)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.server.hls.HlsSettings;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.time.Scheduler;
 import java.net.URI;
@@ -51,7 +52,7 @@ class HlsHttpTest {
     @Test
     void unknownAndExpiredSegmentsAndPlaylistsOfNoMountGet404sThatNoCacheKeeps() throws Exception {
         Scheduler clock = Scheduler.manual();
-        MountConfig config = MountConfig.of("/stream.mp3").withHls(1000, 4);  // keeps 4 + 4 + 1 segments
+        MountConfig config = MountConfig.of("/stream.mp3").withHls(new HlsSettings(1000, 4, 0));  // keeps 4 + 4 + 1 segments
         try (Mp3CastServer server = ServerFixture.toneServer(clock, config).start()) {
             URI playlistUri = uri(server, "/stream.m3u8");
             send(playlistUri, "GET");
@@ -90,11 +91,11 @@ class HlsHttpTest {
                 .hasMessageContaining("'/a.m3u8'");
         assertThatThrownBy(() -> MountConfig.of("/hls/a.mp3")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'/hls/a.mp3'");
-        assertThatThrownBy(() -> MountConfig.of("/a.mp3").withHls(2000, 3))
+        assertThatThrownBy(() -> MountConfig.of("/a.mp3").withHls(new HlsSettings(2000, 3, 0)))
                 .hasMessageContaining("hlsWindowSegments not supported: 3").hasMessageContaining("4 or more");
-        assertThatThrownBy(() -> MountConfig.of("/a.mp3").withHls(500, 6)).hasMessageContaining("hlsSegmentMillis not supported: 500");
-        assertThat(MountConfig.of("/a.mp3").withHls(2000, 4).hlsTargetDurationSeconds()).isEqualTo(2);
-        assertThat(MountConfig.of("/a.mp3").withHls(2500, 6).hlsTargetDurationSeconds()).isEqualTo(3);
+        assertThatThrownBy(() -> MountConfig.of("/a.mp3").withHls(new HlsSettings(500, 6, 0))).hasMessageContaining("hlsSegmentMillis not supported: 500");
+        assertThat(MountConfig.of("/a.mp3").withHls(new HlsSettings(2000, 4, 0)).hls().targetDurationSeconds()).isEqualTo(2);
+        assertThat(MountConfig.of("/a.mp3").withHls(new HlsSettings(2500, 6, 0)).hls().targetDurationSeconds()).isEqualTo(3);
     }
 
     @Test
@@ -124,10 +125,10 @@ class HlsHttpTest {
     @Test
     void statusJsonShowsEachMountsHlsWindowOnceAClientAskedForIt() throws Exception {
         Scheduler clock = Scheduler.manual();
-        try (Mp3CastServer server = ServerFixture.toneServer(clock, MountConfig.of("/stream.mp3").withHls(1000, 4)).start()) {
+        try (Mp3CastServer server = ServerFixture.toneServer(clock, MountConfig.of("/stream.mp3").withHls(new HlsSettings(1000, 4, 0))).start()) {
             clock.advanceMillis(1000);
             assertThat(StatusTest.get(server.port(), "/status.json")).contains("\"hls\":{\"playlist\":\"/stream.m3u8\","
-                    + "\"segmentMillis\":1000,\"windowSegments\":4,\"targetDurationSeconds\":1,\"started\":false,");
+                    + "\"segmentMillis\":1000,\"windowSegments\":4,\"targetDurationSeconds\":1,\"partMillis\":0,\"started\":false,");
             URI playlistUri = uri(server, "/stream.m3u8");
             send(playlistUri, "GET");
             clock.advanceMillis(7000);

@@ -3,6 +3,7 @@ package io.mp3cast.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.server.hls.HlsSettings;
 import io.mp3cast.testing.AudioMath;
 import io.mp3cast.testing.Decoded;
 import io.mp3cast.time.Scheduler;
@@ -41,7 +42,7 @@ class HlsSegmentsTest {
     @Test
     void everySegmentIsTheTimestampTagThenWholeFramesAndTimestampsRunOnByEachSegmentsDuration() throws Exception {
         Scheduler clock = Scheduler.manual();
-        MountConfig config = MountConfig.of("/stream.mp3").withHls(1000, 4);
+        MountConfig config = MountConfig.of("/stream.mp3").withHls(new HlsSettings(1000, 4, 0));
         try (Mp3CastServer server = ServerFixture.toneServer(clock, config).start()) {
             URI playlist = URI.create("http://127.0.0.1:" + server.port() + "/stream.m3u8");
             Seen seen = new Seen();
@@ -54,7 +55,7 @@ class HlsSegmentsTest {
             assertThat(seen.segments.keySet()).as("consecutive sequence numbers")
                     .containsExactlyElementsOf(range(seen.segments.keySet()));
             assertPtsRunOn(seen);
-            assertTargetDurationRule(seen, config.hlsTargetDurationSeconds());
+            assertTargetDurationRule(seen, config.hls().targetDurationSeconds());
             for (HlsSegmentBytes s : seen.segments.values()) {
                 assertThat(s.samples() * 1000.0 / s.sampleRateHz()).as("segment length, ms")
                         .isBetween(1000.0 - 12, 1000.0 + 12);  // within half a 24 ms frame of hls-segment-ms
@@ -74,7 +75,7 @@ class HlsSegmentsTest {
     void aFormatChangeCutsASegmentAndMarksADiscontinuityWhileTimestampsRunOn() throws Exception {
         Scheduler clock = Scheduler.manual();
         try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).scheduler(clock)
-                .pushMount(MountConfig.of("/live.mp3").withHls(1000, 8), EncoderSettings.cbr(64)).start()) {
+                .pushMount(MountConfig.of("/live.mp3").withHls(new HlsSettings(1000, 8, 0)), EncoderSettings.cbr(64)).start()) {
             URI playlist = URI.create("http://127.0.0.1:" + server.port() + "/live.m3u8");
             HlsPlaylist empty = HlsPlaylist.parse(get(playlist).body());
             assertThat(empty.entries()).as("no source yet: nothing to list, and the playlist says so validly").isEmpty();

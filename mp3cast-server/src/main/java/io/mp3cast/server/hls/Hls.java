@@ -11,13 +11,20 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * The playlist changes once per segment: {@code max-age} about half a segment. Unknown and expired
  * segments get {@code 404} with {@code no-store}, so no cache holds a segment's absence.
  *
+ * <p><b>Low-latency HLS</b> ({@link HlsSettings#partMillis()} above 0): the playlist also lists
+ * the parts of its last three target durations, at {@code /hls/PATH.mp3/TOKEN/N.P.mp3} (part
+ * {@code P} of segment {@code N}), with {@code EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES}, and a
+ * preload hint naming the next part. A playlist request with {@code _HLS_msn=N} (and
+ * {@code _HLS_part=P}) is answered once that segment (part) is made, a request for the next part
+ * once it is made: within three target durations, else {@code 503}. Further ahead than
+ * RFC 8216bis 6.2.5.2 allows, {@code 400}. Parts are immutable; a blocking playlist response is
+ * cached for as long as the window lasts (any later playlist would answer it too).
+ *
  * <p><b>Cost.</b> A mount is segmented from the first HLS request for it on (its {@link Segmenter}
  * starts from the audio its ring still holds, so the first playlist is not empty); until then it
  * costs nothing. Segments stay in memory: the window plus as many again and one (RFC 8216 6.2.2).
@@ -53,7 +69,9 @@ public final class Hls {
     public static final String PLAYLIST_SUFFIX = ".m3u8";
     public static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     public static final String SEGMENT_CACHE_CONTROL = "public, max-age=86400, immutable";
-    private static final Pattern SEGMENT = Pattern.compile("/hls(/.+)/([0-9a-z]+)/([0-9]{1,18})\\.mp3");
+    private static final Pattern SEGMENT = Pattern.compile("/hls(/.+)/([0-9a-z]+)/([0-9]{1,18})(?:\\.([0-9]{1,4}))?\\.mp3");
+    /** RFC 8216bis 6.2.5.2: how many parts past the last one a blocking request may ask for. */
+    private static final int ADVANCE_PART_LIMIT = 3;
 
     private final ServerMetrics metrics;
     private final Map<LiveStream, Segmenter> segmenters = new ConcurrentHashMap<>();
@@ -72,40 +90,131 @@ public final class Hls {
         return (mountPath.endsWith(".mp3") ? mountPath.substring(0, mountPath.length() - 4) : mountPath) + PLAYLIST_SUFFIX;
     }
 
-    /** The answer to a GET or HEAD of a path {@link #owns owned} here; the caller adds CORS and sends it. */
-    public FullHttpResponse respond(HttpRequest req, String path, Map<String, LiveMount> mounts) {
-        return path.endsWith(PLAYLIST_SUFFIX) ? playlist(req, path, mounts) : segment(req, path, mounts);
+    /**
+     * The answer to a GET or HEAD of a path {@link #owns owned} here; the caller adds CORS and sends
+     * it. Complete at once, except for a low-latency request for what is not made yet: that
+     * completes on the stream's publisher thread, or on {@code timer} when it times out.
+     */
+    public CompletableFuture<FullHttpResponse> respond(HttpRequest req, String path, QueryStringDecoder query,
+                                                       Map<String, LiveMount> mounts, ScheduledExecutorService timer) {
+        try {
+            return path.endsWith(PLAYLIST_SUFFIX) ? playlist(req, path, query, mounts, timer)
+                    : segment(req, path, mounts, timer);
+        } catch (BadRequest e) {
+            return CompletableFuture.completedFuture(refuse(req, HttpResponseStatus.BAD_REQUEST, e.getMessage()));
+        }
     }
 
-    private FullHttpResponse playlist(HttpRequest req, String path, Map<String, LiveMount> mounts) {
+    private CompletableFuture<FullHttpResponse> playlist(HttpRequest req, String path, QueryStringDecoder query,
+                                                         Map<String, LiveMount> mounts, ScheduledExecutorService timer) {
         String base = path.substring(0, path.length() - PLAYLIST_SUFFIX.length());
         LiveMount mount = mounts.getOrDefault(base + ".mp3", mounts.get(base));
         if (mount == null) {
-            return notFound(req, "no mount for the playlist " + path);
+            return CompletableFuture.completedFuture(notFound(req, "no mount for the playlist " + path));
         }
         Segmenter s = segmenter(mount, mounts.values());
         mount.hlsRequested();
         s.playlistRequests.increment();
         metrics.hlsPlaylistServed(s.mountPath);
-        return ok(req, s.window().playlist(), PLAYLIST_TYPE, playlistCacheControl(s));
+        long msn = number(query, "_HLS_msn", Long.MAX_VALUE);
+        int part = (int) number(query, "_HLS_part", 1000);
+        if (msn < 0 || !s.settings.lowLatency()) {
+            if (part >= 0 && s.settings.lowLatency()) {
+                throw new BadRequest("_HLS_part needs _HLS_msn");
+            }
+            return CompletableFuture.completedFuture(ok(req, s.window().playlist(), PLAYLIST_TYPE, playlistCacheControl(s)));
+        }
+        Window w = s.window();
+        if (msn > w.next() + 1 || msn >= w.next() && part > (msn == w.next() ? w.nextParts() : 0) + ADVANCE_PART_LIMIT) {
+            throw new BadRequest("_HLS_msn=" + msn + (part >= 0 ? "&_HLS_part=" + part : "") + " is too far ahead of "
+                    + s.mountPath + "'s playlist (its next segment is " + w.next() + " with " + w.nextParts()
+                    + " parts made)");
+        }
+        return when(s, msn, part, timer, req,
+                () -> ok(req, s.window().playlist(), PLAYLIST_TYPE, blockingPlaylistCacheControl(s)));
     }
 
-    private FullHttpResponse segment(HttpRequest req, String path, Map<String, LiveMount> mounts) {
+    private CompletableFuture<FullHttpResponse> segment(HttpRequest req, String path, Map<String, LiveMount> mounts,
+                                                        ScheduledExecutorService timer) {
         Matcher m = SEGMENT.matcher(path);
         LiveMount mount = m.matches() ? mounts.get(m.group(1)) : null;
         Segmenter s = mount == null ? null : segmenters.get(mount.stream());
         if (s == null || !s.token.equals(m.group(2))) {
-            return notFound(req, "no HLS segment at " + path);
+            return CompletableFuture.completedFuture(notFound(req, "no HLS segment at " + path));
         }
         long sequence = Long.parseLong(m.group(3));
+        mount.hlsRequested();
+        if (m.group(4) == null) {
+            return CompletableFuture.completedFuture(segment(req, s, sequence));
+        }
+        int index = Integer.parseInt(m.group(4));
+        Window w = s.window();
+        boolean soon = !w.ended() && (sequence == w.next() && index <= w.nextParts() || sequence == w.next() + 1 && index == 0);
+        if (w.part(sequence, index).isPresent() || !soon) {
+            return CompletableFuture.completedFuture(part(req, s, sequence, index));
+        }
+        return when(s, sequence, index, timer, req, () -> part(req, s, sequence, index));
+    }
+
+    private FullHttpResponse segment(HttpRequest req, Segmenter s, long sequence) {
         Optional<Segment> segment = s.window().segment(sequence);
         if (segment.isEmpty()) {
             return notFound(req, "HLS segment " + sequence + " of " + s.mountPath + " expired or not yet cut");
         }
-        mount.hlsRequested();
         s.segmentRequests.increment();
         metrics.hlsSegmentServed(s.mountPath, sequence);
         return ok(req, segment.get().bytes(), "audio/mpeg", SEGMENT_CACHE_CONTROL);
+    }
+
+    private FullHttpResponse part(HttpRequest req, Segmenter s, long sequence, int index) {
+        Optional<Part> part = s.window().part(sequence, index);
+        if (part.isEmpty()) {
+            return notFound(req, "HLS part " + sequence + "." + index + " of " + s.mountPath + " expired or never made");
+        }
+        s.partRequests.increment();
+        return ok(req, part.get().bytes(), "audio/mpeg", SEGMENT_CACHE_CONTROL);
+    }
+
+    /**
+     * {@code answer} once segment {@code msn} (part {@code part}) is made or the stream ended; a
+     * {@code 503} if that takes longer than three target durations (RFC 8216bis 6.2.5.2).
+     */
+    private CompletableFuture<FullHttpResponse> when(Segmenter s, long msn, int part, ScheduledExecutorService timer,
+                                                     HttpRequest req, Supplier<FullHttpResponse> answer) {
+        CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
+        long limitMillis = 3000L * s.settings.targetDurationSeconds();
+        Segmenter.Waiter waiter = s.await(msn, part, () -> result.complete(answer.get()));
+        if (!result.isDone()) {
+            ScheduledFuture<?> timeout = timer.schedule(() -> {
+                s.forget(waiter);
+                result.complete(refuse(req, HttpResponseStatus.SERVICE_UNAVAILABLE, s.mountPath + ": segment " + msn
+                        + (part >= 0 ? " part " + part : "") + " not made within " + limitMillis + " ms"));
+            }, limitMillis, TimeUnit.MILLISECONDS);
+            result.whenComplete((r, e) -> timeout.cancel(false));
+        }
+        return result;
+    }
+
+    /** A query parameter as a whole number, or -1 if absent; {@link BadRequest} if not a number up to {@code max}. */
+    private static long number(QueryStringDecoder query, String name, long max) {
+        List<String> values = query.parameters().get(name);
+        if (values == null || values.isEmpty()) {
+            return -1;
+        }
+        String v = values.get(0);
+        if (values.size() > 1 || v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Long.parseLong(v) > max) {
+            throw new BadRequest(name + " not supported: '" + v + "' (a whole number" + (values.size() > 1 ? ", once" : "")
+                    + ")");
+        }
+        return Long.parseLong(v);
+    }
+
+    /** A request that asks for what cannot be: 400 with this message. */
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** The mount's HLS window for status pages. */
@@ -114,15 +223,17 @@ public final class Hls {
         var config = mount.config();
         String playlist = playlistPath(config.path());
         if (s == null) {
-            return new HlsStatus(playlist, config.hlsSegmentMillis(), config.hlsWindowSegments(),
-                    config.hlsTargetDurationSeconds(), false, 0, 0, 0, 0, 0, 0);
+            var hls = config.hls();
+            return new HlsStatus(playlist, hls.segmentMillis(), hls.windowSegments(), hls.targetDurationSeconds(),
+                    hls.partMillis(), false, 0, 0, 0, 0, 0, 0, 0);
         }
         Window w = s.window();
         long audioTicks = w.listed().stream().mapToLong(Segment::durationTicks).sum();
         long first = w.listed().isEmpty() ? 0 : w.listed().get(0).sequence();
-        return new HlsStatus(playlist, s.config.hlsSegmentMillis(), s.config.hlsWindowSegments(),
-                s.config.hlsTargetDurationSeconds(), true, first, w.inPlaylist(), Timeline.seconds(audioTicks),
-                w.kept().size(), s.playlistRequests.sum(), s.segmentRequests.sum());
+        return new HlsStatus(playlist, s.settings.segmentMillis(), s.settings.windowSegments(),
+                s.settings.targetDurationSeconds(), s.settings.partMillis(), true, first, w.inPlaylist(),
+                Timeline.seconds(audioTicks), w.kept().size(), s.playlistRequests.sum(), s.segmentRequests.sum(),
+                s.partRequests.sum());
     }
 
     /** The mount's segmenter, attached on first use; segmenters of mounts no longer served are let go then. */
@@ -137,9 +248,10 @@ public final class Hls {
         String token = Long.toString(ThreadLocalRandom.current().nextLong(1L << 50), 36);
         String prefix = relativePrefix(path) + "hls" + encode(path) + "/" + token + "/";
         return segmenters.computeIfAbsent(mount.stream(), stream -> {
-            Segmenter made = Segmenter.attach(stream, mount.config(), token, seq -> prefix + seq + ".mp3");
-            LOG.info("{}: HLS at {}: segments of {} ms, {} in the playlist", path, playlistPath(path),
-                    made.config.hlsSegmentMillis(), made.config.hlsWindowSegments());
+            Segmenter made = Segmenter.attach(stream, mount.config().hls(), token, new Window.Uris(prefix));
+            LOG.info("{}: HLS at {}: segments of {} ms, {} in the playlist{}", path, playlistPath(path),
+                    made.settings.segmentMillis(), made.settings.windowSegments(), made.settings.lowLatency()
+                            ? ", low-latency parts of " + made.settings.partMillis() + " ms" : "");
             return made;
         });
     }
@@ -164,7 +276,12 @@ public final class Hls {
 
     /** About half a segment, in whole seconds: clients see a new segment soon, a CDN asks at most once a second. */
     private static String playlistCacheControl(Segmenter s) {
-        return "public, max-age=" + Math.max(1, s.config.hlsSegmentMillis() / 2000);
+        return "public, max-age=" + Math.max(1, s.settings.segmentMillis() / 2000);
+    }
+
+    /** A blocking reload's answer holds what it asked for, and every later playlist would answer it: the window's length. */
+    private static String blockingPlaylistCacheControl(Segmenter s) {
+        return "public, max-age=" + Math.max(1, s.settings.segmentMillis() * s.settings.windowSegments() / 1000);
     }
 
     private static FullHttpResponse ok(HttpRequest req, byte[] body, String type, String cacheControl) {
@@ -178,10 +295,14 @@ public final class Hls {
     }
 
     private FullHttpResponse notFound(HttpRequest req, String message) {
-        metrics.requestRejected(HttpResponseStatus.NOT_FOUND.code());
+        return refuse(req, HttpResponseStatus.NOT_FOUND, message);
+    }
+
+    private FullHttpResponse refuse(HttpRequest req, HttpResponseStatus status, String message) {
+        metrics.requestRejected(status.code());
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = ok(req, body, "text/plain; charset=utf-8", "no-store");
-        res.setStatus(HttpResponseStatus.NOT_FOUND);
+        res.setStatus(status);
         return res;
     }
 }

@@ -27,8 +27,8 @@ record Segment(long sequence, boolean discontinuity, long startTicks, long durat
     private static final int PRIV_BYTES = OWNER.length() + 1 + 8;
     static final int TAG_BYTES = 10 + 10 + PRIV_BYTES;
 
-    /** A segment's bytes: its tag for {@code startTicks}, then {@code frames[0, length)}. */
-    static byte[] pack(long startTicks, byte[] frames, int length) {
+    /** A segment's (or a part's) bytes: its tag for {@code startTicks}, then {@code frames[offset, offset + length)}. */
+    static byte[] pack(long startTicks, byte[] frames, int offset, int length) {
         byte[] out = new byte[TAG_BYTES + length];
         int p = header(out, 0, "ID3", TAG_BYTES - 10);
         p = header(out, p, "PRIV", PRIV_BYTES);
@@ -40,7 +40,7 @@ record Segment(long sequence, boolean discontinuity, long startTicks, long durat
             out[p + i] = (byte) pts;
             pts >>>= 8;
         }
-        System.arraycopy(frames, 0, out, TAG_BYTES, length);
+        System.arraycopy(frames, offset, out, TAG_BYTES, length);
         return out;
     }
 

@@ -4,10 +4,10 @@ import io.mp3cast.live.LiveStream;
 import io.mp3cast.live.StreamObserver;
 import io.mp3cast.mp3.FrameHeader;
 import io.mp3cast.mp3.Mp3FormatException;
-import io.mp3cast.server.MountConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -15,9 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cuts one live mount's frames into HLS segments: whole frames of one format, each segment within
- * half a frame of {@link MountConfig#hlsSegmentMillis()}, cut early where the sample rate or the
+ * half a frame of {@link HlsSettings#segmentMillis()}, cut early where the sample rate or the
  * channel count changes (the next segment then carries a discontinuity). Timestamps count the audio
  * consumed, so they run on across source changes, silence and fallback alike.
+ *
+ * <p>With low-latency HLS ({@link HlsSettings#lowLatency()}) each segment is also cut into parts
+ * as it is made: a whole segment's frames split evenly into about {@code segmentMillis / partMillis}
+ * runs, each published the moment its last frame arrives. {@code PART-TARGET} is the longest part
+ * of the format first seen (longer ones after a format change raise it). Requests for what is not
+ * made yet wait for it: {@link #await}.
  *
  * <p>It starts from the oldest frames the stream still holds, so the first playlist already lists
  * up to the stream's retention of audio, then follows the stream.
@@ -36,13 +42,14 @@ final class Segmenter implements StreamObserver {
     private static final long REANCHOR_AFTER_MILLIS = 2000;
 
     final String mountPath;
-    final MountConfig config;
+    final HlsSettings settings;
     final String token;
     final LongAdder playlistRequests = new LongAdder();
     final LongAdder segmentRequests = new LongAdder();
+    final LongAdder partRequests = new LongAdder();
     private final long segmentTicks;
     private final int keptSegments;
-    private final Window.SegmentUri uri;
+    private final Window.Uris uris;
     private volatile Window window;
 
     // Guarded by this.
@@ -61,21 +68,31 @@ final class Segmenter implements StreamObserver {
     private long discontinuitiesDropped;
     private boolean ended;
     private final ArrayDeque<Segment> kept = new ArrayDeque<>();
+    // Parts (low-latency HLS only), guarded by this.
+    private final ArrayDeque<Part> parts = new ArrayDeque<>();
+    private long partTargetTicks;
+    private int partOffset;
+    private long partStartTicks;
+    private long partTicks;
+    private int[] partEnds = new int[0];
+    private int segmentFrames;
+    private final List<Waiter> waiters = new ArrayList<>();
 
-    private Segmenter(String mountPath, MountConfig config, String token, Window.SegmentUri uri) {
+    private Segmenter(String mountPath, HlsSettings settings, String token, Window.Uris uris) {
         this.mountPath = mountPath;
-        this.config = config;
+        this.settings = settings;
         this.token = token;
-        this.uri = uri;
-        this.segmentTicks = Timeline.ticksOfMillis(config.hlsSegmentMillis());
+        this.uris = uris;
+        this.segmentTicks = Timeline.ticksOfMillis(settings.segmentMillis());
         // RFC 8216 6.2.2: a segment stays available for its own duration plus the playlist's after it leaves the playlist.
-        this.keptSegments = 2 * config.hlsWindowSegments() + 1;
-        this.window = Window.of(List.of(), config.hlsWindowSegments(), 0, false, config.hlsTargetDurationSeconds(), uri);
+        this.keptSegments = 2 * settings.windowSegments() + 1;
+        this.partTargetTicks = Timeline.ticksOfMillis(settings.partMillis());
+        this.window = Window.of(List.of(), 0, false, List.of(), 0, false, layout());
     }
 
     /** A segmenter following {@code stream} from the oldest frames it holds. */
-    static Segmenter attach(LiveStream stream, MountConfig config, String token, Window.SegmentUri uri) {
-        Segmenter s = new Segmenter(stream.name(), config, token, uri);
+    static Segmenter attach(LiveStream stream, HlsSettings settings, String token, Window.Uris uris) {
+        Segmenter s = new Segmenter(stream.name(), settings, token, uris);
         synchronized (s) {
             s.next = Math.min(stream.head(), stream.oldest() + SAFETY_FRAMES);
         }
@@ -90,6 +107,28 @@ final class Segmenter implements StreamObserver {
     Window window() {
         return window;
     }
+
+    /**
+     * Runs {@code then} once segment {@code msn} is complete, or its part {@code part} made (-1: the
+     * whole segment), or the stream ended, whichever comes first: at once if so already, else on the
+     * publisher's thread, so it must only hand over. {@link #forget} drops it unrun.
+     */
+    synchronized Waiter await(long msn, int part, Runnable then) {
+        Waiter w = new Waiter(msn, part, then);  // a record, but its Runnable makes each one distinct
+        if (ended || window.reached(msn, part)) {
+            then.run();
+        } else {
+            waiters.add(w);
+        }
+        return w;
+    }
+
+    synchronized void forget(Waiter w) {
+        waiters.remove(w);
+    }
+
+    /** A request waiting for a segment or part not made yet. */
+    record Waiter(long msn, int part, Runnable then) {}
 
     /**
      * Runs on the publisher's thread, so a failure here must not reach the feed: it stops this
@@ -197,19 +236,73 @@ final class Segmenter implements StreamObserver {
         if (changed && pendingBytes > 0) {
             cut();
         }
+        long frameTicks = Timeline.ticks(h);
         if (pendingBytes == 0) {
             pendingStartTicks = consumedTicks;
             pendingDiscontinuity = changed;
+            planParts(frameTicks);
         }
         lastRateHz = rate;
         lastChannels = channels;
         append(data, offset, length);
-        long frameTicks = Timeline.ticks(h);
         pendingTicks += frameTicks;
         consumedTicks += frameTicks;
+        partTicks += frameTicks;
         if (pendingTicks >= segmentTicks - frameTicks / 2) {
             cut();
+        } else if (settings.lowLatency() && ++segmentFrames == partEnds[Math.min(parts(), partEnds.length - 1)]) {
+            cutPart();
+            publish();
         }
+    }
+
+    /**
+     * Plans the parts of the segment starting now, in a format whose frames last {@code frameTicks}:
+     * its frames (as many as {@link #consume} will take before cutting it) split evenly into about
+     * {@code segmentMillis / partMillis} parts; part {@code i} ends after frame {@code partEnds[i]}.
+     */
+    private void planParts(long frameTicks) {
+        partOffset = 0;
+        partStartTicks = consumedTicks;
+        partTicks = 0;
+        segmentFrames = 0;
+        if (!settings.lowLatency()) {
+            return;
+        }
+        int frames = (int) ((segmentTicks - frameTicks / 2 + frameTicks - 1) / frameTicks);
+        int count = Math.max(1, Math.min(frames, Math.round(settings.segmentMillis() / (float) settings.partMillis())));
+        partEnds = new int[count];
+        for (int i = 0; i < count; i++) {
+            partEnds[i] = (int) (((long) (i + 1) * frames * 2 + count) / (2L * count));
+        }
+        long longest = 0;
+        for (int i = 0; i < count; i++) {
+            longest = Math.max(longest, (partEnds[i] - (i == 0 ? 0 : partEnds[i - 1])) * frameTicks);
+        }
+        if (longest > partTargetTicks || parts.isEmpty() && kept.isEmpty()) {
+            if (!parts.isEmpty() || !kept.isEmpty()) {
+                LOG.info("{}: HLS parts of up to {} ms in this format: PART-TARGET raised", mountPath,
+                        Timeline.millis(longest));
+            }
+            partTargetTicks = longest;
+        }
+    }
+
+    /** Parts made of the segment being made. */
+    private int parts() {
+        int n = 0;
+        for (Iterator<Part> it = parts.descendingIterator(); it.hasNext() && it.next().sequence() == nextSequence; ) {
+            n++;
+        }
+        return n;
+    }
+
+    private void cutPart() {
+        parts.addLast(new Part(nextSequence, parts(), partStartTicks, partTicks,
+                Segment.pack(partStartTicks, pending, partOffset, pendingBytes - partOffset)));
+        partOffset = pendingBytes;
+        partStartTicks += partTicks;
+        partTicks = 0;
     }
 
     private void append(byte[] data, int offset, int length) {
@@ -221,20 +314,45 @@ final class Segmenter implements StreamObserver {
     }
 
     private void cut() {
+        if (settings.lowLatency() && partTicks > 0) {
+            cutPart();
+        }
         long date = anchorWallMillis + Timeline.millis(pendingStartTicks);
         kept.addLast(new Segment(nextSequence++, pendingDiscontinuity, pendingStartTicks, pendingTicks, date,
-                Segment.pack(pendingStartTicks, pending, pendingBytes)));
+                Segment.pack(pendingStartTicks, pending, 0, pendingBytes)));
         pendingBytes = 0;
         pendingTicks = 0;
+        partTicks = 0;
         while (kept.size() > keptSegments) {
             discontinuitiesDropped += kept.removeFirst().discontinuity() ? 1 : 0;
         }
         publish();
     }
 
+    /**
+     * Replaces the window, then answers the requests it satisfies. Parts are kept for twice as long
+     * as the playlist lists them, and only while their segment is kept.
+     */
     private void publish() {
-        window = Window.of(new ArrayList<>(kept), config.hlsWindowSegments(), discontinuitiesDropped, ended,
-                config.hlsTargetDurationSeconds(), uri);
+        long partsFrom = consumedTicks - 2 * layout().partsListedTicks();
+        long oldestKept = kept.isEmpty() ? nextSequence : kept.peekFirst().sequence();
+        while (!parts.isEmpty() && (parts.peekFirst().startTicks() < partsFrom || parts.peekFirst().sequence() < oldestKept)) {
+            parts.removeFirst();
+        }
+        Window w = Window.of(new ArrayList<>(kept), discontinuitiesDropped, ended, new ArrayList<>(parts), nextSequence,
+                pendingBytes > 0 && pendingDiscontinuity, layout());
+        window = w;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter waiter = it.next();
+            if (ended || w.reached(waiter.msn(), waiter.part())) {
+                it.remove();
+                waiter.then().run();
+            }
+        }
+    }
+
+    private Window.Layout layout() {
+        return new Window.Layout(settings, partTargetTicks, uris);
     }
 
     /** Frames copied out of the ring in one read, back to back. */

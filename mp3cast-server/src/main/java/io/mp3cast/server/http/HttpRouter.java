@@ -218,7 +218,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 } else if (route != null) {
                     stream(ctx, req, query, route, requestNanos);
                 } else if (Hls.owns(path)) {
-                    send(ctx, req, state.hls().respond(req, path, state.mounts()));
+                    hls(ctx, req, path, query);
                 } else if (WebResources.owns(path)) {
                     state.ops().tally().fileConnections.increment();
                     send(ctx, req, WebResources.CLASSPATH.respond(req, path));
@@ -227,6 +227,17 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 }
             }
         }
+    }
+
+    /** A playlist, segment or part: most at once; a low-latency request for what is not made yet when it is. */
+    private void hls(ChannelHandlerContext ctx, HttpRequest req, String path, QueryStringDecoder query) {
+        state.hls().respond(req, path, query, state.mounts(), ctx.executor()).thenAccept(res -> {
+            if (ctx.executor().inEventLoop()) {
+                send(ctx, req, res);
+            } else {
+                ctx.executor().execute(() -> send(ctx, req, res));
+            }
+        });
     }
 
     /** Paths served while the server drains: status, admin, metrics. */

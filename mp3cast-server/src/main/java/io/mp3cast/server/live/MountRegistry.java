@@ -87,7 +87,7 @@ public final class MountRegistry {
     public MountConfig producerMountConfig(String path) {
         MountConfig d = ingest.mountDefaults();
         return new MountConfig(path, "mp3cast " + path, d.description(), d.genre(), d.burstMillis(),
-                d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes(), d.hlsSegmentMillis(), d.hlsWindowSegments());
+                d.queueMillis(), d.batchMillis(), d.icyMetaIntervalBytes(), d.hls());
     }
 
     /**

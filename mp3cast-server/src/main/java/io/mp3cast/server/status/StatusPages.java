@@ -68,6 +68,7 @@ public final class StatusPages {
         j.field("segmentMillis", h.segmentMillis());
         j.field("windowSegments", h.windowSegments());
         j.field("targetDurationSeconds", h.targetDurationSeconds());
+        j.field("partMillis", h.partMillis());
         j.field("started", h.started());
         j.field("mediaSequence", h.mediaSequence());
         j.field("segments", h.segments());
@@ -75,6 +76,7 @@ public final class StatusPages {
         j.field("keptSegments", h.keptSegments());
         j.field("playlistRequests", h.playlistRequests());
         j.field("segmentRequests", h.segmentRequests());
+        j.field("partRequests", h.partRequests());
         j.end();
     }
 

@@ -23,9 +23,9 @@ class ProgramDateTest {
 
     @Test
     void afterAGapInWallTimeTheProgramDateMovesOnAndTheTimestampsRunOn() throws Exception {
-        MountConfig config = MountConfig.of("/p.mp3").withHls(1000, 8);
+        MountConfig config = MountConfig.of("/p.mp3").withHls(new HlsSettings(1000, 8, 0));
         LiveStream stream = new LiveStream("/p.mp3", new LiveStreamSettings(0, 60_000));
-        Segmenter segmenter = Segmenter.attach(stream, config, "t", seq -> seq + ".mp3");
+        Segmenter segmenter = Segmenter.attach(stream, config.hls(), "t", new Window.Uris(""));
         long before = System.currentTimeMillis();
         publish(stream, 42);  // one segment of 42 frames (1.008 s), at once: dated from now
         Thread.sleep(4000);   // its second passes, then 3 s with no audio

@@ -11,6 +11,7 @@ import io.mp3cast.testing.TestFrames;
 import io.mp3cast.server.HlsPlaylist;
 import io.mp3cast.server.HlsSegmentBytes;
 import io.mp3cast.server.MountConfig;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +47,9 @@ class SegmenterPropertyTest {
     @Property(tries = 100)
     void segmentsHoldEveryFrameInOneFormatNearTheirLengthWithTimestampsThatRunOn(
             @ForAll("runs") List<Run> runs, @ForAll @IntRange(min = 1000, max = 3000) int segmentMillis) throws Exception {
-        MountConfig config = MountConfig.of("/p.mp3").withHls(segmentMillis, 8);
+        MountConfig config = MountConfig.of("/p.mp3").withHls(new HlsSettings(segmentMillis, 8, 0));
         LiveStream stream = new LiveStream("/p.mp3", new LiveStreamSettings(0, 60_000));
-        Segmenter segmenter = Segmenter.attach(stream, config, "t", seq -> seq + ".mp3");
+        Segmenter segmenter = Segmenter.attach(stream, config.hls(), "t", new Window.Uris(""));
         Map<Long, Segment> seen = new TreeMap<>();
         long publishedTicks = 0;
         Window checked = null;
@@ -73,7 +74,7 @@ class SegmenterPropertyTest {
             long frameTicks = s.durationTicks() / bytes.frames();
             assertThat(bytes.pts90k()).isEqualTo(Timeline.pts90k(s.startTicks()));
             assertThat(Math.round(Timeline.seconds(s.durationTicks()) * 1000) / 1000.0).as("EXTINF, rounded")
-                    .isLessThanOrEqualTo(config.hlsTargetDurationSeconds() + 0.499);
+                    .isLessThanOrEqualTo(config.hls().targetDurationSeconds() + 0.499);
             assertThat(s.durationTicks()).as("segment %d", i).isLessThan(segmentTicks + frameTicks / 2 + 1);
             Segment next = i + 1 < segments.size() ? segments.get(i + 1) : null;
             if (next != null) {
@@ -88,6 +89,89 @@ class SegmenterPropertyTest {
             }
         }
         assertThat(segments.isEmpty() || !segments.get(0).discontinuity()).isTrue();
+    }
+
+    /**
+     * Low-latency HLS: every segment is also made as parts, numbered from 0, whose frames put
+     * together are the segment's, each with its own timestamp tag, split evenly (no two parts of a
+     * segment differ by more than a frame), none longer than the playlist's PART-TARGET; the playlist
+     * says it can block, holds parts back three targets, names the next part in its preload hint
+     * and lists parts only near its live edge.
+     */
+    @Property(tries = 60)
+    void partsSplitEachSegmentEvenlyAndHoldItsFramesWithTimestampsThatRunOn(
+            @ForAll("runs") List<Run> runs, @ForAll @IntRange(min = 1000, max = 3000) int segmentMillis,
+            @ForAll @IntRange(min = 100, max = 500) int partMillis) throws Exception {
+        HlsSettings settings = new HlsSettings(segmentMillis, 8, partMillis);
+        LiveStream stream = new LiveStream("/p.mp3", new LiveStreamSettings(0, 60_000));
+        Segmenter segmenter = Segmenter.attach(stream, settings, "t", new Window.Uris(""));
+        Map<Long, Segment> segments = new TreeMap<>();
+        Map<Long, Map<Integer, Part>> parts = new TreeMap<>();
+        Window last = null;
+        for (Run run : runs) {
+            byte[] frame = FORMATS.get(run.format());
+            for (int i = 0; i < run.frames(); i++) {
+                stream.publish(frame, 0, frame.length);
+                last = collectParts(segmenter.window(), last, segments, parts, settings);
+            }
+        }
+        stream.end();
+        collectParts(segmenter.window(), last, segments, parts, settings);
+
+        assertThat(parts.keySet()).as("segments made as parts").isEqualTo(segments.keySet());
+        for (Segment s : segments.values()) {
+            List<Part> made = List.copyOf(parts.get(s.sequence()).values());
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            long at = s.startTicks();
+            long shortest = Long.MAX_VALUE;
+            long longest = 0;
+            for (int i = 0; i < made.size(); i++) {
+                Part p = made.get(i);
+                assertThat(p.index()).as("segment %d's parts numbered from 0", s.sequence()).isEqualTo(i);
+                assertThat(p.startTicks()).as("part %d.%d starts where the one before ended", s.sequence(), i).isEqualTo(at);
+                HlsSegmentBytes bytes = HlsSegmentBytes.parse(p.bytes());
+                assertThat(bytes.pts90k()).as("part %d.%d's timestamp", s.sequence(), i).isEqualTo(Timeline.pts90k(at));
+                frames.writeBytes(bytes.audio());
+                at += p.durationTicks();
+                shortest = Math.min(shortest, p.durationTicks());
+                longest = Math.max(longest, p.durationTicks());
+            }
+            HlsSegmentBytes whole = HlsSegmentBytes.parse(s.bytes());
+            assertThat(at).as("segment %d's parts end where it ends", s.sequence()).isEqualTo(s.startTicks() + s.durationTicks());
+            assertThat(frames.toByteArray()).as("segment %d's parts' frames are its frames", s.sequence()).isEqualTo(whole.audio());
+            if (!s.equals(segments.values().stream().reduce((a, b) -> b).orElseThrow())
+                    && !segments.get(s.sequence() + 1).discontinuity()) {
+                long frameTicks = s.durationTicks() / whole.frames();
+                assertThat(longest - shortest).as("segment %d split evenly (frame %d ticks)", s.sequence(), frameTicks)
+                        .isLessThanOrEqualTo(frameTicks);
+            }
+        }
+    }
+
+    /** Adds a new window's segments and parts, and checks its low-latency playlist. */
+    private static Window collectParts(Window w, Window last, Map<Long, Segment> segments, Map<Long, Map<Integer, Part>> parts,
+                                       HlsSettings settings) {
+        if (w == last) {
+            return w;
+        }
+        w.kept().forEach(s -> segments.putIfAbsent(s.sequence(), s));
+        w.parts().forEach(p -> parts.computeIfAbsent(p.sequence(), k -> new TreeMap<>()).putIfAbsent(p.index(), p));
+        HlsPlaylist playlist = HlsPlaylist.parse(new String(w.playlist(), StandardCharsets.UTF_8));
+        assertThat(playlist.canBlockReload()).isTrue();
+        assertThat(playlist.partHoldBackSeconds()).as("PART-HOLD-BACK").isGreaterThanOrEqualTo(2 * playlist.partTargetSeconds());
+        for (HlsPlaylist.PartEntry p : playlist.parts()) {
+            assertThat(p.durationSeconds()).as("part %s within PART-TARGET", p.uri()).isLessThanOrEqualTo(playlist.partTargetSeconds());
+            assertThat(p.uri()).isEqualTo(p.sequence() + "." + p.index() + ".mp3");
+            assertThat(p.independent()).isTrue();
+        }
+        if (!w.ended()) {
+            assertThat(playlist.preloadHint()).as("preload hint: the next part")
+                    .isEqualTo(playlist.next() + "." + playlist.partsOf(playlist.next()).size() + ".mp3");
+        }
+        double listed = playlist.parts().stream().mapToDouble(HlsPlaylist.PartEntry::durationSeconds).sum();
+        assertThat(listed).as("parts listed near the live edge only")
+                .isLessThanOrEqualTo(3 * settings.targetDurationSeconds() + settings.segmentMillis() / 1000.0 + 0.1);
+        return w;
     }
 
     /** Adds a new window's new segments, and checks its playlist's discontinuity sequence against them. */
