@@ -7,6 +7,7 @@ import io.mp3cast.server.MountConfig;
 import io.mp3cast.server.hls.HlsSettings;
 import io.mp3cast.server.RelayTarget;
 import io.mp3cast.server.Upstream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,19 +17,22 @@ import java.util.List;
  *
  * <p>{@code push} makes a mount that sources feed (PCM encoded with the encoder keys, or MP3 passed
  * through), with {@code fallback=/PATH} for what plays while none is connected. {@code relay} makes
- * a push mount fed by another server's stream: {@code url=http://host:port/mount} (required),
+ * a push mount fed by another server's stream: {@code url=http://host:port/mount} or {@code https://...} (required),
  * {@code on-demand=true} to connect only while it has listeners, and {@code fallback} as for push.
  * A generated mount takes {@code on-demand} too: it then stands by, encoding nothing, once no
  * listener, HLS client, relay-to target or push mount's fallback has wanted it for 10 s; the default is {@code true} for
  * the built-in generators (their audio is a function of time alone) and {@code false} for files.
  *
  * <p>Any mount may push itself out to Icecast servers: {@code relay-to=icecast://source:PW@host:port/mount}
- * (or {@code http://...}), repeatable, one key per target; a comma in a password is written {@code %2C}.
+ * (or {@code http://...}, or {@code https://...} over TLS), repeatable, one key per target; a comma in a password
+ * is written {@code %2C}. {@code ca=FILE} names PEM certificates to trust, instead of the JDK's CAs, for the TLS of
+ * the mount's {@code https} upstream (and where it redirects) and its {@code https} relay-to targets.
  *
  * <p>Keys: the source's own (see {@link SourceSpecs}), the encoder's ({@code bitrate},
  * {@code vbr}, {@code quality}) and the mount's ({@code name}, {@code description},
  * {@code genre}, {@code title}, {@code burst-ms}, {@code queue-ms}, {@code batch-ms},
- * {@code metaint}, {@code hls-segment-ms}, {@code hls-window}, {@code hls-part-ms}, {@code relay-to}). Unknown keys are rejected by name.
+ * {@code metaint}, {@code hls-segment-ms}, {@code hls-window}, {@code hls-part-ms}, {@code relay-to}, {@code ca}).
+ * Unknown keys are rejected by name.
  */
 public final class MountSpecs {
     private MountSpecs() {}
@@ -106,6 +110,8 @@ public final class MountSpecs {
                         p.integer("hls-part-ms", defaults.hls().partMillis(), 0, 15_000)));
         String title = p.string("title", "");
         EncoderSettings encoder = SourceSpecs.encoder(p, encoderDefaults);
+        Path ca = caFile(p, source, relayTo);
+        relayTo = relayTo.stream().map(t -> t.withCaFile(ca)).toList();
         if (source.equals("push")) {
             String fallback = p.string("fallback", null);
             p.rejectUnread(source + " on " + path);
@@ -116,7 +122,7 @@ public final class MountSpecs {
             if (url == null) {
                 throw new IllegalArgumentException("relay: url missing (relay:url=http://host:port/mount)");
             }
-            Upstream upstream = Upstream.parse(url, p.bool("on-demand", false));
+            Upstream upstream = Upstream.parse(url, p.bool("on-demand", false)).withCaFile(ca);
             String fallback = p.string("fallback", null);
             p.rejectUnread(source + " on " + path);
             return new Spec(config, null, encoder, title, fallback, upstream, relayTo, upstream.onDemand());
@@ -131,5 +137,18 @@ public final class MountSpecs {
             throw e;
         }
         return new Spec(config, made, encoder, title, null, null, relayTo, onDemand);
+    }
+
+    /** {@code ca=FILE}: for a mount that connects out, a relay mount or one with relay-to targets. */
+    private static Path caFile(Params p, String source, List<RelayTarget> relayTo) {
+        String ca = p.string("ca", null);
+        if (ca == null) {
+            return null;
+        }
+        if (ca.isBlank() || !source.equals("relay") && relayTo.isEmpty()) {
+            throw new IllegalArgumentException("ca not supported: '" + ca + "' (a PEM file of CA certificates, for a"
+                    + " relay mount's https upstream or https relay-to targets)");
+        }
+        return Path.of(ca.trim());
     }
 }

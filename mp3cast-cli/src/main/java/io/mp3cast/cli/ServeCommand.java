@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
                 "  --mount /live.mp3=push:bitrate=64,fallback=/stream.mp3",
                 "  --mount /live.mp3=push:relay-to=icecast://source:hackme@icecast.example:8000/live.mp3",
                 "  --mount /news.mp3=relay:url=http://icecast.example:8000/news.mp3,on-demand=true",
+                "  --mount /world.mp3=relay:url=https://radio.example/world.mp3",
                 "  --mount /radio.mp3=chirp:from=200,to=2000,period=5,name=Radio,burst-ms=2000",
                 "  --mount /music.mp3=file:path=music.wav,loop=true,bitrate=128"})
 final class ServeCommand implements Callable<Integer> {

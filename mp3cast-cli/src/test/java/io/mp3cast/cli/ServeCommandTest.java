@@ -232,15 +232,19 @@ class ServeCommandTest {
     @Test
     void relayToTargetsRelayMountsAndTheRelayPasswordComeFromSpecsTheConfigFileAndFlags(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mp3cast.properties");
+        Path ca = io.mp3cast.server.SelfSignedCert.make(dir).cert;
         Files.writeString(file, String.join("\n",
                 "host = 127.0.0.1",
                 "relay-user = slaves",
                 "mount./a.mp3 = tone:hz=440,relay-to=icecast://source:p%2Cw@127.0.0.1:1/a.mp3,"
-                        + "relay-to=http://dj:pw@127.0.0.1:1/b.mp3,name=A"));
+                        + "relay-to=http://dj:pw@127.0.0.1:1/b.mp3,relay-to=https://source:pw@127.0.0.1:1/c.mp3,ca=" + ca
+                        + ",name=A"));
         try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0", "--relay-password", "rpw",
-                "--mount", "/r.mp3=relay:url=http://127.0.0.1:1/up.mp3,on-demand=true,fallback=/a.mp3").start()) {
+                "--mount", "/r.mp3=relay:url=http://127.0.0.1:1/up.mp3,on-demand=true,fallback=/a.mp3",
+                "--mount", "/s.mp3=relay:url=https://127.0.0.1:1/up.mp3,ca=" + ca + ",on-demand=true").start()) {
             assertThat(server.mount("/a.mp3").relays()).extracting(io.mp3cast.server.RelayStatus::url)
-                    .containsExactly("icecast://127.0.0.1:1/a.mp3", "icecast://127.0.0.1:1/b.mp3");
+                    .containsExactly("icecast://127.0.0.1:1/a.mp3", "icecast://127.0.0.1:1/b.mp3", "https://127.0.0.1:1/c.mp3");
+            assertThat(server.mount("/s.mp3").upstream().orElseThrow().url()).isEqualTo("https://127.0.0.1:1/up.mp3");
             assertThat(server.mount("/a.mp3").config().name()).isEqualTo("A");
             assertThat(server.mount("/r.mp3").upstream()).hasValueSatisfying(u -> {
                 assertThat(u.url()).isEqualTo("http://127.0.0.1:1/up.mp3");
@@ -251,22 +255,30 @@ class ServeCommandTest {
                     .doesNotContain("p,w", "p%2Cw");
             try (RawHttp list = RawHttp.request(server.port(), "GET", "/admin/streamlist.txt", "HTTP/1.0", 0,
                     Pusher.basic("slaves", "rpw"))) {
-                assertThat(new String(list.readAll(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/a.mp3\n/r.mp3\n");
+                assertThat(new String(list.readAll(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/a.mp3\n/r.mp3\n/s.mp3\n");
             }
         }
     }
 
     @Test
-    void badRelaySpecsAreRejectedNamingTheValueWithoutItsPassword() {
+    void badRelaySpecsAreRejectedNamingTheValueWithoutItsPassword(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/a.mp3=tone:relay-to=ftp://source:secret@host/a.mp3").start())
-                .hasMessageContaining("mount /a.mp3: relay-to: 'ftp://source:***@host/a.mp3' is not an icecast:// or http:// URL")
+                .hasMessageContaining("mount /a.mp3: relay-to: 'ftp://source:***@host/a.mp3' is not an icecast://, http:// or"
+                        + " https:// URL")
                 .hasMessageNotContaining("secret");
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/a.mp3=tone:relay-to=icecast://host:8000").start())
                 .hasMessageContaining("names no mount");
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/r.mp3=relay:on-demand=true").start())
                 .hasMessageContaining("mount /r.mp3: relay: url missing");
-        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/r.mp3=relay:url=https://host/up.mp3").start())
-                .hasMessageContaining("https is not supported");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/a.mp3=tone:ca=/etc/ca.pem").start())
+                .hasMessageContaining("mount /a.mp3: ca not supported: '/etc/ca.pem' (a PEM file of CA certificates, for a relay"
+                        + " mount's https upstream or https relay-to targets)");
+        Path missing = dir.resolve("missing.pem");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/r.mp3=relay:url=https://host/up.mp3,ca=" + missing).start())
+                .hasMessageContaining("ca: cannot read " + missing);
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "not a certificate\n");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/a.mp3=push:relay-to=https://h/a.mp3,ca=" + notPem).start())
+                .hasMessageContaining("ca: cannot load " + notPem + " (PEM certificates expected)");
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/r.mp3=relay:url=http://host/up.mp3,hz=3").start())
                 .hasMessageContaining("unknown key 'hz' for relay on /r.mp3");
     }

@@ -401,9 +401,11 @@ public final class Mp3CastServer implements AutoCloseable {
 
         /**
          * A relay mount: a push mount whose producer pulls {@code upstream} (an Icecast mount, another
-         * mp3cast, any HTTP MP3 stream), reconnecting with backoff; while it is gone, listeners hear
-         * silence, or {@code fallbackPath} (null: the ingest settings' fallback). ICY titles from the
-         * upstream become the mount's title.
+         * mp3cast, any HTTP or HTTPS MP3 stream), following redirects, reconnecting with backoff; while
+         * it is gone, listeners hear silence, or {@code fallbackPath} (null: the ingest settings'
+         * fallback). ICY titles from the upstream become the mount's title. An {@code https} upstream's
+         * certificate is verified ({@link Upstream#caFile()}); a {@code ca} file that does not load
+         * fails {@link #start()}.
          */
         public Builder relayMount(MountConfig config, Upstream upstream, String fallbackPath) {
             Objects.requireNonNull(upstream, "upstream");

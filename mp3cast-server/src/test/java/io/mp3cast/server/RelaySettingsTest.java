@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.source.AudioSources;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** relay-to targets, upstreams and the master's settings: parsed as users write them, bad ones named. */
@@ -24,10 +25,22 @@ class RelaySettingsTest {
     }
 
     @Test
+    void anHttpsRelayTargetSpeaksTlsOnPort443UnlessGivenAndMayNameTheCasItTrusts() {
+        RelayTarget t = RelayTarget.parse("https://source:pw@ice.example/live.mp3");
+        assertThat(t).extracting(RelayTarget::host, RelayTarget::port, RelayTarget::tls, RelayTarget::caFile)
+                .containsExactly("ice.example", 443, true, null);
+        assertThat(t.display()).isEqualTo("https://ice.example:443/live.mp3");
+        RelayTarget withCa = RelayTarget.parse("https://source:pw@ice.example:8443/live.mp3").withCaFile(Path.of("/etc/ca.pem"));
+        assertThat(withCa).extracting(RelayTarget::port, RelayTarget::tls, RelayTarget::caFile, RelayTarget::password)
+                .containsExactly(8443, true, Path.of("/etc/ca.pem"), "pw");
+        assertThat(withCa.toString()).doesNotContain("pw").contains("https://", "/etc/ca.pem");
+        assertThat(RelayTarget.parse("icecast://source:pw@ice.example/live.mp3").tls()).as("icecast:// stays plain").isFalse();
+    }
+
+    @Test
     void badRelayTargetsAreRejectedNamingThemWithoutTheirPassword() {
-        assertThatIllegalArgumentException().isThrownBy(() -> RelayTarget.parse("https://source:pw@host/live.mp3"))
-                .withMessage("relay-to: 'https://source:***@host/live.mp3' is not an icecast:// or http:// URL"
-                        + " (https is not supported: Icecast sources speak plain HTTP)");
+        assertThatIllegalArgumentException().isThrownBy(() -> RelayTarget.parse("ftp://source:pw@host/live.mp3"))
+                .withMessage("relay-to: 'ftp://source:***@host/live.mp3' is not an icecast://, http:// or https:// URL");
         assertThatIllegalArgumentException().isThrownBy(() -> RelayTarget.parse("icecast://source:pw@host"))
                 .withMessageContaining("names no mount").withMessageNotContaining("pw");
         assertThatIllegalArgumentException().isThrownBy(() -> RelayTarget.parse("icecast:live.mp3"))
@@ -42,10 +55,42 @@ class RelaySettingsTest {
         assertThat(u.user()).contains("relay");
         assertThat(u.password()).contains("pw");
         assertThat(u.display()).isEqualTo("http://radio.example:80/news.mp3?x=1");
-        assertThatIllegalArgumentException().isThrownBy(() -> Upstream.parse("https://radio.example/news.mp3", false))
-                .withMessageContaining("https is not supported");
+        Upstream https = Upstream.parse("https://radio.example/news.mp3", false);
+        assertThat(https).extracting(Upstream::tls, Upstream::port, Upstream::display, Upstream::caFile)
+                .containsExactly(true, 443, "https://radio.example:443/news.mp3", null);
+        assertThat(https.withCaFile(Path.of("ca.pem")).caFile()).isEqualTo(Path.of("ca.pem"));
         assertThatIllegalArgumentException().isThrownBy(() -> Upstream.parse("icecast://radio.example/news.mp3", false))
                 .withMessageContaining("url not supported");
+    }
+
+    @Test
+    void aRedirectIsResolvedAgainstTheUpstreamTakesHttpToHttpsRefusesADowngradeAndKeepsCredentialsOnTheSameHostOnly() {
+        Upstream u = Upstream.parse("http://relay:pw@radio.example:8000/a/news.mp3", false).withCaFile(Path.of("ca.pem"));
+        Upstream relative = u.redirectedTo("other.mp3?x=1");
+        assertThat(relative.display()).isEqualTo("http://radio.example:8000/a/other.mp3?x=1");
+        assertThat(relative.password()).contains("pw");
+        assertThat(relative.caFile()).isEqualTo(Path.of("ca.pem"));
+        Upstream upgraded = u.redirectedTo("https://radio.example/news.mp3");
+        assertThat(upgraded).extracting(Upstream::tls, Upstream::port).containsExactly(true, 443);
+        assertThat(upgraded.password()).contains("pw");
+        Upstream elsewhere = u.redirectedTo("https://cdn.example:8443/news.mp3");
+        assertThat(elsewhere.display()).isEqualTo("https://cdn.example:8443/news.mp3");
+        assertThat(elsewhere.password()).as("credentials stay with their host").isEmpty();
+        assertThat(u.redirectedTo("//cdn.example").display()).isEqualTo("http://cdn.example:80/");
+        assertThat(refusal(upgraded, "http://radio.example/news.mp3"))
+                .isEqualTo("redirect from https to http://radio.example/news.mp3 refused: a downgrade to plain http");
+        assertThat(refusal(u, "ftp://radio.example/news.mp3"))
+                .isEqualTo("redirect to 'ftp://radio.example/news.mp3': not an http(s) URL");
+        assertThat(refusal(u, "http://bad host/")).startsWith("redirect to 'http://bad host/': not a URL");
+    }
+
+    /** Why {@code from} does not follow a redirect to {@code location}. */
+    private static String refusal(Upstream from, String location) {
+        try {
+            throw new AssertionError("followed to " + from.redirectedTo(location).display());
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     @Test

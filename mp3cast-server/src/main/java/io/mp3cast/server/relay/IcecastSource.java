@@ -14,9 +14,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * the {@code ice-*} headers (name, description, genre, public, {@code ice-audio-info}); once Icecast
  * answers {@code 100 Continue} (or any {@code 2xx}), the mount's MP3 frames follow as the rest of the
  * connection, neither sized nor chunked. Title changes go to Icecast's {@code /admin/metadata}.
+ * An {@code https} target gets both over TLS ({@link ClientTls}), its certificate checked.
  *
  * <p><b>Reading the mount.</b> Frames are read from the mount's {@link LiveStream} ring as a listener
  * reads them: an observer on the stream only schedules a read on this relay's event loop, so the
@@ -63,6 +66,7 @@ public final class IcecastSource implements StreamObserver {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LiveStream stream;
     private final RelayTarget target;
+    private final ClientTls tls;
     private final EventLoop loop;
     private final Class<? extends Channel> channelType;
     private final Link link;
@@ -74,10 +78,12 @@ public final class IcecastSource implements StreamObserver {
     /** The title Icecast has, or is being sent; null right after connecting, so the mount's goes out. */
     private String sentTitle;
 
-    public IcecastSource(LiveMount mount, RelayTarget target, EventLoop loop, Class<? extends Channel> channelType) {
+    /** @param tls the target's TLS, null when it is plain HTTP */
+    IcecastSource(LiveMount mount, RelayTarget target, ClientTls tls, EventLoop loop, Class<? extends Channel> channelType) {
         this.mount = mount;
         this.stream = mount.stream();
         this.target = target;
+        this.tls = tls;
         this.loop = loop;
         this.channelType = channelType;
         this.link = new Link(target.display());
@@ -149,7 +155,15 @@ public final class IcecastSource implements StreamObserver {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .handler(new Handler())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.handler(ch, target.host(), target.port()));
+                        }
+                        ch.pipeline().addLast(new Handler());
+                    }
+                })
                 .connect(target.host(), target.port()).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         retry("cannot connect: " + f.cause().getMessage());
@@ -259,7 +273,7 @@ public final class IcecastSource implements StreamObserver {
 
     /** Icecast may not have the source set up yet when the first title comes: tried again, a second apart. */
     private void sendTitle(String title, int attempt) {
-        MetadataUpdate.send(loop, channelType, target, title, problem -> {
+        MetadataUpdate.send(loop, channelType, target, tls, title, problem -> {
             if (problem == null || !streaming || !title.equals(sentTitle)) {
                 return;
             }
@@ -348,9 +362,17 @@ public final class IcecastSource implements StreamObserver {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && failure == null) {
+                failure = ClientTls.why(done.cause(), target.host(), target.port());
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (failure == null) {
-                failure = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+                failure = ClientTls.why(cause, target.host(), target.port());
             }
             ctx.close();
         }

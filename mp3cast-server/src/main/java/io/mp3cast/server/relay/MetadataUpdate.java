@@ -27,7 +27,8 @@ import java.util.function.Consumer;
 /**
  * A title change for an Icecast mount: {@code GET /admin/metadata?mode=updinfo&mount=...&song=...&charset=UTF-8}
  * with the source's credentials, as Icecast's source clients send it (Icecast takes them for the
- * mount the source feeds). One short connection per change, on the relay's event loop.
+ * mount the source feeds). One short connection per change, on the relay's event loop, over TLS for
+ * an {@code https} target.
  */
 final class MetadataUpdate {
     private static final int TIMEOUT_SECONDS = 10;
@@ -39,8 +40,8 @@ final class MetadataUpdate {
      * Sends {@code title}; {@code done} gets null when Icecast took it, else why not.
      * Runs {@code done} on {@code loop}.
      */
-    static void send(EventLoop loop, Class<? extends Channel> channelType, RelayTarget target, String title,
-                     Consumer<String> done) {
+    static void send(EventLoop loop, Class<? extends Channel> channelType, RelayTarget target, ClientTls tls,
+                     String title, Consumer<String> done) {
         QueryStringEncoder query = new QueryStringEncoder("/admin/metadata", StandardCharsets.UTF_8);
         query.addParam("mode", "updinfo");
         query.addParam("mount", target.mount());
@@ -53,12 +54,15 @@ final class MetadataUpdate {
         if (target.password() != null) {
             req.headers().set(HttpHeaderNames.AUTHORIZATION, basic(target.user(), target.password()));
         }
-        Answer answer = new Answer(done);
+        Answer answer = new Answer(done, target);
         new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_SECONDS * 1000)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.handler(ch, target.host(), target.port()));
+                        }
                         ch.pipeline().addLast(new ReadTimeoutHandler(TIMEOUT_SECONDS), new HttpClientCodec(),
                                 new HttpObjectAggregator(MAX_ANSWER_BYTES), answer);
                     }
@@ -80,10 +84,12 @@ final class MetadataUpdate {
     /** Reports the first outcome only: the answer, an error, or the connection closing without one. */
     private static final class Answer extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final Consumer<String> done;
+        private final RelayTarget target;
         private boolean finished;
 
-        Answer(Consumer<String> done) {
+        Answer(Consumer<String> done, RelayTarget target) {
             this.done = done;
+            this.target = target;
         }
 
         @Override
@@ -96,7 +102,7 @@ final class MetadataUpdate {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            finish(cause.toString());
+            finish(ClientTls.why(cause, target.host(), target.port()));
             ctx.close();
         }
 

@@ -6,7 +6,9 @@ import io.mp3cast.server.Upstream;
 import io.mp3cast.server.live.LiveMount;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,22 +17,33 @@ import java.util.Optional;
 /**
  * The server's relays: mounts pushing themselves out to Icecast servers ({@code relay-to},
  * {@link IcecastSource}) and relay mounts pulling an upstream ({@code relay:}, {@link UpstreamPull}).
- * Planned while the server is built, started once it listens (on its event loops), stopped before
- * its mounts. Status pages read it from any thread.
+ * Planned while the server is built (TLS trust loaded then, so a bad {@code ca} file stops the
+ * start), started once it listens (on its event loops), stopped before its mounts. Status pages read
+ * it from any thread.
  */
 public final class Relays {
     private final Map<String, List<RelayTarget>> relayTo;
     private final Map<String, Upstream> upstreams;
+    /** Per CA file (null: the JDK's CAs), the TLS of the relays that trust it. */
+    private final Map<Path, ClientTls> tls = new HashMap<>();
     private volatile Map<String, List<IcecastSource>> sources = Map.of();
     private volatile Map<String, UpstreamPull> pulls = Map.of();
 
     /**
      * @param relayTo   per mount path, the targets it pushes to
      * @param upstreams per relay mount path, where it pulls from
+     * @throws IllegalArgumentException naming a {@code ca} file that does not load
      */
     public Relays(Map<String, List<RelayTarget>> relayTo, Map<String, Upstream> upstreams) {
         this.relayTo = Map.copyOf(relayTo);
         this.upstreams = Map.copyOf(upstreams);
+        // Any upstream may redirect to https; a relay-to target speaks TLS only when it says so.
+        upstreams.values().forEach(u -> tls(u.caFile()));
+        relayTo.values().forEach(targets -> targets.stream().filter(RelayTarget::tls).forEach(t -> tls(t.caFile())));
+    }
+
+    private ClientTls tls(Path caFile) {
+        return tls.computeIfAbsent(caFile, ClientTls::trusting);
     }
 
     /** None at all. */
@@ -42,11 +55,12 @@ public final class Relays {
     public void start(Map<String, LiveMount> mounts, EventLoopGroup group, Class<? extends Channel> channelType) {
         Map<String, UpstreamPull> startedPulls = new LinkedHashMap<>();
         upstreams.forEach((path, upstream) -> startedPulls.put(path,
-                new UpstreamPull(mounts.get(path), upstream, group.next(), channelType)));
+                new UpstreamPull(mounts.get(path), upstream, tls(upstream.caFile()), group.next(), channelType)));
         Map<String, List<IcecastSource>> startedSources = new LinkedHashMap<>();
         relayTo.forEach((path, targets) -> {
             List<IcecastSource> list = new ArrayList<>();
-            targets.forEach(t -> list.add(new IcecastSource(mounts.get(path), t, group.next(), channelType)));
+            targets.forEach(t -> list.add(new IcecastSource(mounts.get(path), t, t.tls() ? tls(t.caFile()) : null,
+                    group.next(), channelType)));
             startedSources.put(path, List.copyOf(list));
         });
         pulls = Map.copyOf(startedPulls);

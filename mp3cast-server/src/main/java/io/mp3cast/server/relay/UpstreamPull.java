@@ -22,13 +22,17 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,8 +46,12 @@ import org.slf4j.LoggerFactory;
  * upstream is gone its listeners stay connected and hear silence, or the mount's fallback.
  *
  * <p><b>Request.</b> {@code GET} over HTTP/1.0 with {@code Icy-MetaData: 1} (as Icecast's own relays
- * ask), HTTP Basic when the URL has credentials. A {@code 200} of MP3 ({@code audio/mpeg}) is
- * relayed; ICY titles in it become the mount's title ({@link IcyDemux}). Anything else is a failure.
+ * ask), HTTP Basic when the URL has credentials, over TLS for {@code https} ({@link ClientTls}: the
+ * certificate checked, a failure described in one line). A {@code 200} of MP3 ({@code audio/mpeg})
+ * is relayed; ICY titles in it become the mount's title ({@link IcyDemux}). A redirect (301, 302,
+ * 303, 307, 308) is followed, up to {@link #MAX_REDIRECTS} hops, never from https to http; it holds
+ * for that connection only, so every reconnect starts from the configured URL again (an upstream
+ * that moves back is found). Anything else is a failure.
  *
  * <p><b>Backpressure.</b> When the feed's buffer is full ({@link Producer#write} says so), the
  * socket is not read until the feed has room ({@link Producer#whenRoom}): TCP slows the upstream.
@@ -65,15 +73,23 @@ public final class UpstreamPull {
     static final long IDLE_GRACE_NANOS = 5_000_000_000L;
     static final long SILENT_TIMEOUT_NANOS = 10_000_000_000L;
     private static final long CHECK_MILLIS = 250;
+    static final int MAX_REDIRECTS = 5;
+    private static final int MAX_LOGGED_HOPS = 64;
 
     private final LiveMount mount;
     private final PushFeed feed;
     private final Upstream upstream;
+    private final ClientTls tls;
     private final EventLoop loop;
     private final Class<? extends Channel> channelType;
     private final Link link;
 
+    private final Set<String> loggedHops = new HashSet<>();
+
     private Channel channel;
+    /** Where this connection goes: the configured upstream, or where it redirected to. */
+    private Upstream target;
+    private int hops;
     private Producer producer;
     private IcyDemux demux;
     private ScheduledFuture<?> retry;
@@ -82,11 +98,13 @@ public final class UpstreamPull {
     private long lastBytesNanos;
     private long lastListenerNanos;
 
-    public UpstreamPull(LiveMount mount, Upstream upstream, EventLoop loop, Class<? extends Channel> channelType) {
+    UpstreamPull(LiveMount mount, Upstream upstream, ClientTls tls, EventLoop loop, Class<? extends Channel> channelType) {
         this.mount = mount;
         this.feed = mount.push().orElseThrow(() -> new IllegalArgumentException(
                 mount.config().path() + ": a relay mount must be a push mount"));
         this.upstream = upstream;
+        this.target = upstream;
+        this.tls = tls;
         this.loop = loop;
         this.channelType = channelType;
         this.link = new Link(upstream.display());
@@ -157,17 +175,27 @@ public final class UpstreamPull {
             return;
         }
         link.connecting();
+        hops = 0;
+        open(upstream);
+    }
+
+    /** Connects to {@code to}: the upstream, or where it redirected this attempt. */
+    private void open(Upstream to) {
+        target = to;
         new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (to.tls()) {
+                            ch.pipeline().addLast(tls.handler(ch, to.host(), to.port()));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new Handler());
                     }
                 })
-                .connect(upstream.host(), upstream.port()).addListener((ChannelFutureListener) f -> {
+                .connect(to.host(), to.port()).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        retryLater("cannot connect: " + f.cause().getMessage());
+                        retryLater("cannot connect: " + f.cause().getMessage() + at());
                     } else if (link.state() != Link.State.CONNECTING) {
                         f.channel().close();  // closed, or no longer wanted, while connecting
                     } else {
@@ -178,25 +206,29 @@ public final class UpstreamPull {
     }
 
     private FullHttpRequest request() {
-        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, upstream.pathAndQuery());
-        req.headers().set(HttpHeaderNames.HOST, upstream.host() + ":" + upstream.port());
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, target.pathAndQuery());
+        req.headers().set(HttpHeaderNames.HOST, target.host() + ":" + target.port());
         req.headers().set(HttpHeaderNames.USER_AGENT, IcecastSource.USER_AGENT);
         req.headers().set(HttpHeaderNames.ACCEPT, "*/*");
         req.headers().set("Icy-MetaData", "1");
-        upstream.password().ifPresent(p -> req.headers().set(HttpHeaderNames.AUTHORIZATION,
-                MetadataUpdate.basic(upstream.user().orElse(""), p)));
+        target.password().ifPresent(p -> req.headers().set(HttpHeaderNames.AUTHORIZATION,
+                MetadataUpdate.basic(target.user().orElse(""), p)));
         return req;
     }
 
-    /** The upstream answered: a 200 of MP3 starts this mount's producer; anything else is a failure. */
+    /** The upstream answered: a 200 of MP3 starts this mount's producer, a redirect is followed; anything else is a failure. */
     private void answered(HttpResponse res) {
+        if (isRedirect(res.status())) {
+            redirected(res);
+            return;
+        }
         if (res.status().code() != 200) {
-            fail("HTTP " + res.status());
+            fail("HTTP " + res.status() + at());
             return;
         }
         String type = res.headers().get(HttpHeaderNames.CONTENT_TYPE, "audio/mpeg").toLowerCase(Locale.ROOT);
         if (!type.startsWith("audio/mpeg") && !type.startsWith("audio/mp3") && !type.startsWith("audio/x-mpeg")) {
-            fail("the upstream sends " + type + ": only MP3 (audio/mpeg) can be relayed");
+            fail("the upstream sends " + type + ": only MP3 (audio/mpeg) can be relayed" + at());
             return;
         }
         Optional<Producer> admitted;
@@ -222,7 +254,51 @@ public final class UpstreamPull {
         demux = new IcyDemux(metaint, this::audio, this::title);
         lastBytesNanos = System.nanoTime();
         link.connected();
-        LOG.info("{}: relaying {}{}", mount.config().path(), upstream.display(), metaint > 0 ? " (ICY titles)" : "");
+        LOG.info("{}: relaying {}{}", mount.config().path(), target.display(), metaint > 0 ? " (ICY titles)" : "");
+    }
+
+    private static boolean isRedirect(HttpResponseStatus status) {
+        int code = status.code();
+        return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+    }
+
+    /** Follows a redirect on a new connection, this attempt only; a loop ends at {@link #MAX_REDIRECTS}. */
+    private void redirected(HttpResponse res) {
+        String location = res.headers().get(HttpHeaderNames.LOCATION);
+        if (location == null || location.isBlank()) {
+            fail("HTTP " + res.status() + " without a Location" + at());
+            return;
+        }
+        if (hops == MAX_REDIRECTS) {
+            fail("more than " + MAX_REDIRECTS + " redirects (a loop?), the last from " + target.display());
+            return;
+        }
+        Upstream next;
+        try {
+            next = target.redirectedTo(location);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage() + " (HTTP " + res.status().code() + " from " + target.display() + ")");
+            return;
+        }
+        logHop(res.status().code(), next);
+        hops++;
+        disconnect();
+        open(next);
+    }
+
+    /** Each hop once at info (a reconnect follows the same hops again); then at debug. */
+    private void logHop(int status, Upstream next) {
+        String hop = target.display() + " -> " + next.display();
+        if (loggedHops.size() < MAX_LOGGED_HOPS && loggedHops.add(hop)) {
+            LOG.info("{}: {} redirects ({}) to {}", mount.config().path(), target.display(), status, next.display());
+        } else {
+            LOG.debug("{}: {} redirects ({}) to {}", mount.config().path(), target.display(), status, next.display());
+        }
+    }
+
+    /** Where a failure happened, when that is not the configured upstream. */
+    private String at() {
+        return hops == 0 ? "" : " (at " + target.display() + ", redirected from " + upstream.display() + ")";
     }
 
     private static int parseMetaint(String value) {
@@ -327,9 +403,17 @@ public final class UpstreamPull {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && ctx.channel() == channel) {
+                fail(ClientTls.why(done.cause(), target.host(), target.port()) + at());
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (ctx.channel() == channel) {
-                fail(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+                fail(ClientTls.why(cause, target.host(), target.port()) + at());
             }
             ctx.close();
         }
