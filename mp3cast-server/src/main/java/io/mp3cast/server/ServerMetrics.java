@@ -95,4 +95,7 @@ public interface ServerMetrics {
 
     /** A mount's HLS segment was served (GET or HEAD); {@code sequence} is its media sequence number. */
     default void hlsSegmentServed(String mount, long sequence) {}
+
+    /** A part of a mount's low-latency HLS segment was served (GET or HEAD). */
+    default void hlsPartServed(String mount) {}
 }

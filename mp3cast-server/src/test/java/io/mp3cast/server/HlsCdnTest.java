@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.mp3cast.mp3.EncoderSettings;
+import io.mp3cast.server.hls.HlsSettings;
 import io.mp3cast.source.AudioSources;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -13,13 +14,18 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,6 +97,53 @@ class HlsCdnTest {
                         .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
                 assertThat(counts.playlists.get()).as("mp3cast's playlist requests in %.1f s (max-age=1)", seconds)
                         .isLessThanOrEqualTo((long) Math.ceil(seconds) + 2);
+            } finally {
+                Nginx.stop(proxy);
+            }
+        }
+    }
+
+    /**
+     * Low-latency HLS through the same nginx: 50 players asking at once for the playlist that holds
+     * the next part ({@code ?_HLS_msn=N&_HLS_part=P}, a blocking reload) all get it, and mp3cast
+     * answers that URL once: nginx's {@code proxy_cache_lock} holds the others until the first
+     * answer is cached, whatever time mp3cast takes to make the part. Five parts in a row.
+     */
+    @Test
+    void blockingReloadsThroughNginxReachMp3castOncePerPart(@TempDir Path dir) throws Exception {
+        String nginx = Tools.which("nginx") != null ? "nginx" : "/usr/sbin/nginx";
+        nginx = Tools.require(nginx, "nginx");
+        Counting counts = new Counting();
+        try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).metrics(counts)
+                .mount(MountConfig.of("/ll.mp3").withHls(HlsSettings.DEFAULT.withPartMillis(500)),
+                        AudioSources.tone(24000, 440), EncoderSettings.cbr(64), "tone")
+                .start()) {
+            int port = freePort();
+            Process proxy = Nginx.start(nginx, dir, ReadmeSnippet.nginx(), server.port(), port);
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                URI playlistUri = URI.create("http://127.0.0.1:" + port + "/ll.m3u8");
+                HlsPlaylist playlist = HlsPlaylist.parse(http.send(HttpRequest.newBuilder(playlistUri).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                for (int round = 0; round < 5; round++) {
+                    long msn = playlist.next();
+                    int part = playlist.partsOf(msn).size();
+                    URI blocking = URI.create(playlistUri + "?_HLS_msn=" + msn + "&_HLS_part=" + part);
+                    long before = counts.playlists.get();
+                    List<CompletableFuture<HttpResponse<String>>> players = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        players.add(http.sendAsync(HttpRequest.newBuilder(blocking).build(), HttpResponse.BodyHandlers.ofString()));
+                    }
+                    for (CompletableFuture<HttpResponse<String>> player : players) {
+                        HttpResponse<String> res = player.get(10, TimeUnit.SECONDS);
+                        assertThat(res.statusCode()).as("%s", blocking).isEqualTo(200);
+                        playlist = HlsPlaylist.parse(res.body());
+                        assertThat(playlist.next() > msn || playlist.partsOf(msn).size() > part)
+                                .as("the answer holds part %d.%d", msn, part).isTrue();
+                    }
+                    assertThat(counts.playlists.get() - before).as("mp3cast's answers to 50 players asking %s", blocking)
+                            .isEqualTo(1);
+                }
             } finally {
                 Nginx.stop(proxy);
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.server.hls.HlsSettings;
 import io.mp3cast.server.metrics.Mp3CastMetrics;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.source.AudioSources;
@@ -39,7 +40,8 @@ class MetricsScrapeTest {
     void aScrapeUnderLoadShowsWhatTheListenersProducersAndStreamsDidAndTheListenersLeavingAfterwards() throws Exception {
         try (Mp3CastServer server = Mp3CastServer.builder().host("127.0.0.1").port(0).adminPassword("admin-pw")
                 .ingest(IngestSettings.DEFAULT.withSourcePassword(SOURCE_PASSWORD))
-                .mount(MountConfig.of("/radio.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64), "tone 440 Hz")
+                .mount(MountConfig.of("/radio.mp3").withHls(HlsSettings.DEFAULT.withPartMillis(500)), AudioSources.tone(24000, 440),
+                        EncoderSettings.cbr(64), "tone 440 Hz")
                 .pushMount(MountConfig.of("/live1.mp3"), EncoderSettings.cbr(64))
                 .pushMount(MountConfig.of("/live2.mp3"), EncoderSettings.cbr(64))
                 .route("/broken.mp3", EncoderSettings.cbr(64), req -> new Broken())
@@ -81,12 +83,13 @@ class MetricsScrapeTest {
                     producers.add(p);
                 }
                 assertThat(push(port, "/live1.mp3?format=f32le&rate=24000", SOURCE_PASSWORD).statusCode()).isEqualTo(403);
+                int playlists = fetchOneHlsPart(port);
                 PrometheusText scrape = awaitScrape(port, t ->
                         assertThat(t.sum("mp3cast_producer_received_bytes_total")).isEqualTo(2.0 * pcm.length));
                 long sentAfter = server.mount("/radio.mp3").bytesSent();
 
                 SoftAssertions soft = new SoftAssertions();
-                checkUnderLoad(soft, scrape, pcm.length, sentAfter);
+                checkUnderLoad(soft, scrape, pcm.length, sentAfter, playlists);
                 soft.assertThat(checked).as("every documented metric checked").containsAll(DOCUMENTED);
                 soft.assertThat(readmeMetrics()).as("README's metrics table").containsExactlyInAnyOrderElementsOf(DOCUMENTED);
                 soft.assertAll();
@@ -113,7 +116,7 @@ class MetricsScrapeTest {
     /** The metrics the README's table documents, each checked below. */
     static final List<String> DOCUMENTED = List.of(
             "mp3cast_listeners", "mp3cast_listener_connects_total", "mp3cast_listener_disconnects_total",
-            "mp3cast_listener_sent_bytes_total", "mp3cast_playout_state", "mp3cast_producer_connects_total",
+            "mp3cast_listener_sent_bytes_total", "mp3cast_hls_served_total", "mp3cast_playout_state", "mp3cast_producer_connects_total",
             "mp3cast_producer_received_bytes_total", "mp3cast_producer_audio_seconds_total", "mp3cast_playout_buffer_seconds",
             "mp3cast_streams_open", "mp3cast_streams_started_total", "mp3cast_streams_refused_total",
             "mp3cast_streams_failed_total", "mp3cast_stream_first_byte_seconds", "mp3cast_ingest_refused_total",
@@ -121,8 +124,13 @@ class MetricsScrapeTest {
             "jvm_*", "process_*");
     private final List<String> checked = new ArrayList<>();
 
-    private void checkUnderLoad(SoftAssertions soft, PrometheusText t, int pcmBytes, long sentAfter) {
+    private void checkUnderLoad(SoftAssertions soft, PrometheusText t, int pcmBytes, long sentAfter, int playlists) {
         String radio = "/radio.mp3";
+        check("mp3cast_hls_served_total", soft, t.value("mp3cast_hls_served_total", "mount", radio, "kind", "playlist"))
+                .isEqualTo(playlists);
+        soft.assertThat(t.value("mp3cast_hls_served_total", "mount", radio, "kind", "part")).isEqualTo(1);
+        soft.assertThat(t.value("mp3cast_hls_served_total", "mount", radio, "kind", "segment")).isZero();
+        soft.assertThat(t.type("mp3cast_hls_served_total")).hasValue("counter");
         check("mp3cast_listeners", soft, t.value("mp3cast_listeners", "mount", radio)).isEqualTo(LISTENERS);
         soft.assertThat(t.type("mp3cast_listeners")).hasValue("gauge");
         check("mp3cast_listener_connects_total", soft, t.value("mp3cast_listener_connects_total", "mount", radio))
@@ -193,6 +201,24 @@ class MetricsScrapeTest {
             names.add(m.group(1));
         }
         return names;
+    }
+
+    /** Reads the radio's playlist until it lists a low-latency part (a few at most), then that part; returns the playlists read. */
+    private static int fetchOneHlsPart(int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI playlistUri = URI.create("http://127.0.0.1:" + port + "/radio.m3u8");
+        for (int read = 1; read <= 50; read++) {
+            HlsPlaylist playlist = HlsPlaylist.parse(http.send(HttpRequest.newBuilder(playlistUri).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (!playlist.parts().isEmpty()) {
+                HttpResponse<byte[]> part = http.send(HttpRequest.newBuilder(playlistUri.resolve(playlist.parts().get(0).uri()))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(part.statusCode()).isEqualTo(200);
+                return read;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no part in /radio.m3u8 after 50 reads");
     }
 
     private org.assertj.core.api.AbstractDoubleAssert<?> check(String metric, SoftAssertions soft, double value) {

@@ -172,6 +172,7 @@ public final class Hls {
             return notFound(req, "HLS part " + sequence + "." + index + " of " + s.mountPath + " expired or never made");
         }
         s.partRequests.increment();
+        metrics.hlsPartServed(s.mountPath);
         return ok(req, part.get().bytes(), "audio/mpeg", SEGMENT_CACHE_CONTROL);
     }
 

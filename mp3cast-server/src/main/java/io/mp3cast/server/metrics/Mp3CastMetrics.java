@@ -25,6 +25,7 @@ import io.mp3cast.server.Mount;
 import io.mp3cast.server.ServerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,6 +126,28 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
         MountMeters m = mounts.remove(mount.path());
         if (m != null) {
             m.meters.forEach(registry::remove);
+        }
+    }
+
+    @Override
+    public void hlsPlaylistServed(String mount) {
+        hlsServed(mount, "playlist");
+    }
+
+    @Override
+    public void hlsSegmentServed(String mount, long sequence) {
+        hlsServed(mount, "segment");
+    }
+
+    @Override
+    public void hlsPartServed(String mount) {
+        hlsServed(mount, "part");
+    }
+
+    private void hlsServed(String mount, String kind) {
+        MountMeters m = mounts.get(mount);
+        if (m != null) {
+            m.hlsServed.get(kind).increment();
         }
     }
 
@@ -261,6 +284,7 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
         final Counter producerConnects;
         final Counter receivedBytes;
         final Counter receivedSeconds;
+        final Map<String, Counter> hlsServed = new HashMap<>();
 
         MountMeters(Mount mount) {
             this.mount = mount;
@@ -288,6 +312,10 @@ public final class Mp3CastMetrics implements ServerMetrics, MeterBinder {
                     .description("Bytes read from producers").register(registry));
             receivedSeconds = add(Counter.builder("mp3cast.producer.audio").tags(tags).baseUnit("seconds")
                     .description("Seconds of audio read from producers").register(registry));
+            for (String kind : List.of("playlist", "segment", "part")) {
+                hlsServed.put(kind, add(Counter.builder("mp3cast.hls.served").tags(tags).tag("kind", kind)
+                        .description("HLS requests answered: playlists, segments, low-latency parts").register(registry)));
+            }
             add(TimeGauge.builder("mp3cast.playout.buffer", mount,
                             TimeUnit.MILLISECONDS, Mount::bufferedMillis)
                     .strongReference(true).tags(tags).description("Pushed audio buffered ahead of the stream").register(registry));
