@@ -2,10 +2,12 @@ package io.mp3cast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mp3cast.live.Mp3StreamWriter;
 import io.mp3cast.mp3.EncoderSettings;
 import io.mp3cast.mp3.Mp3Encoder;
 import io.mp3cast.pcm.PcmFormat;
+import io.mp3cast.server.metrics.Mp3CastMetrics;
 import io.mp3cast.source.AudioSource;
 import io.mp3cast.source.AudioSources;
 import io.mp3cast.testing.AudioMath;
@@ -24,9 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's embedding examples, as written: each Java block of README.md's "Embedding the
- * server", "Embedding ingest" and "The library" sections is in this file (checked line by
- * line), so it compiles against the API as it is. The two that bind port 8000 are compiled, not run
- * (tests bind port 0); the others run and their output is decoded.
+ * server", "Embedding ingest", "Metrics" and "The library" sections is in this file (checked line
+ * by line), so it compiles against the API as it is. The three that bind fixed ports are compiled,
+ * not run (tests bind port 0); the others run and their output is decoded.
  */
 class ReadmeExamplesTest {
     /** What the examples assume: a speech synthesizer, a servlet response. */
@@ -49,6 +51,24 @@ class ReadmeExamplesTest {
 
     private static final Iterable<float[]> synthesizer = List.of(Signals.toneMix(24000, 12000, 0.5, 440),
             Signals.toneMix(24000, 12000, 0.5, 440), Signals.toneMix(24000, 12000, 0.5, 440));
+
+    /** README, "Metrics": the Micrometer binding in a registry of one's own, or {@code /metrics} served. */
+    static void metricsBinding(MeterRegistry meterRegistry) throws Exception {
+        // Your own registry (Prometheus, OTLP, JMX, ...):
+        Mp3CastMetrics metrics = new Mp3CastMetrics();
+        metrics.bindTo(meterRegistry);
+        Mp3CastServer server = Mp3CastServer.builder()
+                .metrics(metrics)
+                .mount(MountConfig.of("/radio.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64))
+                .start();
+
+        // Or /metrics served by the server itself, with the JVM and process binders:
+        Mp3CastServer served = Mp3CastServer.builder()
+                .port(8001)
+                .metrics(Mp3CastMetrics.prometheus())
+                .mount(MountConfig.of("/radio.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64))
+                .start();
+    }
 
     /** README, "Embedding the server". */
     static void embeddingTheServer(Tts myTts) throws Exception {
@@ -118,7 +138,7 @@ class ReadmeExamplesTest {
         String readme = Files.readString(Path.of("..", "README.md"));
         String self = lines(Files.readString(Path.of("src/test/java/io/mp3cast/server/ReadmeExamplesTest.java")));
         List<String> blocks = new ArrayList<>();
-        for (String heading : List.of("### Embedding the server", "### Embedding ingest", "## The library")) {
+        for (String heading : List.of("### Embedding the server", "### Embedding ingest", "### Metrics", "## The library")) {
             int at = readme.indexOf("\n" + heading + "\n");
             assertThat(at).as(heading).isPositive();
             Matcher next = Pattern.compile("\n#{2,3} ").matcher(readme);
@@ -128,7 +148,7 @@ class ReadmeExamplesTest {
                 blocks.add(m.group(1));
             }
         }
-        assertThat(blocks).hasSize(4);
+        assertThat(blocks).hasSize(5);
         for (String block : blocks) {
             assertThat(self).as("README block compiled here").contains(lines(block));
         }
