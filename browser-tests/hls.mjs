@@ -9,7 +9,9 @@
 // `hls.latency`: how far behind the playlist's live edge it plays (`latencyMedian`, seconds).
 //
 //   node hls.mjs --browser chromium|firefox --url http://127.0.0.1:8000/stream.m3u8
-//                [--executable PATH] [--seconds 10] [--timeout-ms 60000] [--low-latency true|false]
+//                [--executable PATH] [--seconds 10] [--timeout-ms 60000] [--low-latency true|false|auto]
+// --low-latency auto is README's advice for mp3cast's low-latency HLS: hls.js's lowLatencyMode only
+// where MSE takes no raw audio/mpeg (there hls.js repackages MP3 into MP4 and places parts right).
 //   node hls.mjs --browser chromium --page http://127.0.0.1:8000/ --mount /stream.mp3
 //
 // Exit code 0 when it played with no error, 1 when not, 2 when the run itself broke (`fatal`).
@@ -34,7 +36,7 @@ function parseArgs(argv) {
   }
   opts.seconds = Number(opts.seconds);
   opts.timeoutMs = Number(opts.timeoutMs);
-  opts.lowLatency = opts.lowLatency !== 'false';  // hls.js's lowLatencyMode, on by default as in hls.js
+  if (!['true', 'false', 'auto'].includes(opts.lowLatency)) throw new Error(`--low-latency ${opts.lowLatency}: true, false or auto`);
   if (!EXECUTABLES[opts.browser] || !(opts.url || (opts.page && opts.mount))) {
     throw new Error('usage: hls.mjs --browser chromium|firefox --url PLAYLIST_URL [--executable PATH] [--seconds 10]');
   }
@@ -68,7 +70,7 @@ async function launch(opts) {
 }
 
 // In the page: an <audio> fed by hls.js, every error recorded.
-function startPlayer(url, lowLatencyMode) {
+function startPlayer(url, lowLatency) {
   const log = window.__hls = { errors: [], mediaErrors: [], playing: false, supported: Hls.isSupported(),
     partsLoaded: 0, fragsLoaded: 0 };
   const audio = document.createElement('audio');
@@ -76,6 +78,8 @@ function startPlayer(url, lowLatencyMode) {
   audio.addEventListener('error', () => log.mediaErrors.push(audio.error ? audio.error.message || audio.error.code : '?'));
   audio.addEventListener('playing', () => { log.playing = true; });
   if (!log.supported) return;
+  const lowLatencyMode = lowLatency === 'auto' ? !MediaSource.isTypeSupported('audio/mpeg') : lowLatency === 'true';
+  log.lowLatencyMode = lowLatencyMode;
   const hls = new Hls({ lowLatencyMode });
   hls.on(Hls.Events.ERROR, (_, d) => log.errors.push({ type: d.type, details: d.details, fatal: d.fatal,
     reason: d.reason || (d.error && d.error.message) || '' }));
@@ -122,6 +126,7 @@ async function play(page, opts) {
   report.latencyMedian = sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
   report.latencies = latencies;
   report.partsLoaded = await page.evaluate(() => window.__hls.partsLoaded);
+  report.lowLatencyMode = await page.evaluate(() => window.__hls.lowLatencyMode);
   report.fragsLoaded = await page.evaluate(() => window.__hls.fragsLoaded);
   report.wallSeconds = last[0] / 1000;
   report.advancedSeconds = samples.length ? last[1] - samples[0][1] : 0;
