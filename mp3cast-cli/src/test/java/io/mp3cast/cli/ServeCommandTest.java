@@ -107,26 +107,31 @@ class ServeCommandTest {
     }
 
     @Test
-    void hlsSegmentAndWindowComeFromTheFlagsTheFileAndEachMountsSpec(@TempDir Path dir) throws Exception {
+    void hlsSegmentWindowAndPartsComeFromTheFlagsTheFileAndEachMountsSpec(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mp3cast.properties");
-        Files.writeString(file, String.join("\n", "hls-segment-ms = 4000", "hls-window = 5",
-                "mount./a.mp3 = tone:hz=220", "mount./b.mp3 = tone:hz=330,hls-segment-ms=1000,hls-window=10"));
+        Files.writeString(file, String.join("\n", "hls-segment-ms = 4000", "hls-window = 5", "hls-part-ms = 1000",
+                "mount./a.mp3 = tone:hz=220", "mount./b.mp3 = tone:hz=330,hls-segment-ms=1000,hls-window=10,hls-part-ms=0"));
         try (Mp3CastServer server = parse("--config", file.toString(), "--port", "0", "--host", "127.0.0.1").start()) {
             assertThat(server.mount("/a.mp3").config().hls().segmentMillis()).isEqualTo(4000);
             assertThat(server.mount("/a.mp3").config().hls().windowSegments()).isEqualTo(5);
             assertThat(server.mount("/b.mp3").config().hls().segmentMillis()).isEqualTo(1000);
             assertThat(server.mount("/b.mp3").config().hls().windowSegments()).isEqualTo(10);
+            assertThat(server.mount("/a.mp3").config().hls().partMillis()).isEqualTo(1000);
+            assertThat(server.mount("/b.mp3").config().hls().partMillis()).isZero();
             assertThat(out.toString()).contains("/a.mp3  (HLS: http://127.0.0.1:" + server.port() + "/a.m3u8)");
         }
         try (Mp3CastServer server = parse("--port", "0", "--host", "127.0.0.1", "--hls-segment-ms", "3000",
-                "--hls-window", "8").start()) {
+                "--hls-window", "8", "--hls-part-ms", "500").start()) {
             assertThat(server.mount("/stream.mp3").config().hls().segmentMillis()).isEqualTo(3000);
             assertThat(server.mount("/stream.mp3").config().hls().windowSegments()).isEqualTo(8);
+            assertThat(server.mount("/stream.mp3").config().hls().partMillis()).isEqualTo(500);
         }
         assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=tone:hls-window=3").start())
                 .hasMessageContaining("/x.mp3").hasMessageContaining("hlsWindowSegments not supported: 3");
         assertThatThrownBy(() -> parse("--port", "0", "--hls-segment-ms", "100").start())
                 .hasMessageContaining("hlsSegmentMillis not supported: 100");
+        assertThatThrownBy(() -> parse("--port", "0", "--mount", "/x.mp3=tone:hls-part-ms=1500").start())
+                .hasMessageContaining("/x.mp3").hasMessageContaining("hlsPartMillis not supported: 1500 (100-1000)");
     }
 
     @Test
