@@ -11,11 +11,14 @@
 #   bench/run-load-bench.sh                             # N = 100 1000 3000, 30 s windows, 500 connects/s
 #   bench/run-load-bench.sh --listeners "3000 10000" --batch-ms "100 250"
 #   bench/run-load-bench.sh --listeners 200 --seconds 10 --no-icecast
+#   bench/run-load-bench.sh --listeners 3000 --no-icecast --transports "epoll io_uring"
 #
 # Options: --listeners "N ..." --seconds S (window) --settle S --rate CONNECTS_PER_S
 #   --batch-ms "MS ..." (one mp3cast server per value, its mount with that batch-ms; default 100, the
 #   server's default) --threads T (client event loops) --no-icecast
-#   --json FILE (keep the raw results) --server-opts "JVM FLAGS" (for mp3cast).
+#   --json FILE (keep the raw results) --server-opts "JVM FLAGS" (for mp3cast)
+#   --transports "T ..." (one mp3cast per value and batch-ms, its event loops on that transport:
+#   epoll, io_uring or nio, through -Dmp3cast.transport; default auto, the server's own choice).
 # Needs: JDK 17+, Maven, icecast2, ffmpeg, curl, python3. Run it when the machine is otherwise idle.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -29,28 +32,37 @@ threads=1
 icecast=1
 json="$WORK/results.jsonl"
 server_opts=""
+transports=auto
 parse_options --listeners=listeners --seconds=seconds --settle=settle --rate=rate --batch-ms=batch_ms \
-  --threads=threads --no-icecast=icecast:0 --json=json --server-opts=server_opts -- "$@"
+  --threads=threads --no-icecast=icecast:0 --json=json --server-opts=server_opts --transports=transports -- "$@"
 
 build
 machine="$(machine_line)"
 # One mp3cast per --batch-ms value, each with one push mount /live.mp3: the server measured carries one
 # source, as Icecast does (an idle mp3cast with a source takes ~1 % of a core, mostly thread wake-ups).
-declare -A port_of pid_of
+declare -A port_of pid_of name_of
+servers=()
 for b in $batch_ms; do
-  port_of[$b]=$(free_port)
-  MP3CAST_JAVA_OPTS="$server_opts" start_mp3cast "${port_of[$b]}" --source-password benchsource \
-    --mount "/live.mp3=push:batch-ms=$b,name=bench"
-  pid_of[$b]=$MP3CAST_PID
-  log "mp3cast batch-ms $b on port ${port_of[$b]} (pid $MP3CAST_PID)"
+  for t in $transports; do
+    k="$b/$t"
+    servers+=("$k")
+    port_of[$k]=$(free_port)
+    name_of[$k]="mp3cast batch $b ms"
+    [[ "$t" == auto ]] || name_of[$k]+=" ($t)"
+    MP3CAST_JAVA_OPTS="$server_opts -Dmp3cast.transport=$t" start_mp3cast "${port_of[$k]}" --source-password benchsource \
+      --mount "/live.mp3=push:batch-ms=$b,name=bench"
+    pid_of[$k]=$MP3CAST_PID
+    log "${name_of[$k]} on port ${port_of[$k]} (pid $MP3CAST_PID): $(grep -o 'listening on [^ ]* ([a-z_]*' \
+      "$WORK/mp3cast-${port_of[$k]}.log" | sed 's/.*(//')"
+  done
 done
-first_port=${port_of[${batch_ms%% *}]}
+first_port=${port_of[${servers[0]}]}
 # The MP3 all servers relay: a chirp made by mp3cast's encoder (/chirp.mp3), 128 kbps stereo.
 curl -s -f -o "$WORK/chirp128.mp3" \
   "http://127.0.0.1:$first_port/chirp.mp3?rate=44100&channels=2&bitrate=128&seconds=60"
-for b in $batch_ms; do
-  start_ffmpeg_source "$WORK/chirp128.mp3" "127.0.0.1:${port_of[$b]}/live.mp3" "$WORK/ffmpeg-b$b.log"
-  wait_for_sources "http://127.0.0.1:${port_of[$b]}/status.json"
+for k in "${servers[@]}"; do
+  start_ffmpeg_source "$WORK/chirp128.mp3" "127.0.0.1:${port_of[$k]}/live.mp3" "$WORK/ffmpeg-${port_of[$k]}.log"
+  wait_for_sources "http://127.0.0.1:${port_of[$k]}/status.json"
 done
 if ((icecast)); then
   icecast_port=$(free_port)
@@ -68,16 +80,18 @@ run() {  # NAME PORT PID PATH N EXTRA...
 }
 
 # A fresh JVM compiles its hot paths during the first thousands of joins: warm it up, unmeasured.
-for b in $batch_ms; do
-  log "warming mp3cast batch-ms $b up (1000 listeners, 5 s, not counted)"
-  load_client --url "http://127.0.0.1:${port_of[$b]}/live.mp3" --label warm-up --listeners 1000 \
+for k in "${servers[@]}"; do
+  log "warming ${name_of[$k]} up (1000 listeners, 5 s, not counted)"
+  load_client --url "http://127.0.0.1:${port_of[$k]}/live.mp3" --label warm-up --listeners 1000 \
     --rate 1000 --settle 1 --seconds 5 --probes 0 --idle-seconds 0 >/dev/null 2>&1
   sleep 3
 done
 
-run_mp3cast() {  # N
-  for b in $batch_ms; do
-    run "mp3cast batch $b ms" "${port_of[$b]}" "${pid_of[$b]}" /live.mp3 "$1" --heap
+run_mp3cast() {  # N ROUND: the servers in turn, starting from a different one each round
+  local count=${#servers[@]} j k
+  for ((j = 0; j < count; j++)); do
+    k=${servers[$(( (j + $2) % count ))]}
+    run "${name_of[$k]}" "${port_of[$k]}" "${pid_of[$k]}" /live.mp3 "$1" --heap
   done
 }
 
@@ -85,15 +99,15 @@ i=0
 for n in $listeners; do
   if ((icecast)) && ((i % 2 == 1)); then
     run icecast "$icecast_port" "$ICECAST_PID" /live.mp3 "$n"
-    run_mp3cast "$n"
+    run_mp3cast "$n" "$i"
   else
-    run_mp3cast "$n"
+    run_mp3cast "$n" "$i"
     if ((icecast)); then run icecast "$icecast_port" "$ICECAST_PID" /live.mp3 "$n"; fi
   fi
   i=$((i + 1))
 done
 
 echo "$machine"
-echo "mp3cast: serve (one per batch-ms: $batch_ms), a push mount, JVM defaults${server_opts:+ + $server_opts}; both fed the same 128 kbps MP3 by ffmpeg; icecast2 $(dpkg-query -W -f '${Version}' icecast2 2>/dev/null || echo '?'), burst 64 KiB;"\
+echo "mp3cast: serve (one per batch-ms: $batch_ms; transports: $transports), a push mount, JVM defaults${server_opts:+ + $server_opts}; both fed the same 128 kbps MP3 by ffmpeg; icecast2 $(dpkg-query -W -f '${Version}' icecast2 2>/dev/null || echo '?'), burst 64 KiB;"\
      "client: $threads event loop(s), $rate connects/s, settle $settle s, window $seconds s"
 python3 "$BENCH_DIR/lib/tables.py" live "$json"

@@ -11,6 +11,7 @@ module io.mp3cast.server {
     requires io.netty.common;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.classes.io_uring;
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.handler;
