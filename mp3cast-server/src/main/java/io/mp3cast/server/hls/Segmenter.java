@@ -71,9 +71,11 @@ final class Segmenter implements StreamObserver {
     // Parts (low-latency HLS only), guarded by this.
     private final ArrayDeque<Part> parts = new ArrayDeque<>();
     private long partTargetTicks;
+    /** Where the part being made starts in {@code pending}, and its audio; it started at {@code consumedTicks - partTicks}. */
     private int partOffset;
-    private long partStartTicks;
     private long partTicks;
+    /** Parts made of the segment being made. */
+    private int partsMade;
     private int[] partEnds = new int[0];
     private int segmentFrames;
     private final List<Waiter> waiters = new ArrayList<>();
@@ -248,9 +250,10 @@ final class Segmenter implements StreamObserver {
         pendingTicks += frameTicks;
         consumedTicks += frameTicks;
         partTicks += frameTicks;
+        segmentFrames++;
         if (pendingTicks >= segmentTicks - frameTicks / 2) {
             cut();
-        } else if (settings.lowLatency() && ++segmentFrames == partEnds[Math.min(parts(), partEnds.length - 1)]) {
+        } else if (settings.lowLatency() && partsMade < partEnds.length && segmentFrames == partEnds[partsMade]) {
             cutPart();
             publish();
         }
@@ -263,8 +266,8 @@ final class Segmenter implements StreamObserver {
      */
     private void planParts(long frameTicks) {
         partOffset = 0;
-        partStartTicks = consumedTicks;
         partTicks = 0;
+        partsMade = 0;
         segmentFrames = 0;
         if (!settings.lowLatency()) {
             return;
@@ -272,11 +275,9 @@ final class Segmenter implements StreamObserver {
         int frames = (int) ((segmentTicks - frameTicks / 2 + frameTicks - 1) / frameTicks);
         int count = Math.max(1, Math.min(frames, Math.round(settings.segmentMillis() / (float) settings.partMillis())));
         partEnds = new int[count];
-        for (int i = 0; i < count; i++) {
-            partEnds[i] = (int) (((long) (i + 1) * frames * 2 + count) / (2L * count));
-        }
         long longest = 0;
         for (int i = 0; i < count; i++) {
+            partEnds[i] = (int) (((long) (i + 1) * frames * 2 + count) / (2L * count));
             longest = Math.max(longest, (partEnds[i] - (i == 0 ? 0 : partEnds[i - 1])) * frameTicks);
         }
         if (longest > partTargetTicks || parts.isEmpty() && kept.isEmpty()) {
@@ -288,20 +289,11 @@ final class Segmenter implements StreamObserver {
         }
     }
 
-    /** Parts made of the segment being made. */
-    private int parts() {
-        int n = 0;
-        for (Iterator<Part> it = parts.descendingIterator(); it.hasNext() && it.next().sequence() == nextSequence; ) {
-            n++;
-        }
-        return n;
-    }
-
     private void cutPart() {
-        parts.addLast(new Part(nextSequence, parts(), partStartTicks, partTicks,
-                Segment.pack(partStartTicks, pending, partOffset, pendingBytes - partOffset)));
+        long startTicks = consumedTicks - partTicks;
+        parts.addLast(new Part(nextSequence, partsMade++, startTicks, partTicks,
+                Segment.pack(startTicks, pending, partOffset, pendingBytes - partOffset)));
         partOffset = pendingBytes;
-        partStartTicks += partTicks;
         partTicks = 0;
     }
 

@@ -47,6 +47,8 @@ class TransportTest {
                 .mount(MountConfig.of("/a.mp3"), AudioSources.tone(24000, 440), EncoderSettings.cbr(64), "tone").start();
              RawHttp listener = RawHttp.get(server.port(), "/a.mp3")) {
             assertThat(listener.status).isEqualTo(200);
+            assertThat(Thread.getAllStackTraces().keySet()).as("the server's event loops")
+                    .anyMatch(t -> t.getName().startsWith("mp3cast-io-io_uring"));
             float[] pcm = Mp3Decoding.decode(listener.readExactly(16_000)).channel(0);
             assertThat(AudioMath.dominantFrequencyHz(pcm, 2400, 8192, 24000, 200, 2000)).isCloseTo(440, offset(5.0));
         }
